@@ -1,0 +1,2 @@
+/** Ternary and 4-bit PTX kernels launched through JCuda (to come). */
+package dev.apprentice.cudakernels;

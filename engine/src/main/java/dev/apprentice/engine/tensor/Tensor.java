@@ -1,0 +1,200 @@
+package dev.apprentice.engine.tensor;
+
+import dev.apprentice.engine.autograd.Backprop;
+import dev.apprentice.engine.autograd.GradMode;
+import dev.apprentice.engine.autograd.Node;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A contiguous, row-major float32 tensor (NCHW for images) that may record how it was computed
+ * so gradients can flow back to it. Data is a plain array: kernels read and write it directly.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int[] shape;
+    private boolean requiresGrad;
+    private float[] grad;
+    private Node node;
+
+    private Tensor(float[] data, int[] shape) {
+        int n = Shape.size(shape);
+        if (data.length != n)
+            throw new IllegalArgumentException(data.length + " values do not fill shape " + Shape.str(shape) + " (" + n + ")");
+        this.data = data;
+        this.shape = shape.clone();
+    }
+
+    // ---- creation ----------------------------------------------------------------------------
+
+    /** Wraps data (not copied) as a tensor of the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        return new Tensor(data, shape);
+    }
+
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Shape.size(shape)], shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        float[] d = new float[Shape.size(shape)];
+        Arrays.fill(d, value);
+        return new Tensor(d, shape);
+    }
+
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[] {value}, new int[0]);
+    }
+
+    /** Standard normal values times std, drawn from rng (deterministic for a seeded rng). */
+    public static Tensor randn(Random rng, float std, int... shape) {
+        float[] d = new float[Shape.size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextGaussian() * std;
+        return new Tensor(d, shape);
+    }
+
+    /** Uniform values in [lo, hi). */
+    public static Tensor uniform(Random rng, float lo, float hi, int... shape) {
+        float[] d = new float[Shape.size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextFloat();
+        return new Tensor(d, shape);
+    }
+
+    /**
+     * The result of an op: records node as its origin when grad mode is on and any input
+     * requires grad. Ops call this; users rarely need to.
+     */
+    public static Tensor result(float[] data, int[] shape, String op, Node.Backward backward, Tensor... inputs) {
+        Tensor out = new Tensor(data, shape);
+        if (GradMode.enabled()) {
+            for (Tensor in : inputs) {
+                if (in != null && in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.node = new Node(op, inputs, backward);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- shape and data ----------------------------------------------------------------------
+
+    public float[] data() {
+        return data;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int dim(int axis) {
+        return shape[Shape.axis(axis, shape.length)];
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    public float item() {
+        if (data.length != 1) throw new IllegalStateException("item() on a tensor of shape " + Shape.str(shape));
+        return data[0];
+    }
+
+    public boolean sameShape(Tensor o) {
+        return Arrays.equals(shape, o.shape);
+    }
+
+    /** A copy of the values with no graph and no grad. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape);
+    }
+
+    /** The same values (shared, not copied) cut off from the graph. */
+    public Tensor detach() {
+        return new Tensor(data, shape);
+    }
+
+    // ---- gradients ---------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks this leaf as a parameter whose gradient backward() fills in. Returns this. */
+    public Tensor requireGrad() {
+        return requireGrad(true);
+    }
+
+    public Tensor requireGrad(boolean on) {
+        if (node != null) throw new IllegalStateException("requireGrad() is for leaf tensors, not results of ops");
+        this.requiresGrad = on;
+        return this;
+    }
+
+    /** The accumulated gradient, or null before any backward reached this tensor. */
+    public float[] grad() {
+        return grad;
+    }
+
+    /** The gradient array, allocated as zeros if absent: kernels accumulate into it in place. */
+    public float[] gradBuffer() {
+        if (grad == null) grad = new float[data.length];
+        return grad;
+    }
+
+    /** Adds g to the gradient (element-wise; same size as the tensor). */
+    public void accumulateGrad(float[] g) {
+        if (g.length != data.length)
+            throw new IllegalArgumentException("gradient of " + g.length + " values for a tensor of " + data.length);
+        if (grad == null) {
+            grad = g.clone();
+        } else {
+            dev.apprentice.engine.kernel.Elementwise.addInPlace(grad, g, 0, g.length);
+        }
+    }
+
+    /** Forgets the gradient (the next backward starts from zero). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** The op that made this tensor, or null for a leaf. */
+    public Node node() {
+        return node;
+    }
+
+    /** Drops the recorded graph behind this tensor (called after backward has used it). */
+    public void releaseGraph() {
+        node = null;
+        grad = null;
+    }
+
+    /** Back-propagates from this scalar (seed 1). */
+    public void backward() {
+        if (data.length != 1)
+            throw new IllegalStateException("backward() without a seed needs a scalar, got shape " + Shape.str(shape));
+        Backprop.run(this, new float[] {1f});
+    }
+
+    /** Back-propagates with an explicit output gradient. */
+    public void backward(float[] seed) {
+        Backprop.run(this, seed);
+    }
+
+    @Override
+    public String toString() {
+        int show = Math.min(data.length, 8);
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(" [");
+        for (int i = 0; i < show; i++) sb.append(i == 0 ? "" : ", ").append(data[i]);
+        if (show < data.length) sb.append(", ...");
+        sb.append(']');
+        if (node != null) sb.append(" <").append(node.op()).append('>');
+        return sb.toString();
+    }
+}

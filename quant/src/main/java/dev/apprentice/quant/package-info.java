@@ -1,0 +1,2 @@
+/** Quantizers with straight-through gradients and packed low-bit inference (to come). */
+package dev.apprentice.quant;
