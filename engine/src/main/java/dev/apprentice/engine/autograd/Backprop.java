@@ -47,11 +47,13 @@ public final class Backprop {
             Object[] top = stack.peek();
             Tensor t = (Tensor) top[0];
             int next = (Integer) top[1];
+            if (t.graphReleased())
+                throw new IllegalStateException("backward through a graph that an earlier backward already used and freed; run the forward pass again");
             Tensor[] inputs = t.node() == null ? new Tensor[0] : t.node().inputs();
             if (next < inputs.length) {
                 top[1] = next + 1;
                 Tensor in = inputs[next];
-                if (in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) stack.push(new Object[] {in, 0});
+                if (in != null && in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) stack.push(new Object[] {in, 0});
             } else {
                 stack.pop();
                 order.add(t);

@@ -1,8 +1,13 @@
 package dev.apprentice.engine.tensor;
 
+import dev.apprentice.engine.autograd.Arith;
 import dev.apprentice.engine.autograd.Backprop;
 import dev.apprentice.engine.autograd.GradMode;
+import dev.apprentice.engine.autograd.MatMul;
 import dev.apprentice.engine.autograd.Node;
+import dev.apprentice.engine.autograd.Reduce;
+import dev.apprentice.engine.autograd.Reshape;
+import dev.apprentice.engine.autograd.Softmax;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -17,6 +22,7 @@ public final class Tensor {
     private boolean requiresGrad;
     private float[] grad;
     private Node node;
+    private boolean graphReleased;
 
     private Tensor(float[] data, int[] shape) {
         int n = Shape.size(shape);
@@ -173,6 +179,12 @@ public final class Tensor {
     public void releaseGraph() {
         node = null;
         grad = null;
+        graphReleased = true;
+    }
+
+    /** True once a backward pass has consumed the graph that made this tensor. */
+    public boolean graphReleased() {
+        return graphReleased;
     }
 
     /** Back-propagates from this scalar (seed 1). */
@@ -186,6 +198,31 @@ public final class Tensor {
     public void backward(float[] seed) {
         Backprop.run(this, seed);
     }
+
+    // ---- ops (see the classes in dev.apprentice.engine.autograd) --------------------------------
+
+    public Tensor add(Tensor o) { return Arith.add(this, o); }
+    public Tensor sub(Tensor o) { return Arith.sub(this, o); }
+    public Tensor mul(Tensor o) { return Arith.mul(this, o); }
+    public Tensor div(Tensor o) { return Arith.div(this, o); }
+    public Tensor add(float s) { return Arith.addScalar(this, s); }
+    public Tensor mul(float s) { return Arith.mulScalar(this, s); }
+    public Tensor neg() { return Arith.neg(this); }
+    public Tensor square() { return Arith.square(this); }
+    public Tensor relu() { return Arith.relu(this); }
+    public Tensor clamp(float lo, float hi) { return Arith.clamp(this, lo, hi); }
+    public Tensor roundSte() { return Arith.roundSte(this); }
+    public Tensor exp() { return Arith.exp(this); }
+    public Tensor log() { return Arith.log(this); }
+    public Tensor sum() { return Reduce.sum(this); }
+    public Tensor mean() { return Reduce.mean(this); }
+    public Tensor sum(boolean keepDim, int... axes) { return Reduce.sum(this, keepDim, axes); }
+    public Tensor mean(boolean keepDim, int... axes) { return Reduce.mean(this, keepDim, axes); }
+    public Tensor reshape(int... newShape) { return Reshape.reshape(this, newShape); }
+    public Tensor flatten() { return Reshape.flatten(this); }
+    public Tensor matmul(Tensor o) { return MatMul.matmul(this, o); }
+    public Tensor softmax() { return Softmax.softmax(this); }
+    public Tensor logSoftmax() { return Softmax.logSoftmax(this); }
 
     @Override
     public String toString() {
