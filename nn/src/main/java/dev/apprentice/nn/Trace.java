@@ -1,0 +1,31 @@
+package dev.apprentice.nn;
+
+import dev.apprentice.engine.tensor.Tensor;
+
+import java.util.function.Consumer;
+
+/** Lets a model summary watch leaf layers run, without costing anything when none watches. */
+public final class Trace {
+    /** What one leaf layer did in a forward pass. */
+    public record Event(Module layer, int[] outShape, long macs) {}
+
+    private static final ThreadLocal<Consumer<Event>> LISTENER = new ThreadLocal<>();
+
+    private Trace() {}
+
+    /** Called by leaf layers after computing out; macs = multiply-accumulates per sample. */
+    public static void record(Module layer, Tensor out, long macs) {
+        Consumer<Event> l = LISTENER.get();
+        if (l != null) l.accept(new Event(layer, out.shape(), macs));
+    }
+
+    /** Runs body with listener receiving every leaf layer's event on this thread. */
+    static void watching(Consumer<Event> listener, Runnable body) {
+        LISTENER.set(listener);
+        try {
+            body.run();
+        } finally {
+            LISTENER.remove();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.apprentice.nn.resnet;
+
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+import dev.apprentice.nn.layers.BatchNorm2d;
+import dev.apprentice.nn.layers.Conv2d;
+import dev.apprentice.nn.layers.ReLU;
+import dev.apprentice.nn.layers.Sequential;
+
+import java.util.Random;
+
+/**
+ * 1×1 reduce, 3×3 (strided, as in torchvision's ResNet v1.5), 1×1 expand by 4, plus shortcut.
+ * Names follow torchvision (conv1..3, bn1..3, downsample).
+ */
+public final class Bottleneck extends Module {
+    public static final int EXPANSION = 4;
+    private final Conv2d conv1, conv2, conv3;
+    private final BatchNorm2d bn1, bn2, bn3;
+    private final ReLU relu1, relu2, relu3;
+    private final Sequential downsample;
+
+    public Bottleneck(int cin, int planes, int stride, Random rng) {
+        int cout = planes * EXPANSION;
+        conv1 = child("conv1", new Conv2d(cin, planes, 1, 1, 0, false, rng));
+        bn1 = child("bn1", new BatchNorm2d(planes));
+        relu1 = child("relu1", new ReLU());
+        conv2 = child("conv2", new Conv2d(planes, planes, 3, stride, 1, false, rng));
+        bn2 = child("bn2", new BatchNorm2d(planes));
+        relu2 = child("relu2", new ReLU());
+        conv3 = child("conv3", new Conv2d(planes, cout, 1, 1, 0, false, rng));
+        bn3 = child("bn3", new BatchNorm2d(cout));
+        downsample = stride != 1 || cin != cout
+                ? child("downsample", new Sequential(new Conv2d(cin, cout, 1, stride, 0, false, rng), new BatchNorm2d(cout)))
+                : null;
+        relu3 = child("relu3", new ReLU());
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = relu1.forward(bn1.forward(conv1.forward(x)));
+        h = relu2.forward(bn2.forward(conv2.forward(h)));
+        h = bn3.forward(conv3.forward(h));
+        return relu3.forward(h.add(downsample == null ? x : downsample.forward(x)));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.apprentice.nn.resnet;
+
+import dev.apprentice.nn.Module;
+
+import java.util.Random;
+
+/** Builds a ResNet by name: resnet8/20/32/44/56/110 (CIFAR-style), resnet18/34/50/101 (ImageNet-style). */
+public final class ResNets {
+    private ResNets() {}
+
+    public static final String NAMES = "resnet8, resnet20, resnet32, resnet44, resnet56, resnet110 (CIFAR-style); resnet18, resnet34, resnet50, resnet101 (ImageNet-style)";
+
+    /**
+     * @param width multiplier of the base width (16 for CIFAR-style, 64 for ImageNet-style)
+     */
+    public static Module create(String name, int inChannels, int classes, double width, long seed) {
+        String n = name.toLowerCase().replace("-", "");
+        if (!n.startsWith("resnet")) throw unknown(name);
+        int depth;
+        try {
+            depth = Integer.parseInt(n.substring("resnet".length()));
+        } catch (NumberFormatException e) {
+            throw unknown(name);
+        }
+        Random rng = new Random(seed);
+        return switch (depth) {
+            case 18, 34, 50, 101 -> new ImageNetResNet(depth, inChannels, classes, width, rng);
+            default -> {
+                if (depth < 8 || (depth - 2) % 6 != 0) throw unknown(name);
+                int w = (int) Math.round(16 * width);
+                yield new CifarResNet(depth, inChannels, classes, Math.max(1, w), rng);
+            }
+        };
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown model '" + name + "'; known: " + NAMES);
+    }
+}
