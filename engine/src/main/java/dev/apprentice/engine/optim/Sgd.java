@@ -118,8 +118,8 @@ public final class Sgd implements Optimizer {
     @Override
     public void loadState(OptimizerState state) {
         Check.nonNegative("lr in the optimizer state", state.lr());
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (int i = 0; i < params.length; i++) index.put(bufferKey(i), i);
+        Map<String, Integer> index = new LinkedHashMap<>(); // the buffers this SGD can have
+        if (momentum != 0) for (int i = 0; i < params.length; i++) index.put(bufferKey(i), i);
         float[][] loaded = new float[params.length][];
         // Validate everything before changing anything.
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
