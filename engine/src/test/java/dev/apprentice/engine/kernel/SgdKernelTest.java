@@ -1,6 +1,5 @@
-package dev.apprentice.engine.optim;
+package dev.apprentice.engine.kernel;
 
-import dev.apprentice.engine.kernel.SgdKernel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
