@@ -1,0 +1,35 @@
+package dev.apprentice.engine.autograd;
+
+import dev.apprentice.engine.kernel.Conv2dKernel;
+import dev.apprentice.engine.kernel.ConvGeometry;
+import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.Tensor;
+
+/** 2-D convolution over NCHW input with OIHW weights. */
+public final class Conv {
+    private Conv() {}
+
+    /** Square stride and padding; bias may be null. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
+        return conv2d(x, w, bias, stride, stride, pad, pad);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        if (x.rank() != 4 || w.rank() != 4)
+            throw new IllegalArgumentException("conv2d takes NCHW input and OIHW weights, got " + Arith.shapes(x, w));
+        if (x.dim(1) != w.dim(1))
+            throw new IllegalArgumentException("conv2d: input has " + x.dim(1) + " channels, weights expect " + w.dim(1) + " " + Shape.str(w.shape()));
+        ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0),
+                w.dim(2), w.dim(3), strideH, strideW, padH, padW);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != g.outChannels()))
+            throw new IllegalArgumentException("conv2d: bias " + Shape.str(bias.shape()) + " does not match " + g.outChannels() + " output channels");
+        float[] y = new float[g.batch() * g.outChannels() * g.outH() * g.outW()];
+        Conv2dKernel.forward(g, x.data(), w.data(), bias == null ? null : bias.data(), y);
+        int[] shape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
+        return Tensor.result(y, shape, "conv2d", dy -> {
+            if (x.requiresGrad()) Conv2dKernel.backwardData(g, dy, w.data(), x.gradBuffer());
+            if (w.requiresGrad()) Conv2dKernel.backwardWeights(g, x.data(), dy, w.gradBuffer());
+            if (bias != null && bias.requiresGrad()) Conv2dKernel.backwardBias(g, dy, bias.gradBuffer());
+        }, x, w, bias);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.apprentice.engine.autograd;
+
+import dev.apprentice.engine.kernel.BatchNormKernel;
+import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.Tensor;
+
+/** Batch normalization over the channels of NCHW tensors. */
+public final class Norm {
+    private Norm() {}
+
+    /**
+     * Training mode normalizes with the batch's statistics and updates the running ones
+     * (PyTorch's momentum convention: r = (1 − m)·r + m·batch, unbiased variance); eval mode
+     * normalizes with the running statistics and is a fixed affine map per channel.
+     */
+    public static Tensor batchNorm2d(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
+                                     boolean training, float momentum, float eps) {
+        if (x.rank() != 4) throw new IllegalArgumentException("batchNorm2d takes NCHW input, got " + Shape.str(x.shape()));
+        int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
+        for (Tensor p : new Tensor[] {gamma, beta})
+            if (p.rank() != 1 || p.dim(0) != c)
+                throw new IllegalArgumentException("batchNorm2d: parameter " + Shape.str(p.shape()) + " does not match " + c + " channels");
+        if (runningMean.length != c || runningVar.length != c)
+            throw new IllegalArgumentException("batchNorm2d: running statistics do not match " + c + " channels");
+        float[] y = new float[x.size()];
+        if (!training) {
+            BatchNormKernel.forwardEval(n, c, hw, x.data(), gamma.data(), beta.data(), eps, runningMean, runningVar, y);
+            float[] scale = new float[c];
+            for (int ch = 0; ch < c; ch++) scale[ch] = (float) (1.0 / Math.sqrt(runningVar[ch] + eps));
+            return Tensor.result(y, x.shape(), "batch_norm_eval", dy -> evalBackward(n, c, hw, x, gamma, beta, runningMean, scale, dy), x, gamma, beta);
+        }
+        if (n * hw < 2) throw new IllegalArgumentException("batchNorm2d in training needs more than one value per channel, got input " + Shape.str(x.shape()));
+        float[] mean = new float[c], invStd = new float[c];
+        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd);
+        return Tensor.result(y, x.shape(), "batch_norm", dy -> BatchNormKernel.backward(n, c, hw, x.data(), dy, gamma.data(), mean, invStd,
+                x.requiresGrad() ? x.gradBuffer() : null,
+                gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+    }
+
+    /** Eval mode: y = γ·(x − μ)·s + β with fixed μ, s, so gradients are per-channel affine. */
+    private static void evalBackward(int n, int c, int hw, Tensor x, Tensor gamma, Tensor beta, float[] mu, float[] s, float[] dy) {
+        float[] xd = x.data(), gd = gamma.data();
+        float[] gx = x.requiresGrad() ? x.gradBuffer() : null;
+        float[] gg = gamma.requiresGrad() ? gamma.gradBuffer() : null;
+        float[] gb = beta.requiresGrad() ? beta.gradBuffer() : null;
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++) {
+                int o = (i * c + ch) * hw;
+                double sg = 0, sb = 0;
+                for (int p = 0; p < hw; p++) {
+                    float d = dy[o + p];
+                    if (gx != null) gx[o + p] += d * gd[ch] * s[ch];
+                    sg += (double) d * (xd[o + p] - mu[ch]) * s[ch];
+                    sb += d;
+                }
+                if (gg != null) gg[ch] += (float) sg;
+                if (gb != null) gb[ch] += (float) sb;
+            }
+    }
+}
