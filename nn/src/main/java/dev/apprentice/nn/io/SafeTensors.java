@@ -1,0 +1,228 @@
+package dev.apprentice.nn.io;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.apprentice.engine.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format (8-byte little-endian header length, a JSON header naming each
+ * tensor's dtype, shape and byte range, then the raw little-endian data), readable by PyTorch
+ * and friends. We write F32 tensors and a SHA-256 of the data in the metadata; we read F32,
+ * F16, BF16 and F64 (converted to float) and integer tensors as floats, validating every size
+ * and offset before allocating anything.
+ */
+public final class SafeTensors {
+    /** Metadata key holding the hex SHA-256 of the data section. */
+    public static final String CHECKSUM_KEY = "apprentice.sha256";
+    private static final long MAX_HEADER = 100L << 20;
+    private static final Gson GSON = new Gson();
+
+    private SafeTensors() {}
+
+    /** The tensors and string metadata of a file. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    /** Writes tensors (F32) and metadata atomically; adds the data checksum to the metadata. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        JsonObject header = new JsonObject();
+        long offset = 0;
+        for (var e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            JsonObject d = new JsonObject();
+            d.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (int s : t.shape()) shape.add(s);
+            d.add("shape", shape);
+            JsonArray off = new JsonArray();
+            off.add(offset);
+            off.add(offset + 4L * t.size());
+            d.add("data_offsets", off);
+            header.add(e.getKey(), d);
+            offset += 4L * t.size();
+        }
+        byte[][] chunks = new byte[tensors.size()][];
+        MessageDigest sha = sha256();
+        int i = 0;
+        for (Tensor t : tensors.values()) {
+            ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(t.data());
+            chunks[i] = b.array();
+            sha.update(chunks[i++]);
+        }
+        JsonObject meta = new JsonObject();
+        metadata.forEach(meta::addProperty);
+        meta.addProperty(CHECKSUM_KEY, HexFormat.of().formatHex(sha.digest()));
+        header.add("__metadata__", meta);
+        byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - json.length % 8) % 8; // keeps the data 8-byte aligned, as the reference writer does
+        byte[] headerBytes = new byte[json.length + pad];
+        System.arraycopy(json, 0, headerBytes, 0, json.length);
+        for (int p = json.length; p < headerBytes.length; p++) headerBytes[p] = ' ';
+        AtomicFiles.write(file, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
+            out.write(headerBytes);
+            for (byte[] c : chunks) out.write(c);
+        });
+    }
+
+    /** Reads and validates a file; a checksum in its metadata, if present, must match. */
+    public static Contents read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw corrupt(file, "only " + size + " bytes, too short for a safetensors header");
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8)
+                throw corrupt(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            JsonObject header;
+            try {
+                JsonElement parsed = JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8));
+                if (!parsed.isJsonObject()) throw corrupt(file, "header is not a JSON object");
+                header = parsed.getAsJsonObject();
+            } catch (JsonParseException | IllegalStateException e) {
+                throw corrupt(file, "header is not valid JSON");
+            }
+            long dataStart = 8 + headerLen, dataLen = size - dataStart;
+            if (dataLen > Integer.MAX_VALUE - 8) throw corrupt(file, "data section of " + dataLen + " bytes is larger than this reader supports (2 GiB)");
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>();
+            for (var e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__")) {
+                    if (!e.getValue().isJsonObject()) throw corrupt(file, "__metadata__ is not an object");
+                    for (var m : e.getValue().getAsJsonObject().entrySet()) {
+                        if (!m.getValue().isJsonPrimitive()) throw corrupt(file, "metadata value of " + m.getKey() + " is not a string");
+                        metadata.put(m.getKey(), m.getValue().getAsString());
+                    }
+                } else {
+                    entries.add(entry(file, e.getKey(), e.getValue(), dataLen));
+                }
+            }
+            List<Entry> inFileOrder = new ArrayList<>(entries);
+            entries.sort((a, b) -> Long.compare(a.begin, b.begin));
+            long end = 0;
+            for (Entry en : entries) {
+                if (en.begin < end) throw corrupt(file, "tensor " + en.name + " overlaps the one before it");
+                end = en.end;
+            }
+            if (end != dataLen) throw corrupt(file, "data section has " + dataLen + " bytes but the header describes " + end + " (truncated or padded file)");
+            ByteBuffer data = ByteBuffer.allocate((int) dataLen).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, data, dataStart);
+            String expected = metadata.get(CHECKSUM_KEY);
+            if (expected != null) {
+                MessageDigest sha = sha256();
+                sha.update(data.array());
+                if (!HexFormat.of().formatHex(sha.digest()).equals(expected))
+                    throw corrupt(file, "checksum mismatch: the data was changed or damaged after it was written");
+            }
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry en : inFileOrder) tensors.put(en.name, Tensor.of(decode(en, data), en.shape));
+            return new Contents(tensors, metadata);
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException("model file " + file + " not found");
+        }
+    }
+
+    private record Entry(String name, String dtype, int[] shape, long begin, long end) {}
+
+    private static Entry entry(Path file, String name, JsonElement v, long dataLen) {
+        try {
+            JsonObject o = v.getAsJsonObject();
+            String dtype = o.get("dtype").getAsString();
+            int width = dtypeBytes(dtype);
+            if (width == 0) throw corrupt(file, "tensor " + name + " has unsupported dtype " + dtype);
+            JsonArray sh = o.getAsJsonArray("shape");
+            if (sh.size() > 8) throw corrupt(file, "tensor " + name + " has rank " + sh.size());
+            int[] shape = new int[sh.size()];
+            long count = 1;
+            for (int i = 0; i < shape.length; i++) {
+                long d = sh.get(i).getAsLong();
+                if (d < 0 || d > Integer.MAX_VALUE) throw corrupt(file, "tensor " + name + " has dimension " + d);
+                shape[i] = (int) d;
+                count *= d;
+                if (count > dataLen) throw corrupt(file, "tensor " + name + " is larger than the file's data");
+            }
+            JsonArray off = o.getAsJsonArray("data_offsets");
+            if (off.size() != 2) throw corrupt(file, "tensor " + name + " needs two data offsets");
+            long begin = off.get(0).getAsLong(), end = off.get(1).getAsLong();
+            if (begin < 0 || end < begin || end > dataLen)
+                throw corrupt(file, "tensor " + name + " has data offsets [" + begin + ", " + end + ") outside the " + dataLen + "-byte data section");
+            if (end - begin != count * width)
+                throw corrupt(file, "tensor " + name + " of shape " + java.util.Arrays.toString(shape) + " and dtype " + dtype + " needs " + count * width + " bytes, header gives " + (end - begin));
+            return new Entry(name, dtype, shape, begin, end);
+        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | NumberFormatException e) {
+            throw corrupt(file, "malformed header entry for tensor " + name);
+        }
+    }
+
+    private static int dtypeBytes(String dtype) {
+        return switch (dtype) {
+            case "F32", "I32" -> 4;
+            case "F16", "BF16", "I16" -> 2;
+            case "F64", "I64" -> 8;
+            case "U8", "I8", "BOOL" -> 1;
+            default -> 0;
+        };
+    }
+
+    private static float[] decode(Entry en, ByteBuffer data) {
+        int n = (int) ((en.end - en.begin) / dtypeBytes(en.dtype));
+        float[] out = new float[n];
+        int p = (int) en.begin;
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (en.dtype) {
+                case "F32" -> data.getFloat(p + 4 * i);
+                case "F64" -> (float) data.getDouble(p + 8 * i);
+                case "F16" -> Float.float16ToFloat(data.getShort(p + 2 * i));
+                case "BF16" -> Float.intBitsToFloat((data.getShort(p + 2 * i) & 0xffff) << 16);
+                case "I64" -> data.getLong(p + 8 * i);
+                case "I32" -> data.getInt(p + 4 * i);
+                case "I16" -> data.getShort(p + 2 * i);
+                case "I8" -> data.get(p + i);
+                default -> data.get(p + i) & 0xff; // U8, BOOL
+            };
+        }
+        return out;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int r = ch.read(b, pos + b.position());
+            if (r < 0) throw new ModelFileException("unexpected end of file");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ModelFileException corrupt(Path file, String why) {
+        return new ModelFileException(file + " is not a valid safetensors file: " + why);
+    }
+}
