@@ -105,7 +105,7 @@ public final class Conv2dKernel {
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("db", db, g.outChannels());
         final int o = g.outChannels(), p = g.outH() * g.outW(), batch = g.batch();
-        // Per channel: each plane summed in vector lanes, planes accumulated in double, fixed order.
+        // Per channel, planes summed in a fixed order (in double): deterministic for any thread count.
         Parallel.forRange(o, 4, (from, to) -> {
             for (int c = from; c < to; c++) {
                 double s = 0;
