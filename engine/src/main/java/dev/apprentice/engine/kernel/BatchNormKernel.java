@@ -1,0 +1,139 @@
+package dev.apprentice.engine.kernel;
+
+import dev.apprentice.engine.parallel.Parallel;
+
+/**
+ * Batch normalization over N×C×hw data, statistics per channel over N·hw values.
+ *
+ * <p>Numerics: sums run in float vector lanes over short blocks that are added in double; the
+ * variance is a second pass over deviations from the first-pass mean (which also corrects the
+ * mean), so a large mean does not cancel the variance away. Channels are independent tasks, each summing its planes in order,
+ * so results are bit-identical for any thread count. gamma and beta may be null (1 and 0).
+ */
+public final class BatchNormKernel {
+    private BatchNormKernel() {}
+
+    /**
+     * Training mode: normalizes with batch statistics per channel over N·H·W; saves mean and
+     * 1/sqrt(var+eps) (biased var) for backward; updates running stats PyTorch-style:
+     * r = (1−momentum)·r + momentum·batch, with the UNBIASED variance (count/(count−1)) for
+     * runningVar. runningMean/runningVar may be null (no update); so may saveMean/saveInvStd.
+     */
+    public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
+                                    float eps, float momentum, float[] runningMean, float[] runningVar,
+                                    float[] y, float[] saveMean, float[] saveInvStd) {
+        checkShape(batch, channels, hw);
+        long count = (long) batch * hw;
+        if (count < 2)
+            throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got " + count);
+        checkData("x", x, batch, channels, hw);
+        checkData("y", y, batch, channels, hw);
+        checkParams(channels, gamma, beta, runningMean, runningVar);
+        KernelChecks.optionalLength("saveMean", saveMean, channels);
+        KernelChecks.optionalLength("saveInvStd", saveInvStd, channels);
+        checkEps(eps);
+        final int stride = channels * hw;
+        Parallel.forEach(channels, c -> {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) sum += KernelVectors.sum(x, n * stride + c * hw, hw);
+            // Second pass around the first-pass mean m corrects it and gives the variance without
+            // cancellation: with d = x − m, mean = m + Σd/count and var = Σd²/count − (Σd/count)².
+            float m = (float) (sum / count);
+            double[] dev = new double[2];
+            for (int n = 0; n < batch; n++) KernelVectors.addDeviationSums(x, n * stride + c * hw, hw, m, dev);
+            double shift = dev[0] / count, mean = m + shift;
+            double var = Math.max(0, dev[1] / count - shift * shift);
+            double invStd = 1 / Math.sqrt(var + eps);
+            normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta);
+            if (saveMean != null) saveMean[c] = (float) mean;
+            if (saveInvStd != null) saveInvStd[c] = (float) invStd;
+            if (runningMean != null) runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + (double) momentum * mean);
+            if (runningVar != null)
+                runningVar[c] = (float) ((1.0 - momentum) * runningVar[c] + (double) momentum * var * count / (count - 1));
+        });
+    }
+
+    /** Eval mode: normalizes with the running statistics. */
+    public static void forwardEval(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
+                                   float eps, float[] runningMean, float[] runningVar, float[] y) {
+        checkShape(batch, channels, hw);
+        checkData("x", x, batch, channels, hw);
+        checkData("y", y, batch, channels, hw);
+        checkParams(channels, gamma, beta, runningMean, runningVar);
+        KernelChecks.length("runningMean", runningMean, channels);
+        KernelChecks.length("runningVar", runningVar, channels);
+        checkEps(eps);
+        final int stride = channels * hw;
+        Parallel.forRange(channels, 1, (from, to) -> {
+            for (int c = from; c < to; c++)
+                normalize(batch, stride, hw, c, x, y, runningMean[c], 1 / Math.sqrt((double) runningVar[c] + eps), gamma, beta);
+        });
+    }
+
+    /**
+     * Training-mode backward: dx += ..., dgamma += ..., dbeta += ... (any of the three may be
+     * null = not needed). With x̂ = (x − mean)·invStd and M = N·hw per channel:
+     * dbeta = Σdy, dgamma = Σdy·x̂, dx = γ·invStd·(dy − dbeta/M − x̂·dgamma/M).
+     */
+    public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] gamma,
+                                float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
+        checkShape(batch, channels, hw);
+        checkData("x", x, batch, channels, hw);
+        checkData("dy", dy, batch, channels, hw);
+        KernelChecks.optionalLength("gamma", gamma, channels);
+        KernelChecks.length("saveMean", saveMean, channels);
+        KernelChecks.length("saveInvStd", saveInvStd, channels);
+        if (dx != null) checkData("dx", dx, batch, channels, hw);
+        KernelChecks.optionalLength("dgamma", dgamma, channels);
+        KernelChecks.optionalLength("dbeta", dbeta, channels);
+        final int stride = channels * hw;
+        final double count = (double) batch * hw;
+        Parallel.forEach(channels, c -> {
+            float m = saveMean[c];
+            double inv = saveInvStd[c];
+            double sumDy = 0, sumDyXc = 0; // Σdy and Σdy·(x − mean)
+            for (int n = 0; n < batch; n++) {
+                int off = n * stride + c * hw;
+                sumDy += KernelVectors.sum(dy, off, hw);
+                sumDyXc += KernelVectors.dotCentered(x, dy, off, hw, m);
+            }
+            if (dbeta != null) dbeta[c] += (float) sumDy;
+            if (dgamma != null) dgamma[c] += (float) (sumDyXc * inv);
+            if (dx == null) return;
+            double gi = (gamma == null ? 1.0 : gamma[c]) * inv;
+            // dx += a·dy + b·(x − mean) + k
+            float a = (float) gi, b = (float) (-gi * inv * inv * sumDyXc / count), k = (float) (-gi * sumDy / count);
+            for (int n = 0; n < batch; n++) KernelVectors.addBatchNormGrad(dx, dy, x, n * stride + c * hw, hw, a, b, m, k);
+        });
+    }
+
+    /** y = (x − mean)·invStd·γ + β for channel c, as one fused multiply-add per element. */
+    private static void normalize(int batch, int stride, int hw, int c, float[] x, float[] y, double mean, double invStd,
+                                  float[] gamma, float[] beta) {
+        double scale = (gamma == null ? 1.0 : gamma[c]) * invStd;
+        double shift = (beta == null ? 0.0 : beta[c]) - mean * scale;
+        for (int n = 0; n < batch; n++) KernelVectors.affine(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
+    }
+
+    private static void checkShape(int batch, int channels, int hw) {
+        KernelChecks.positive("batch", batch);
+        KernelChecks.positive("channels", channels);
+        KernelChecks.positive("hw", hw);
+        KernelChecks.fitsArray("input", (long) batch * channels * hw);
+    }
+
+    private static void checkData(String name, float[] a, int batch, int channels, int hw) {
+        KernelChecks.length(name, a, (long) batch * channels * hw);
+    }
+
+    private static void checkParams(int channels, float[] gamma, float[] beta, float[] runningMean, float[] runningVar) {
+        KernelChecks.optionalLength("gamma", gamma, channels);
+        KernelChecks.optionalLength("beta", beta, channels);
+        KernelChecks.optionalLength("runningMean", runningMean, channels);
+        KernelChecks.optionalLength("runningVar", runningVar, channels);
+    }
+
+    private static void checkEps(float eps) {
+        if (!(eps >= 0) || Float.isInfinite(eps)) throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.apprentice.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Small Vector API loops over array ranges with independent offsets, for the conv, pooling and
+ * batch-norm kernels. 256-bit lanes: the ranges here are short image rows and planes (7..784
+ * floats), where narrower vectors leave shorter scalar tails, and on Zen 4 a 512-bit op costs
+ * two 256-bit ones anyway. Reductions run in a fixed lane and block order, so they are
+ * deterministic, and add blocks in double, so long planes stay accurate.
+ */
+final class KernelVectors {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = S.length();
+    /** Sums run in float lanes over blocks this long (≤ 128 terms per lane), then in double. */
+    private static final int BLOCK = 1024;
+
+    private KernelVectors() {}
+
+    /** a[off, off+len) += v. */
+    static void addScalar(float[] a, int off, int len, float v) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector bv = FloatVector.broadcast(S, v);
+        for (; i < vEnd; i += L) FloatVector.fromArray(S, a, off + i).add(bv).intoArray(a, off + i);
+        for (; i < len; i++) a[off + i] += v;
+    }
+
+    /** dst[dOff + i] += src[sOff + i] for i in [0, len). */
+    static void addTo(float[] dst, int dOff, float[] src, int sOff, int len) {
+        int i = 0, vEnd = S.loopBound(len);
+        for (; i < vEnd; i += L)
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
+        for (; i < len; i++) dst[dOff + i] += src[sOff + i];
+    }
+
+    /** Σ a[off, off+len): float lanes within blocks of {@link #BLOCK}, blocks added in double. */
+    static double sum(float[] a, int off, int len) {
+        double total = 0;
+        for (int b = 0; b < len; b += BLOCK) {
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, base + i));
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) s += a[base + i];
+            total += s;
+        }
+        return total;
+    }
+
+    /** acc[0] += Σ (a[i] − m), acc[1] += Σ (a[i] − m)² over a[off, off+len) (blocked like {@link #sum}). */
+    static void addDeviationSums(float[] a, int off, int len, float m, double[] acc) {
+        FloatVector mv = FloatVector.broadcast(S, m);
+        for (int b = 0; b < len; b += BLOCK) {
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+            for (; i < vEnd; i += L) {
+                FloatVector d = FloatVector.fromArray(S, a, base + i).sub(mv);
+                s1 = s1.add(d);
+                s2 = d.fma(d, s2);
+            }
+            float t1 = s1.reduceLanes(VectorOperators.ADD), t2 = s2.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                float d = a[base + i] - m;
+                t1 += d;
+                t2 = Math.fma(d, d, t2);
+            }
+            acc[0] += t1;
+            acc[1] += t2;
+        }
+    }
+
+    /** Σ b[i]·(a[i] − m) over the same range of a and b (blocked like {@link #sum}). */
+    static double dotCentered(float[] a, float[] b, int off, int len, float m) {
+        FloatVector mv = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int blk = 0; blk < len; blk += BLOCK) {
+            int n = Math.min(BLOCK, len - blk), base = off + blk, i = 0, vEnd = S.loopBound(n);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vEnd; i += L)
+                acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(FloatVector.fromArray(S, b, base + i), acc);
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) s = Math.fma(a[base + i] - m, b[base + i], s);
+            total += s;
+        }
+        return total;
+    }
+
+    /** y[off + i] = x[off + i]·scale + shift. */
+    static void affine(float[] x, float[] y, int off, int len, float scale, float shift) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
+        for (; i < vEnd; i += L) FloatVector.fromArray(S, x, off + i).fma(sv, tv).intoArray(y, off + i);
+        for (; i < len; i++) y[off + i] = Math.fma(x[off + i], scale, shift);
+    }
+
+    /** dx[off + i] += a·dy[off + i] + b·(x[off + i] − m) + k (the batch-norm input gradient). */
+    static void addBatchNormGrad(float[] dx, float[] dy, float[] x, int off, int len, float a, float b, float m, float k) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
+        FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
+        for (; i < vEnd; i += L) {
+            FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+            t = FloatVector.fromArray(S, dy, off + i).fma(av, t);
+            t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+        }
+        for (; i < len; i++) dx[off + i] += Math.fma(dy[off + i], a, Math.fma(x[off + i] - m, b, k));
+    }
+}

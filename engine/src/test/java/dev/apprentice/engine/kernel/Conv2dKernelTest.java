@@ -1,0 +1,163 @@
+package dev.apprentice.engine.kernel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static dev.apprentice.engine.kernel.KernelTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+class Conv2dKernelTest {
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                ConvGeometry.of(1, 1, 5, 5, 1, 1, 1, 0),            // 1×1 pointwise, smallest
+                ConvGeometry.of(3, 3, 7, 6, 5, 1, 1, 0),            // pointwise, non-square input
+                ConvGeometry.of(3, 16, 9, 9, 16, 1, 2, 0),          // 1×1 stride 2 (projection shortcut)
+                ConvGeometry.of(2, 3, 8, 7, 4, 1, 3, 0),            // 1×1 stride 3
+                ConvGeometry.of(2, 3, 5, 5, 2, 1, 1, 2),            // 1×1 with padding larger than the kernel
+                ConvGeometry.of(2, 5, 8, 8, 3, 3, 1, 1),            // 3×3 same
+                ConvGeometry.of(1, 1, 28, 28, 16, 3, 1, 1),         // ResNet-20 first conv shape
+                ConvGeometry.of(3, 3, 11, 9, 5, 3, 2, 1),           // 3×3 stride 2, odd sizes
+                ConvGeometry.of(1, 16, 7, 7, 16, 3, 1, 1),          // 16 channels, 7×7
+                ConvGeometry.of(3, 5, 10, 10, 4, 5, 1, 2),          // 5×5 same
+                ConvGeometry.of(2, 3, 13, 12, 5, 5, 3, 2),          // 5×5 stride 3
+                ConvGeometry.of(3, 3, 5, 5, 2, 5, 1, 0),            // output 1×1
+                ConvGeometry.of(3, 3, 6, 6, 2, 3, 3, 0),            // stride = kernel, no overlap
+                new ConvGeometry(3, 3, 9, 10, 4, 2, 3, 1, 2, 0, 1), // 2×3 non-square kernel, mixed strides
+                new ConvGeometry(2, 5, 7, 8, 3, 3, 2, 2, 1, 1, 2),  // 3×2 kernel, pads 1/2
+                ConvGeometry.of(19, 2, 6, 5, 3, 3, 1, 1));          // batch > weight-gradient chunks, uneven split
+    }
+
+    private static int terms(ConvGeometry g, String which) {
+        int p = g.outH() * g.outW(), khw = g.kernelH() * g.kernelW();
+        return switch (which) {
+            case "forward" -> g.inChannels() * khw + 1;
+            case "data" -> g.outChannels() * khw + 1;
+            default -> g.batch() * p + 1;
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forwardMatchesReference(ConvGeometry g) {
+        Random rng = new Random(1);
+        float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), b = random(rng, g.outChannels());
+        float[] y = random(rng, g.outputSize()); // garbage: forward must overwrite
+        Conv2dKernel.forward(g, x, w, b, y);
+        var ref = ConvReference.forward(g, x, w, b);
+        assertClose("y", ref.value(), ref.magnitude(), y, terms(g, "forward"));
+
+        float[] y0 = random(rng, g.outputSize());
+        Conv2dKernel.forward(g, x, w, null, y0);
+        var ref0 = ConvReference.forward(g, x, w, null);
+        assertClose("y (no bias)", ref0.value(), ref0.magnitude(), y0, terms(g, "forward"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardDataAccumulatesReference(ConvGeometry g) {
+        Random rng = new Random(2);
+        float[] dy = random(rng, g.outputSize()), w = random(rng, g.weightSize()), dx = random(rng, g.inputSize());
+        var ref = ConvReference.backwardData(g, dy, w, dx);
+        Conv2dKernel.backwardData(g, dy, w, dx);
+        assertClose("dx", ref.value(), ref.magnitude(), dx, terms(g, "data"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardWeightsAccumulatesReference(ConvGeometry g) {
+        Random rng = new Random(3);
+        float[] x = random(rng, g.inputSize()), dy = random(rng, g.outputSize()), dw = random(rng, g.weightSize());
+        var ref = ConvReference.backwardWeights(g, x, dy, dw);
+        Conv2dKernel.backwardWeights(g, x, dy, dw);
+        assertClose("dw", ref.value(), ref.magnitude(), dw, terms(g, "weights"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardBiasAccumulatesReference(ConvGeometry g) {
+        Random rng = new Random(4);
+        float[] dy = random(rng, g.outputSize()), db = random(rng, g.outChannels());
+        var ref = ConvReference.backwardBias(g, dy, db);
+        Conv2dKernel.backwardBias(g, dy, db);
+        assertClose("db", ref.value(), ref.magnitude(), db, terms(g, "bias"));
+    }
+
+    @Test
+    void outputSizeFollowsFloorFormula() {
+        ConvGeometry g = new ConvGeometry(2, 3, 28, 27, 8, 3, 2, 2, 3, 1, 0);
+        assertEquals((28 + 2 - 3) / 2 + 1, g.outH());
+        assertEquals((27 - 2) / 3 + 1, g.outW());
+        assertEquals(2 * 8 * g.outH() * g.outW(), g.outputSize());
+        assertEquals(8 * 3 * 3 * 2, g.weightSize());
+        assertEquals(2 * 3 * 28 * 27, g.inputSize());
+        assertEquals(ConvGeometry.of(1, 2, 5, 5, 3, 3, 1, 1),
+                new ConvGeometry(1, 2, 5, 5, 3, 3, 3, 1, 1, 1, 1));
+    }
+
+    @Test
+    void badGeometryIsRejectedWithClearMessage() {
+        assertMessage("batch must be positive, got 0", () -> ConvGeometry.of(0, 1, 5, 5, 1, 3, 1, 1));
+        assertMessage("inChannels must be positive", () -> ConvGeometry.of(1, -1, 5, 5, 1, 3, 1, 1));
+        assertMessage("outChannels must be positive", () -> ConvGeometry.of(1, 1, 5, 5, 0, 3, 1, 1));
+        assertMessage("kernelH must be positive", () -> ConvGeometry.of(1, 1, 5, 5, 1, 0, 1, 1));
+        assertMessage("strideW must be positive", () -> new ConvGeometry(1, 1, 5, 5, 1, 3, 3, 1, 0, 1, 1));
+        assertMessage("padH must be non-negative", () -> ConvGeometry.of(1, 1, 5, 5, 1, 3, 1, -1));
+        assertMessage("larger than the padded input", () -> ConvGeometry.of(1, 1, 2, 2, 1, 5, 1, 1));
+        assertMessage("more than a Java array holds", () -> ConvGeometry.of(100_000, 1000, 100, 100, 1, 1, 1, 0));
+    }
+
+    @Test
+    void wrongArrayLengthsAreRejected() {
+        ConvGeometry g = ConvGeometry.of(2, 3, 5, 5, 4, 3, 1, 1);
+        float[] x = new float[g.inputSize()], w = new float[g.weightSize()], y = new float[g.outputSize()];
+        assertMessage("x has length 149, expected 150", () -> Conv2dKernel.forward(g, new float[149], w, null, y));
+        assertMessage("w has length", () -> Conv2dKernel.forward(g, x, new float[3], null, y));
+        assertMessage("bias has length 3, expected 4", () -> Conv2dKernel.forward(g, x, w, new float[3], y));
+        assertMessage("y must not be null", () -> Conv2dKernel.forward(g, x, w, null, null));
+        assertMessage("dx has length", () -> Conv2dKernel.backwardData(g, y, w, new float[1]));
+        assertMessage("dy has length", () -> Conv2dKernel.backwardData(g, x, w, x));
+        assertMessage("dw has length", () -> Conv2dKernel.backwardWeights(g, x, y, new float[1]));
+        assertMessage("db has length", () -> Conv2dKernel.backwardBias(g, y, new float[5]));
+    }
+
+    @Test
+    void resultsAreBitIdenticalAcrossRunsAndThreadCounts() {
+        ConvGeometry g = ConvGeometry.of(37, 4, 9, 9, 6, 3, 1, 1);
+        ConvGeometry s2 = ConvGeometry.of(37, 4, 9, 9, 6, 1, 2, 0);
+        Random rng = new Random(5);
+        float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), b = random(rng, 6);
+        float[] dy = random(rng, g.outputSize()), dy2 = random(rng, s2.outputSize()), w2 = random(rng, s2.weightSize());
+        float[][] one = withThreads(1, () -> runAll(g, s2, x, w, b, dy, w2, dy2));
+        float[][] two = withThreads(2, () -> runAll(g, s2, x, w, b, dy, w2, dy2));
+        float[][] twoAgain = withThreads(2, () -> runAll(g, s2, x, w, b, dy, w2, dy2));
+        float[][] three = withThreads(3, () -> runAll(g, s2, x, w, b, dy, w2, dy2));
+        for (int i = 0; i < one.length; i++) {
+            assertArrayEquals(two[i], twoAgain[i], "repeat run, output " + i);
+            assertArrayEquals(one[i], two[i], "1 vs 2 threads, output " + i);
+            assertArrayEquals(one[i], three[i], "1 vs 3 threads, output " + i);
+        }
+    }
+
+    private static float[][] runAll(ConvGeometry g, ConvGeometry s2, float[] x, float[] w, float[] b, float[] dy,
+                                    float[] w2, float[] dy2) {
+        float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
+        float[] db = new float[g.outChannels()], dx2 = new float[s2.inputSize()], dw2 = new float[s2.weightSize()];
+        Conv2dKernel.forward(g, x, w, b, y);
+        Conv2dKernel.backwardData(g, dy, w, dx);
+        Conv2dKernel.backwardWeights(g, x, dy, dw);
+        Conv2dKernel.backwardBias(g, dy, db);
+        Conv2dKernel.backwardData(s2, dy2, w2, dx2);
+        Conv2dKernel.backwardWeights(s2, x, dy2, dw2);
+        return new float[][] {y, dx, dw, db, dx2, dw2};
+    }
+
+    static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable call) {
+        var e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+    }
+}
