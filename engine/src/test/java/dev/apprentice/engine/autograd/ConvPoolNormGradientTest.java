@@ -1,0 +1,92 @@
+package dev.apprentice.engine.autograd;
+
+import dev.apprentice.engine.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Finite-difference gradient checks for conv2d, pooling and batchnorm, on odd shapes. */
+class ConvPoolNormGradientTest {
+    private final Random rng = new Random(5);
+
+    @Test
+    void conv2dThreeByThreePaddedWithBias() {
+        GradCheck.of(in -> Conv.conv2d(in[0], in[1], in[2], 1, 1))
+                .check(GradCheck.param(rng, 2, 3, 5, 6), GradCheck.param(rng, 4, 3, 3, 3), GradCheck.param(rng, 4));
+    }
+
+    @Test
+    void conv2dStridedOneByOneAndGeneralKernels() {
+        GradCheck.of(in -> Conv.conv2d(in[0], in[1], null, 2, 0))
+                .check(GradCheck.param(rng, 3, 5, 7, 7), GradCheck.param(rng, 2, 5, 1, 1));
+        GradCheck.of(in -> Conv.conv2d(in[0], in[1], null, 2, 1, 1, 2))
+                .check(GradCheck.param(rng, 1, 2, 9, 8), GradCheck.param(rng, 3, 2, 2, 5));
+        GradCheck.of(in -> Conv.conv2d(in[0], in[1], null, 3, 2))
+                .check(GradCheck.param(rng, 2, 1, 11, 10), GradCheck.param(rng, 2, 1, 5, 5));
+    }
+
+    @Test
+    void conv2dRejectsMismatchedChannels() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Conv.conv2d(Tensor.zeros(1, 3, 8, 8), Tensor.zeros(4, 2, 3, 3), null, 1, 1));
+        assertEquals("conv2d: input has 3 channels, weights expect 2 [4, 2, 3, 3]", e.getMessage());
+    }
+
+    @Test
+    void maxPoolAwayFromTies() {
+        // Distinct, well-separated values so a ±h step never changes which element wins.
+        Tensor x = Tensor.zeros(2, 3, 7, 6);
+        float[] d = x.data();
+        int[] perm = shuffled(d.length);
+        for (int i = 0; i < d.length; i++) d[i] = perm[i] * 0.1f - 10f;
+        x.requireGrad();
+        GradCheck.of(in -> Pool.maxPool2d(in[0], 3, 2, 1)).step(1e-2).check(x);
+        GradCheck.of(in -> Pool.maxPool2d(in[0], 2, 2, 0)).step(1e-2).check(x);
+    }
+
+    @Test
+    void avgAndGlobalAvgPool() {
+        GradCheck.of(in -> Pool.avgPool2d(in[0], 3, 2, 1)).check(GradCheck.param(rng, 2, 2, 7, 5));
+        GradCheck.of(in -> Pool.globalAvgPool(in[0])).check(GradCheck.param(rng, 3, 4, 5, 3));
+        Tensor g = Pool.globalAvgPool(Tensor.of(new float[] {1, 2, 3, 4, 10, 20, 30, 40}, 1, 2, 2, 2));
+        assertArrayEquals(new int[] {1, 2}, g.shape());
+        assertArrayEquals(new float[] {2.5f, 25f}, g.data());
+    }
+
+    @Test
+    void batchNormTrainingMode() {
+        float[] rm = new float[3], rv = {1, 1, 1};
+        GradCheck.of(in -> Norm.batchNorm2d(in[0], in[1], in[2], rm.clone(), rv.clone(), true, 0.1f, 1e-5f))
+                .check(GradCheck.param(rng, 4, 3, 3, 5), GradCheck.param(rng, 3), GradCheck.param(rng, 3));
+    }
+
+    @Test
+    void batchNormEvalMode() {
+        float[] rm = {0.2f, -0.1f}, rv = {1.5f, 0.7f};
+        GradCheck.of(in -> Norm.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1f, 1e-5f))
+                .check(GradCheck.param(rng, 3, 2, 4, 3), GradCheck.param(rng, 2), GradCheck.param(rng, 2));
+    }
+
+    @Test
+    void batchNormTrainingUpdatesRunningStatisticsLikePyTorch() {
+        // Channel values 1..4 (one image, 2×2): mean 2.5, biased var 1.25, unbiased 5/3.
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        float[] rm = {0f}, rv = {1f};
+        Tensor y = Norm.batchNorm2d(x, Tensor.full(1f, 1), Tensor.zeros(1), rm, rv, true, 0.1f, 0f);
+        assertEquals(0.25f, rm[0], 1e-6);
+        assertEquals(0.9f + 0.1f * 5f / 3f, rv[0], 1e-6);
+        assertEquals((1 - 2.5) / Math.sqrt(1.25), y.data()[0], 1e-5);
+    }
+
+    private int[] shuffled(int n) {
+        Integer[] p = new Integer[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        java.util.Collections.shuffle(Arrays.asList(p), rng);
+        return Arrays.stream(p).mapToInt(Integer::intValue).toArray();
+    }
+}
