@@ -114,23 +114,27 @@ public abstract class Module {
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Map<String, Tensor> mine = stateDict();
-        List<String> problems = new ArrayList<>();
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), reshaped = new ArrayList<>();
         for (var e : mine.entrySet()) {
             Tensor src = state.get(e.getKey());
-            if (src == null) problems.add("missing " + e.getKey());
+            if (src == null) missing.add(e.getKey());
             else if (!src.sameShape(e.getValue()))
-                problems.add(e.getKey() + ": file has " + Shape.str(src.shape()) + ", model has " + Shape.str(e.getValue().shape()));
+                reshaped.add(e.getKey() + ": file has " + Shape.str(src.shape()) + ", model has " + Shape.str(e.getValue().shape()));
         }
-        for (String k : state.keySet()) if (!mine.containsKey(k)) problems.add("unexpected " + k);
-        if (!problems.isEmpty()) {
-            int show = Math.min(problems.size(), 6);
-            throw new IllegalArgumentException("state does not fit this model (" + problems.size() + " problems): "
-                    + String.join("; ", problems.subList(0, show)) + (show < problems.size() ? "; ..." : ""));
-        }
+        for (String k : state.keySet()) if (!mine.containsKey(k)) unexpected.add(k);
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !reshaped.isEmpty())
+            throw new IllegalArgumentException("state does not fit this model: " + problems(missing, "missing")
+                    + ", " + problems(unexpected, "unexpected") + ", " + problems(reshaped, "of another shape"));
         for (var e : mine.entrySet()) {
             float[] dst = e.getValue().data();
             System.arraycopy(state.get(e.getKey()).data(), 0, dst, 0, dst.length);
         }
+    }
+
+    private static String problems(List<String> names, String what) {
+        if (names.isEmpty()) return "0 " + what;
+        return names.size() + " " + what + " (" + String.join("; ", names.subList(0, Math.min(3, names.size())))
+                + (names.size() > 3 ? "; ..." : "") + ")";
     }
 
     public void zeroGrad() {
