@@ -1,0 +1,55 @@
+package dev.apprentice.distill.cli;
+
+import dev.apprentice.distill.data.DataException;
+import dev.apprentice.distill.train.DivergenceException;
+import dev.apprentice.nn.io.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The apprentice-engine command line. Users' mistakes end in one message and exit code 2. */
+@Command(name = "apprentice-engine", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Train low-precision ResNets with knowledge distillation (Apprentice, arXiv 1711.05852) "
+                + "on a Java Vector API engine, and evaluate them.",
+        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class Cli {
+    public static final int USER_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (0 = success). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Cli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + describe(e));
+            return USER_ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line for errors a user can cause; anything else is a bug and keeps its stack trace. */
+    static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError)
+            return "out of memory; use a smaller --batch-size or give Java more heap (JAVA_TOOL_OPTIONS=-Xmx16g)";
+        if (e instanceof DataException || e instanceof ModelFileException || e instanceof DivergenceException
+                || e instanceof IllegalArgumentException)
+            return e.getMessage();
+        if (e instanceof UncheckedIOException u) return describe(u.getCause());
+        if (e instanceof java.nio.file.NoSuchFileException n) return "file not found: " + n.getFile();
+        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof IOException io) return "I/O error: " + io.getMessage();
+        throw e instanceof RuntimeException r ? r : new RuntimeException(e);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"apprentice-engine " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}

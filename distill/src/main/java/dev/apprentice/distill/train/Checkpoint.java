@@ -1,0 +1,64 @@
+package dev.apprentice.distill.train;
+
+import dev.apprentice.distill.model.ModelSpec;
+import dev.apprentice.engine.optim.OptimizerState;
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+import dev.apprentice.nn.io.ModelFileException;
+import dev.apprentice.nn.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The state of a run after a finished epoch: model ("model." + name), optimizer buffers
+ * ("optim." + name), and metadata (epoch, optimizer step and lr, the run's config and model
+ * spec). One safetensors file, written atomically with a checksum.
+ */
+public record Checkpoint(int epoch, Map<String, Tensor> model, OptimizerState optimizer, Map<String, String> config, Map<String, String> spec) {
+    private static final String MODEL = "model.", OPTIM = "optim.", CONFIG = "config.", SPEC = "spec.";
+
+    public static void save(Path file, int epoch, Module model, OptimizerState opt, TrainConfig cfg, ModelSpec spec) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> tensors.put(MODEL + k, v));
+        opt.buffers().forEach((k, v) -> tensors.put(OPTIM + k, Tensor.of(v, v.length)));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "apprentice-checkpoint-1");
+        meta.put("epoch", Integer.toString(epoch));
+        meta.put("optim_steps", Long.toString(opt.steps()));
+        meta.put("optim_lr", Double.toString(opt.lr()));
+        cfg.fingerprint().forEach((k, v) -> meta.put(CONFIG + k, v));
+        spec.toMetadata().forEach((k, v) -> meta.put(SPEC + k, v));
+        SafeTensors.write(file, tensors, meta);
+    }
+
+    public static Checkpoint load(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, String> m = c.metadata();
+        if (!"apprentice-checkpoint-1".equals(m.get("format")))
+            throw new ModelFileException(file + " is not a training checkpoint of this tool");
+        Map<String, Tensor> model = new LinkedHashMap<>();
+        Map<String, float[]> buffers = new LinkedHashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith(MODEL)) model.put(k.substring(MODEL.length()), v);
+            else if (k.startsWith(OPTIM)) buffers.put(k.substring(OPTIM.length()), v.data());
+            else throw new ModelFileException(file + ": unexpected tensor " + k);
+        });
+        try {
+            OptimizerState opt = new OptimizerState(Long.parseLong(m.get("optim_steps")), Double.parseDouble(m.get("optim_lr")), buffers);
+            return new Checkpoint(Integer.parseInt(m.get("epoch")), model, opt, strip(m, CONFIG), strip(m, SPEC));
+        } catch (RuntimeException e) {
+            throw new ModelFileException(file + ": damaged checkpoint metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, String> strip(Map<String, String> m, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v);
+        });
+        return out;
+    }
+}

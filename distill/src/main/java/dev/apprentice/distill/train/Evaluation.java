@@ -1,0 +1,52 @@
+package dev.apprentice.distill.train;
+
+import dev.apprentice.distill.data.Batch;
+import dev.apprentice.distill.data.BatchLoader;
+import dev.apprentice.distill.data.ImageSet;
+import dev.apprentice.distill.data.Normalization;
+import dev.apprentice.engine.autograd.GradMode;
+import dev.apprentice.engine.autograd.Loss;
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+
+/** Top-1 / top-5 accuracy and mean loss of a model over a set, in eval mode without a graph. */
+public record Evaluation(double top1, double top5, double loss, int images) {
+
+    public static Evaluation of(Module model, ImageSet set, Normalization norm, int batchSize) {
+        boolean wasTraining = model.training();
+        model.eval();
+        long correct1 = 0, correct5 = 0;
+        double lossSum = 0;
+        try (var noGrad = GradMode.off(); BatchLoader loader = new BatchLoader(set, batchSize, false, null, norm, 0)) {
+            for (Batch b : loader) {
+                Tensor logits = model.forward(b.images());
+                lossSum += Loss.crossEntropy(logits, b.labels()).item() * b.size();
+                int[] hits = hits(logits, b.labels());
+                correct1 += hits[0];
+                correct5 += hits[1];
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        int n = set.size();
+        return new Evaluation(100.0 * correct1 / n, 100.0 * correct5 / n, lossSum / n, n);
+    }
+
+    /** Rows whose label is the arg-max ([0]) or among the five largest logits ([1]). */
+    static int[] hits(Tensor logits, int[] labels) {
+        int c = logits.dim(1);
+        float[] z = logits.data();
+        int top1 = 0, top5 = 0;
+        for (int i = 0; i < labels.length; i++) {
+            float target = z[i * c + labels[i]];
+            int above = 0; // classes ranked strictly before the label (ties go to the lower index)
+            for (int j = 0; j < c; j++) {
+                float v = z[i * c + j];
+                if (v > target || (v == target && j < labels[i])) above++;
+            }
+            if (above == 0) top1++;
+            if (above < 5) top5++;
+        }
+        return new int[] {top1, top5};
+    }
+}
