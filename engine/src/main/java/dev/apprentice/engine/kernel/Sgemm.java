@@ -1,30 +1,202 @@
 package dev.apprentice.engine.kernel;
 
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.MR;
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
+
+import dev.apprentice.engine.parallel.Parallel;
+
 /**
  * Single-precision GEMM, row-major: C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k
  * and op(B) is k x n. With transA, A is stored k x m (row stride lda >= m); without, m x k
  * (lda >= k). Likewise B: transB means n x k storage. beta = 0 overwrites C (NaNs in C ignored).
  *
- * PLACEHOLDER: a plain triple loop until the packed Vector API kernel lands; the signature is final.
+ * <p>Three paths, chosen by shape only (never by thread count, so results are bit-identical for
+ * any number of threads):
+ * <ul>
+ *   <li>tiny problems: {@link SgemmSmall}, direct loops, no packing, no threads;</li>
+ *   <li>A row-major, B transposed, C small (m or n <= 64): {@link SgemmDot}, dot products along
+ *       k with no packing (the weight gradient of im2col convolutions);</li>
+ *   <li>everything else: Goto/BLIS blocking. C is cut into tasks (blocks of rows x columns) run on
+ *       {@link Parallel}; each task loops over k in KC-deep slices, packs its slice of op(B) and,
+ *       MC rows at a time, of op(A) into per-thread buffers, and sweeps the 8 x 32
+ *       {@link SgemmMicroKernel} over them. K is never split across tasks, and the k-slicing is
+ *       fixed, so every element's sum is computed in the same order whatever the partition.</li>
+ * </ul>
  */
 public final class Sgemm {
+    /** k-slice depth: a packed 32-wide B micro-panel (KC x 32) stays in L1 across the MC rows. */
+    static final int KC = Integer.getInteger("apprentice.sgemm.kc", 256);
+    /** Rows of A packed at a time: an MC x KC block stays in L2. */
+    static final int MC = Integer.getInteger("apprentice.sgemm.mc", 128);
+    /** Most columns one task packs per k-slice (a KC x NC panel of B, L2/L3 resident). */
+    static final int NC = Integer.getInteger("apprentice.sgemm.nc", 2048);
+    /** At or below this many multiply-adds, the direct path beats packing. */
+    static final long SMALL = 32L * 32 * 32;
+    /** Below this many multiply-adds, running on one thread beats forking. */
+    static final long SERIAL = 1L << 18;
+    /** B is read in place (not packed) when this many or fewer rows of A reuse each B panel. */
+    static final int STREAM_B_MAX_M = Integer.getInteger("apprentice.sgemm.streamb", 0);
+
     private Sgemm() {}
+
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0], part = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) { return a.length >= size ? a : (a = new float[size]); }
+        float[] b(int size) { return b.length >= size ? b : (b = new float[size]); }
+        float[] part(int size) { return part.length >= size ? part : (part = new float[size]); }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = 0;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s += av * bv;
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0 ? alpha * s : alpha * s + beta * c[ci];
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (transB && !transA && (m <= 64 || n <= 64) && k >= 16) {
+            dot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
+        } else if (work <= SMALL) {
+            SgemmSmall.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
+        }
+    }
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, long work) {
+        // Task grid: at most NC columns per task; then split further (the larger side first)
+        // until every thread has two tasks, so a noisy neighbour on one core costs less.
+        int mBlocks = ceilDiv(m, MR), nBlocks = ceilDiv(n, NR);
+        int tm = 1, tn = ceilDiv(n, NC);
+        int want = work <= SERIAL ? 1 : 2 * Parallel.threads();
+        while (tm * tn < want) {
+            boolean splitM = ceilDiv(mBlocks, tm) * MR >= ceilDiv(nBlocks, tn) * NR;
+            if (splitM && tm < mBlocks) tm++;
+            else if (tn < nBlocks) tn++;
+            else if (tm < mBlocks) tm++;
+            else break;
+        }
+        int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
+        int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);
+        Parallel.forEach(tasksM * tasksN, t -> {
+            int i0 = (t / tasksN) * rowsPer, j0 = (t % tasksN) * colsPer;
+            blockedTask(transA, transB, i0, Math.min(m, i0 + rowsPer), j0, Math.min(n, j0 + colsPer), k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        });
+    }
+
+    /** C[i0, i1) x [j0, j1): the Goto loops (k-slice, MC row block, NR column panel, MR row panel). */
+    private static void blockedTask(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                                    float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        int nc = j1 - j0;
+        int ncFull = nc / NR * NR;   // columns covered by full NR panels
+        int rows = i1 - i0;
+        // With few rows each B panel is used only a few times: packing it would cost about as
+        // much as the FMAs, so full panels are read in place and only the ragged edge is packed.
+        boolean streamB = !transB && rows <= STREAM_B_MAX_M;
+        int kcMax = Math.min(k, KC);
+        float[] pb = buf.b(kcMax * ceilDiv(nc, NR) * NR);
+        float[] pa = buf.a(kcMax * ceilDiv(Math.min(rows, MC), MR) * MR);
+        float[] tile = buf.tile;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            float bt = p0 == 0 ? beta : 1f;
+            if (streamB) {
+                if (ncFull < nc) SgemmPack.packB(false, b, bOff, ldb, p0, kc, j0 + ncFull, nc - ncFull, pb);
+            } else {
+                SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, pb);
             }
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic);
+                SgemmPack.packA(transA, a, aOff, lda, ic, mc, p0, kc, pa);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr);
+                    float[] bs;
+                    int bo, ldbk;
+                    if (streamB && nr == NR) {
+                        bs = b; bo = bOff + p0 * ldb + j0 + jr; ldbk = ldb;
+                    } else {
+                        bs = pb; bo = streamB ? 0 : jr * kc; ldbk = NR;
+                    }
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        int co = cOff + (ic + ir) * ldc + j0 + jr;
+                        if (mr == MR && nr == NR) {
+                            SgemmMicroKernel.kernel(kc, pa, ir * kc, bs, bo, ldbk, alpha, bt, c, co, ldc);
+                        } else {
+                            SgemmMicroKernel.edge(kc, pa, ir * kc, bs, bo, tile, mr, nr, alpha, bt, c, co, ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void dot(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, long work) {
+        // Split the columns (or rows, when those are more) into tasks of whole 4-wide tiles.
+        int want = work <= SERIAL ? 1 : 2 * Parallel.threads();
+        boolean byRows = m > n;
+        int len = byRows ? m : n, tile = byRows ? SgemmDot.TM : SgemmDot.TN;
+        int per = ceilDiv(ceilDiv(len, tile), want) * tile;
+        int tasks = ceilDiv(len, per);
+        Parallel.forEach(tasks, t -> {
+            int lo = t * per, hi = Math.min(len, lo + per);
+            int i0 = byRows ? lo : 0, i1 = byRows ? hi : m, j0 = byRows ? 0 : lo, j1 = byRows ? n : hi;
+            float[] part = BUFFERS.get().part(SgemmDot.partSize(i1 - i0, j1 - j0));
+            SgemmDot.block(i0, i1, j0, j1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, part);
+        });
+    }
+
+    /** C = beta * C (beta = 0 writes zeros, whatever C held). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int o = cOff + i * ldc;
+            if (beta == 0) java.util.Arrays.fill(c, o, o + n, 0f);
+            else if (beta != 1) for (int j = 0; j < n; j++) c[o + j] *= beta;
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static void checkArgs(boolean transA, boolean transB, int m, int n, int k,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative dimension m=" + m + " n=" + n + " k=" + k);
+        }
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+    }
+
+    /** A stored rows x cols matrix with row stride ld starting at off must fit in arr. */
+    private static void checkMatrix(String name, float[] arr, int off, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("sgemm: leading dimension of " + name + " is " + ld
+                    + ", must be >= max(1, " + cols + ") for a " + rows + " x " + cols + " stored matrix");
+        }
+        if (off < 0) throw new IllegalArgumentException("sgemm: negative offset " + off + " for " + name);
+        if (rows == 0 || cols == 0) return;
+        if (arr == null) throw new IllegalArgumentException("sgemm: array " + name + " is null");
+        long last = (long) off + (long) (rows - 1) * ld + cols;
+        if (last > arr.length) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + " x " + cols + ", offset " + off
+                    + ", leading dimension " + ld + ") needs " + last + " elements, array has " + arr.length);
         }
     }
 }

@@ -1,0 +1,84 @@
+package dev.apprentice.engine.kernel;
+
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.L;
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.MR;
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
+import static dev.apprentice.engine.kernel.SgemmMicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packs blocks of op(A) and op(B) into the contiguous, zero-padded panels the micro-kernel
+ * streams through, so its inner loop reads unit-stride memory and never needs an edge mask.
+ */
+final class SgemmPack {
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // one MR-row slice
+
+    private SgemmPack() {}
+
+    /**
+     * op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into dst as ceil(mc/MR) panels of [kc][MR], rows past
+     * mc zero. A(i,p) = a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+        for (int ip = 0, d = 0; ip < mc; ip += MR, d += MR * kc) {
+            int mr = Math.min(MR, mc - ip);
+            int i = i0 + ip;
+            if (transA) {
+                // Row p of the stored A holds MR consecutive i: one 256-bit copy per k.
+                int src = aOff + p0 * lda + i;
+                if (mr == MR) {
+                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src).intoArray(dst, d + p * MR);
+                } else {
+                    VectorMask<Float> m = S8.indexInRange(0, mr);
+                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src, m).intoArray(dst, d + p * MR);
+                }
+            } else {
+                // Transpose MR rows: each source row is contiguous in p.
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (i + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into dst as ceil(nc/NR) panels of [kc][NR], columns past
+     * nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jp = 0, d = 0; jp < nc; jp += NR, d += NR * kc) {
+            int nr = Math.min(NR, nc - jp);
+            int j = j0 + jp;
+            if (!transB) {
+                int src = bOff + p0 * ldb + j;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        FloatVector.fromArray(S, b, src).intoArray(dst, d + p * NR);
+                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + p * NR + L);
+                    }
+                } else {
+                    VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        FloatVector.fromArray(S, b, src, m0).intoArray(dst, d + p * NR);
+                        FloatVector.fromArray(S, b, src + L, m1).intoArray(dst, d + p * NR + L);
+                    }
+                }
+            } else {
+                for (int c = 0; c < nr; c++) {
+                    int src = bOff + (j + c) * ldb + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + c] = b[src + p];
+                }
+                for (int c = nr; c < NR; c++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + c] = 0f;
+                }
+            }
+        }
+    }
+}
