@@ -12,8 +12,10 @@ import dev.apprentice.engine.parallel.Parallel;
  * nested in the pool run serially). When there are fewer images than threads the images run
  * one after another on the caller, so the GEMM itself can use the pool (batch-1 inference).
  *
- * <p>A 1×1 stride-1 unpadded convolution needs no im2col: the image is already the K×P matrix.
- * Strided 1×1 (projection shortcuts) goes through im2col, which is then a C×P gather.
+ * <p>Three lowerings: a 1×1 stride-1 unpadded convolution needs none (the image is already the
+ * K×P matrix); other stride-1 convolutions use {@link WideLowering} (one long copy per matrix
+ * row); strided ones use the compact {@link Im2col} (for a strided 1×1 projection shortcut
+ * that is just a C×P gather).
  *
  * <p>Determinism: every output element is written by one task in a fixed order, except the
  * weight gradient, which is summed over images in a fixed number of chunks (independent of the
@@ -37,13 +39,19 @@ public final class Conv2dKernel {
             int yOff = n * yStride;
             if (g.isPointwise()) {
                 Sgemm.sgemm(false, false, o, p, k, 1f, w, 0, k, x, n * xStride, p, 0f, y, yOff, p);
+                addBias(bias, y, yOff, o, p);
+            } else if (isWide(g)) {
+                int pw = WideLowering.wideCols(g), colOff = WideLowering.paddedSize(g), outOff = colOff + k * pw;
+                float[] buf = Scratch.floats(outOff + o * pw);
+                WideLowering.pad(g, x, n * xStride, buf, 0);
+                WideLowering.im2col(g, buf, 0, buf, colOff);
+                Sgemm.sgemm(false, false, o, pw, k, 1f, w, 0, k, buf, colOff, pw, 0f, buf, outOff, pw);
+                WideLowering.narrow(g, buf, outOff, bias, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Im2col.im2col(g, x, n * xStride, col);
                 Sgemm.sgemm(false, false, o, p, k, 1f, w, 0, k, col, 0, p, 0f, y, yOff, p);
-            }
-            if (bias != null) {
-                for (int c = 0; c < o; c++) KernelVectors.addScalar(y, yOff + c * p, p, bias[c]);
+                addBias(bias, y, yOff, o, p);
             }
         });
     }
@@ -58,6 +66,13 @@ public final class Conv2dKernel {
         forEachImage(g.batch(), n -> {
             if (g.isPointwise()) { // dx_n(C×P) += Wᵀ · dy_n, straight into dx
                 Sgemm.sgemm(true, false, k, p, o, 1f, w, 0, k, dy, n * yStride, p, 1f, dx, n * xStride, p);
+            } else if (isWide(g)) {
+                int pw = WideLowering.wideCols(g), colOff = o * pw, padOff = colOff + k * pw;
+                float[] buf = Scratch.floats(padOff + WideLowering.paddedSize(g));
+                WideLowering.widen(g, dy, n * yStride, buf, 0);
+                Sgemm.sgemm(true, false, k, pw, o, 1f, w, 0, k, buf, 0, pw, 0f, buf, colOff, pw);
+                WideLowering.col2im(g, buf, colOff, buf, padOff);
+                WideLowering.addUnpadded(g, buf, padOff, dx, n * xStride);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Sgemm.sgemm(true, false, k, p, o, 1f, w, 0, k, dy, n * yStride, p, 0f, col, 0, p);
@@ -80,18 +95,20 @@ public final class Conv2dKernel {
             int from = (int) ((long) batch * c / chunks), to = (int) ((long) batch * (c + 1) / chunks);
             for (int n = from; n < to; n++) {
                 float beta = n == from ? 0f : 1f;
-                float[] b;
-                int bOff;
                 if (g.isPointwise()) {
-                    b = x;
-                    bOff = n * xStride;
-                } else {
-                    b = Scratch.floats(k * p);
-                    bOff = 0;
-                    Im2col.im2col(g, x, n * xStride, b);
+                    Sgemm.sgemm(false, true, o, k, p, 1f, dy, n * yStride, p, x, n * xStride, p, beta, partial, c * wSize, k);
+                } else if (isWide(g)) { // dW += dyWide(O×P') · colWideᵀ; zero dy columns cancel the garbage
+                    int pw = WideLowering.wideCols(g), colOff = WideLowering.paddedSize(g), dyOff = colOff + k * pw;
+                    float[] buf = Scratch.floats(dyOff + o * pw);
+                    WideLowering.pad(g, x, n * xStride, buf, 0);
+                    WideLowering.im2col(g, buf, 0, buf, colOff);
+                    WideLowering.widen(g, dy, n * yStride, buf, dyOff);
+                    Sgemm.sgemm(false, true, o, k, pw, 1f, buf, dyOff, pw, buf, colOff, pw, beta, partial, c * wSize, k);
+                } else { // dW(O×K) += dy_n(O×P) · col_nᵀ(P×K)
+                    float[] col = Scratch.floats(k * p);
+                    Im2col.im2col(g, x, n * xStride, col);
+                    Sgemm.sgemm(false, true, o, k, p, 1f, dy, n * yStride, p, col, 0, p, beta, partial, c * wSize, k);
                 }
-                // dW(O×K) += dy_n(O×P) · col_nᵀ(P×K)
-                Sgemm.sgemm(false, true, o, k, p, 1f, dy, n * yStride, p, b, bOff, p, beta, partial, c * wSize, k);
             }
         });
         // dw[i] += partial[0][i] + partial[1][i] + ... in chunk order: element-parallel, so deterministic.
@@ -113,6 +130,15 @@ public final class Conv2dKernel {
                 db[c] += (float) s;
             }
         });
+    }
+
+    /** Stride-1 convolutions other than pointwise use the wide lowering (see {@link WideLowering}). */
+    private static boolean isWide(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1;
+    }
+
+    private static void addBias(float[] bias, float[] y, int yOff, int o, int p) {
+        if (bias != null) for (int c = 0; c < o; c++) KernelVectors.addScalar(y, yOff + c * p, p, bias[c]);
     }
 
     private static int kRows(ConvGeometry g) {

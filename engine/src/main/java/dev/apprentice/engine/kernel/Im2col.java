@@ -35,7 +35,7 @@ final class Im2col {
                         if (hi < ow) Arrays.fill(col, dst + hi, dst + ow, 0f);
                         int src = plane + ih * w - pw + kj; // input index of output column 0
                         if (sw == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            KernelVectors.copy(x, src + lo, col, dst + lo, hi - lo);
                         } else {
                             for (int q = lo; q < hi; q++) col[dst + q] = x[src + q * sw];
                         }

@@ -1,6 +1,7 @@
 package dev.apprentice.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,12 +28,28 @@ final class KernelVectors {
         for (; i < len; i++) a[off + i] += v;
     }
 
+    /**
+     * dst[dOff + i] = src[sOff + i] for i in [0, len): for the short rows of im2col, where a
+     * System.arraycopy call costs more than the copy; the tail is one masked vector.
+     */
+    static void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int i = 0, vEnd = S.loopBound(len);
+        for (; i < vEnd; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, src, sOff + i, m).intoArray(dst, dOff + i, m);
+        }
+    }
+
     /** dst[dOff + i] += src[sOff + i] for i in [0, len). */
     static void addTo(float[] dst, int dOff, float[] src, int sOff, int len) {
         int i = 0, vEnd = S.loopBound(len);
         for (; i < vEnd; i += L)
             FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
-        for (; i < len; i++) dst[dOff + i] += src[sOff + i];
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, dst, dOff + i, m).add(FloatVector.fromArray(S, src, sOff + i, m)).intoArray(dst, dOff + i, m);
+        }
     }
 
     /** Σ a[off, off+len): float lanes within blocks of {@link #BLOCK}, blocks added in double. */

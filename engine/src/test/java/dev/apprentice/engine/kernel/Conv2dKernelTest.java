@@ -29,6 +29,8 @@ class Conv2dKernelTest {
                 ConvGeometry.of(3, 3, 6, 6, 2, 3, 3, 0),            // stride = kernel, no overlap
                 new ConvGeometry(3, 3, 9, 10, 4, 2, 3, 1, 2, 0, 1), // 2×3 non-square kernel, mixed strides
                 new ConvGeometry(2, 5, 7, 8, 3, 3, 2, 2, 1, 1, 2),  // 3×2 kernel, pads 1/2
+                new ConvGeometry(2, 3, 6, 9, 4, 2, 3, 1, 1, 1, 0),  // 2×3 kernel, stride 1 (wide lowering), pads 1/0
+                new ConvGeometry(3, 2, 5, 4, 3, 3, 3, 1, 1, 2, 0),  // pad larger than half the kernel, stride 1
                 ConvGeometry.of(19, 2, 6, 5, 3, 3, 1, 1));          // batch > weight-gradient chunks, uneven split
     }
 
