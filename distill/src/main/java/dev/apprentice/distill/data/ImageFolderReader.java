@@ -60,10 +60,11 @@ public final class ImageFolderReader {
             int base = i * ch * h * w;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
-                    int rgb = img.getRGB(x, y);
                     if (gray) {
-                        px[base + y * w + x] = (byte) (rgb & 0xff);
+                        // The raster, not getRGB: getRGB would convert linear gray to sRGB.
+                        px[base + y * w + x] = (byte) img.getRaster().getSample(x, y, 0);
                     } else {
+                        int rgb = img.getRGB(x, y);
                         px[base + y * w + x] = (byte) (rgb >> 16);
                         px[base + h * w + y * w + x] = (byte) (rgb >> 8);
                         px[base + 2 * h * w + y * w + x] = (byte) rgb;

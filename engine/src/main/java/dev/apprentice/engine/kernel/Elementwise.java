@@ -102,7 +102,7 @@ public final class Elementwise {
         int i = 0, vEnd = S.loopBound(len);
         FloatVector acc = FloatVector.zero(S);
         for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (; i < len; i++) s += a[off + i];
         return s;
     }
@@ -113,7 +113,7 @@ public final class Elementwise {
         FloatVector acc = FloatVector.zero(S);
         for (; i < vEnd; i += L)
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (; i < len; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

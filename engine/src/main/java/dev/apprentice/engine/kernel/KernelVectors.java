@@ -2,7 +2,6 @@ package dev.apprentice.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -59,7 +58,7 @@ final class KernelVectors {
             int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, base + i));
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = Lanes.sum(acc);
             for (; i < n; i++) s += a[base + i];
             total += s;
         }
@@ -77,7 +76,7 @@ final class KernelVectors {
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
             }
-            float t1 = s1.reduceLanes(VectorOperators.ADD), t2 = s2.reduceLanes(VectorOperators.ADD);
+            float t1 = Lanes.sum(s1), t2 = Lanes.sum(s2);
             for (; i < n; i++) {
                 float d = a[base + i] - m;
                 t1 += d;
@@ -97,7 +96,7 @@ final class KernelVectors {
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L)
                 acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(FloatVector.fromArray(S, b, base + i), acc);
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = Lanes.sum(acc);
             for (; i < n; i++) s = Math.fma(a[base + i] - m, b[base + i], s);
             total += s;
         }
