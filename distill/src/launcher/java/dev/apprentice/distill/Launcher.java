@@ -39,6 +39,7 @@ public final class Launcher {
         cmd.add(java);
         cmd.add("--add-modules");
         cmd.add(VECTOR);
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // the progress bar's terminal library loads a native helper
         // Heap size and other JVM options given to this JVM apply to the real one too.
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
             if (!a.startsWith("-Djava.class.path") && !a.startsWith("--add-modules")) cmd.add(a);
