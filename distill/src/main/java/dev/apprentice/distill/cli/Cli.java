@@ -28,6 +28,12 @@ public final class Cli {
             cmd.getErr().println("error: " + describe(e));
             return USER_ERROR;
         });
+        cl.setParameterExceptionHandler((e, a) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return USER_ERROR;
+        });
         return cl.execute(args);
     }
 

@@ -1,0 +1,116 @@
+package dev.apprentice.tests;
+
+import dev.apprentice.distill.cli.Cli;
+import dev.apprentice.distill.data.FashionMnist;
+import dev.apprentice.distill.data.ImageSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end on real (tiny) IDX files: results, files, and errors users cause. */
+class CliTest {
+    @TempDir
+    Path tmp;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private PrintStream oldOut, oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    /** Writes the first n train / m test images of the embedded subset as raw IDX files. */
+    private Path tinyData(int n, int m) throws IOException {
+        var full = FashionMnist.embedded();
+        Path dir = tmp.resolve("data");
+        Files.createDirectories(dir);
+        write(dir, "train", full.train(), n);
+        write(dir, "t10k", full.test(), m);
+        return dir;
+    }
+
+    private static void write(Path dir, String prefix, ImageSet s, int n) throws IOException {
+        int sz = s.imageBytes();
+        ByteBuffer img = ByteBuffer.allocate(16 + n * sz).putInt(2051).putInt(n).putInt(s.height()).putInt(s.width());
+        img.put(s.pixels(), 0, n * sz);
+        ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(2049).putInt(n);
+        for (int i = 0; i < n; i++) lab.put((byte) s.labels()[i]);
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), img.array());
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), lab.array());
+    }
+
+    @Test
+    void trainThenEvalGiveTheSameAccuracy() throws IOException {
+        Path data = tinyData(128, 64), run = tmp.resolve("run");
+        int code = Cli.run("train", "--data", data.toString(), "--model", "resnet8", "--width", "0.25", "--epochs", "2",
+                "--batch-size", "32", "--out", run.toString(), "--quiet", "--threads", "2");
+        assertEquals(0, code, err.toString());
+        String log = out.toString();
+        assertTrue(log.contains("data: IDX files in " + data), log);
+        assertTrue(log.contains("epoch  2/2"), log);
+        String acc = log.replaceAll("(?s).*test accuracy: top-1 ([0-9.]+)%.*", "$1");
+        assertTrue(Files.exists(run.resolve("model.safetensors")));
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+
+        out.reset();
+        assertEquals(0, Cli.run("eval", run.resolve("model.safetensors").toString(), "--data", data.toString()), err.toString());
+        assertTrue(out.toString().contains("top-1 " + acc + "%"), out + " vs " + acc);
+    }
+
+    @Test
+    void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
+        assertEquals(2, Cli.run("train", "--epochz", "3"));
+        assertEquals("error: Unknown options: '--epochz', '3'\nTry 'apprentice-engine train --help' for the options.",
+                err.toString().strip().replace(System.lineSeparator(), "\n"));
+        err.reset();
+        assertEquals(2, Cli.run("train", "--epochs", "0", "--out", tmp.resolve("r").toString()));
+        assertEquals("error: --epochs must be >= 1, got 0", err.toString().strip());
+        err.reset();
+        assertEquals(2, Cli.run("train", "--model", "resnet21", "--out", tmp.resolve("r").toString()));
+        assertTrue(err.toString().startsWith("error: unknown model 'resnet21'"), err.toString());
+        assertFalse(Files.exists(tmp.resolve("r")), "nothing written for refused runs");
+    }
+
+    @Test
+    void missingTruncatedOrForeignFilesAreReportedNotThrown() throws IOException {
+        assertEquals(2, Cli.run("train", "--data", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("r").toString()));
+        assertTrue(err.toString().contains("not found"), err.toString());
+
+        Path data = tinyData(64, 32);
+        Path images = data.resolve("train-images-idx3-ubyte");
+        byte[] raw = Files.readAllBytes(images);
+        Files.write(images, Arrays.copyOf(raw, raw.length - 100));
+        err.reset();
+        assertEquals(2, Cli.run("train", "--data", data.toString(), "--out", tmp.resolve("r").toString()));
+        assertTrue(err.toString().contains("truncated"), err.toString());
+
+        Path junk = tmp.resolve("junk.safetensors");
+        Files.writeString(junk, "definitely not a model");
+        err.reset();
+        assertEquals(2, Cli.run("eval", junk.toString()));
+        assertTrue(err.toString().startsWith("error: " + junk + " is not a valid safetensors file"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace");
+    }
+}
