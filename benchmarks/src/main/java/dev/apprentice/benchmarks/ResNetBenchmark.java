@@ -1,0 +1,78 @@
+package dev.apprentice.benchmarks;
+
+import dev.apprentice.engine.autograd.GradMode;
+import dev.apprentice.engine.autograd.Loss;
+import dev.apprentice.engine.optim.Sgd;
+import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+import dev.apprentice.nn.resnet.ResNets;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole ResNet on 28×28×1 inputs, 2 threads: one SGD training step (forward, cross entropy,
+ * backward, Nesterov SGD with weight decay) and eval-mode inference without a graph. Scores are
+ * batches per second; images/s = score × batch. The PyTorch peer for the same model and step is
+ * ../shared/peers/throughput.py (run it in the same minute: `benchmarks/peer-throughput.sh`).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@State(Scope.Benchmark)
+public class ResNetBenchmark {
+    @Param({"resnet20"})
+    public String model;
+
+    @Param({"128"})
+    public int batch;
+
+    private Module net;
+    private Sgd sgd;
+    private Tensor x;
+    private int[] y;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Parallel.setThreads(2);
+        net = ResNets.create(model, 1, 10, 1.0, 1);
+        sgd = Sgd.builder().lr(0.01).momentum(0.9).nesterov(true).weightDecay(5e-4).group(net.parameters()).build();
+        Random rng = new Random(1);
+        x = Tensor.randn(rng, 1f, batch, 1, 28, 28);
+        y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = rng.nextInt(10);
+    }
+
+    @Benchmark
+    public float trainStep() {
+        net.train(true);
+        sgd.zeroGrad();
+        Tensor loss = Loss.crossEntropy(net.forward(x), y);
+        loss.backward();
+        sgd.step();
+        return loss.item();
+    }
+
+    @Benchmark
+    public Tensor inference() {
+        net.eval();
+        try (var noGrad = GradMode.off()) {
+            return net.forward(x);
+        }
+    }
+}
