@@ -106,13 +106,15 @@ public final class Sgemm {
         // With few rows each B panel is used only a few times: packing it would cost about as
         // much as the FMAs, so full panels are read in place and only the ragged edge is packed.
         boolean streamB = !transB && rows <= STREAM_B_MAX_M;
+        // beta is applied to C once up front; then the first k-slice accumulates onto C unless beta = 0.
+        if (beta != 0 && beta != 1) scale(rows, nc, beta, c, cOff + i0 * ldc + j0, ldc);
         int kcMax = Math.min(k, KC);
         float[] pb = buf.b(kcMax * ceilDiv(nc, NR) * NR);
         float[] pa = buf.a(kcMax * ceilDiv(Math.min(rows, MC), MR) * MR);
         float[] tile = buf.tile;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            float bt = p0 == 0 ? beta : 1f;
+            boolean accumulate = p0 > 0 || beta != 0;
             if (streamB) {
                 if (ncFull < nc) SgemmPack.packB(false, b, bOff, ldb, p0, kc, j0 + ncFull, nc - ncFull, pb);
             } else {
@@ -120,7 +122,7 @@ public final class Sgemm {
             }
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                SgemmPack.packA(transA, a, aOff, lda, ic, mc, p0, kc, pa);
+                SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, p0, kc, pa);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = Math.min(NR, nc - jr);
                     float[] bs;
@@ -134,9 +136,9 @@ public final class Sgemm {
                         int mr = Math.min(MR, mc - ir);
                         int co = cOff + (ic + ir) * ldc + j0 + jr;
                         if (mr == MR && nr == NR) {
-                            SgemmMicroKernel.kernel(kc, pa, ir * kc, bs, bo, ldbk, alpha, bt, c, co, ldc);
+                            SgemmMicroKernel.kernel(kc, pa, ir * kc, bs, bo, ldbk, accumulate, c, co, ldc);
                         } else {
-                            SgemmMicroKernel.edge(kc, pa, ir * kc, bs, bo, tile, mr, nr, alpha, bt, c, co, ldc);
+                            SgemmMicroKernel.edge(kc, pa, ir * kc, bs, bo, tile, mr, nr, accumulate, c, co, ldc);
                         }
                     }
                 }

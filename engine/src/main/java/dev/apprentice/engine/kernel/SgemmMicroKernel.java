@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 8 x 32 register-blocked SGEMM micro-kernel: C[8][32] = alpha * Apanel * Bpanel + beta * C.
+ * The 8 x 32 register-blocked SGEMM micro-kernel: C[8][32] (+)= Apanel * Bpanel.
  * Packed A is [kc][8] (8 rows broadcast per k), packed B is [kc][32] (two 512-bit vectors per k).
  *
  * <p>Why this shape: 16 accumulators + 2 B vectors + 1 broadcast fit the 32 zmm registers with
@@ -12,9 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 8x48 (24 accumulators) measured 100 and 90 (C2 spills); 256-bit 8x24 measured 60. MR = 8
  * also divides every M the ResNet-20 convolutions issue (16, 32, 64, 144, 288, 576).
  *
- * <p>Arithmetic per element: acc = fma over p ascending from 0, then alpha*acc (beta = 0) or
- * fma(acc, alpha, beta*C). The edge path does exactly the same scalar operations, so results do
- * not depend on whether a tile is an edge tile. (Generated code: one line per row.)
+ * <p>Arithmetic per element: acc = C or 0, then fma over p ascending. The edge path does exactly
+ * the same operations, so results do not depend on whether a tile is an edge tile.
  */
 final class SgemmMicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -25,13 +24,28 @@ final class SgemmMicroKernel {
     private SgemmMicroKernel() {}
 
     /**
-     * Full tile: packed a[ao + p*MR + r]; B(p, j) at b[bo + p*ldbk + j] (ldbk = NR for a packed
-     * panel, or ldb to stream a row-major B in place); C tile at c[co + r*ldc + j].
+     * Full tile: C[8][32] (+)= Apanel·Bpanel. Packed a[ao + p*MR + r]; B(p, j) at b[bo + p*ldbk + j]
+     * (ldbk = NR for a packed panel, or ldb to read a row-major B in place); C tile at
+     * c[co + r*ldc + j]. With accumulate the sums start from C (a later k-slice, or beta = 1),
+     * else from zero. alpha is folded into packed A and beta applied to C beforehand, so no
+     * vector ever leaves this method (a helper taking vectors that C2 declines to inline boxes
+     * them: measured 19% of a 1024³ GEMM spent in such a store helper).
      */
-    static void kernel(int kc, float[] a, int ao, float[] b, int bo, int ldbk,
-                       float alpha, float beta, float[] c, int co, int ldc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+    static void kernel(int kc, float[] a, int ao, float[] b, int bo, int ldbk, boolean accumulate, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, co + 0 * ldc); c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
+            c10 = FloatVector.fromArray(S, c, co + 1 * ldc); c11 = FloatVector.fromArray(S, c, co + 1 * ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc); c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc); c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc); c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc); c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, co + 6 * ldc); c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, co + 7 * ldc); c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * ldbk, ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
@@ -45,44 +59,28 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(S, a[ai + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, a[ai + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        FloatVector av = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c00.mul(av).intoArray(c, co + 0 * ldc); c01.mul(av).intoArray(c, co + 0 * ldc + L);
-            c10.mul(av).intoArray(c, co + 1 * ldc); c11.mul(av).intoArray(c, co + 1 * ldc + L);
-            c20.mul(av).intoArray(c, co + 2 * ldc); c21.mul(av).intoArray(c, co + 2 * ldc + L);
-            c30.mul(av).intoArray(c, co + 3 * ldc); c31.mul(av).intoArray(c, co + 3 * ldc + L);
-            c40.mul(av).intoArray(c, co + 4 * ldc); c41.mul(av).intoArray(c, co + 4 * ldc + L);
-            c50.mul(av).intoArray(c, co + 5 * ldc); c51.mul(av).intoArray(c, co + 5 * ldc + L);
-            c60.mul(av).intoArray(c, co + 6 * ldc); c61.mul(av).intoArray(c, co + 6 * ldc + L);
-            c70.mul(av).intoArray(c, co + 7 * ldc); c71.mul(av).intoArray(c, co + 7 * ldc + L);
-        } else {
-            FloatVector bv = FloatVector.broadcast(S, beta);
-            st(c00, av, bv, c, co + 0 * ldc); st(c01, av, bv, c, co + 0 * ldc + L);
-            st(c10, av, bv, c, co + 1 * ldc); st(c11, av, bv, c, co + 1 * ldc + L);
-            st(c20, av, bv, c, co + 2 * ldc); st(c21, av, bv, c, co + 2 * ldc + L);
-            st(c30, av, bv, c, co + 3 * ldc); st(c31, av, bv, c, co + 3 * ldc + L);
-            st(c40, av, bv, c, co + 4 * ldc); st(c41, av, bv, c, co + 4 * ldc + L);
-            st(c50, av, bv, c, co + 5 * ldc); st(c51, av, bv, c, co + 5 * ldc + L);
-            st(c60, av, bv, c, co + 6 * ldc); st(c61, av, bv, c, co + 6 * ldc + L);
-            st(c70, av, bv, c, co + 7 * ldc); st(c71, av, bv, c, co + 7 * ldc + L);
-        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    private static void st(FloatVector acc, FloatVector av, FloatVector bv, float[] c, int o) {
-        acc.fma(av, FloatVector.fromArray(S, c, o).mul(bv)).intoArray(c, o);
-    }
-
-    /** Edge tile (mr <= MR rows, nr <= NR columns): full kernel into a scratch tile, then merge. */
+    /**
+     * Edge tile (mr <= MR rows, nr <= NR columns): the full kernel on a scratch tile holding the
+     * valid part of C (zeros elsewhere), then the valid part copied back: the same arithmetic per
+     * element as a full tile.
+     */
     static void edge(int kc, float[] a, int ao, float[] b, int bo, float[] tile,
-                     int mr, int nr, float alpha, float beta, float[] c, int co, int ldc) {
-        kernel(kc, a, ao, b, bo, NR, 1f, 0f, tile, 0, NR);
-        for (int r = 0; r < mr; r++) {
-            int ci = co + r * ldc, ti = r * NR;
-            if (beta == 0) {
-                for (int j = 0; j < nr; j++) c[ci + j] = tile[ti + j] * alpha;
-            } else {
-                for (int j = 0; j < nr; j++) c[ci + j] = Math.fma(tile[ti + j], alpha, c[ci + j] * beta);
-            }
+                     int mr, int nr, boolean accumulate, float[] c, int co, int ldc) {
+        if (accumulate) {
+            java.util.Arrays.fill(tile, 0f);
+            for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
         }
+        kernel(kc, a, ao, b, bo, NR, accumulate, tile, 0, NR);
+        for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 }

@@ -19,10 +19,10 @@ final class SgemmPack {
     private SgemmPack() {}
 
     /**
-     * op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into dst as ceil(mc/MR) panels of [kc][MR], rows past
-     * mc zero. A(i,p) = a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA.
+     * alpha·op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into dst as ceil(mc/MR) panels of [kc][MR], rows
+     * past mc zero. A(i,p) = a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
         for (int ip = 0, d = 0; ip < mc; ip += MR, d += MR * kc) {
             int mr = Math.min(MR, mc - ip);
             int i = i0 + ip;
@@ -30,16 +30,18 @@ final class SgemmPack {
                 // Row p of the stored A holds MR consecutive i: one 256-bit copy per k.
                 int src = aOff + p0 * lda + i;
                 if (mr == MR) {
-                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src).intoArray(dst, d + p * MR);
+                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src).mul(alpha).intoArray(dst, d + p * MR);
                 } else {
-                    VectorMask<Float> m = S8.indexInRange(0, mr);
-                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src, m).intoArray(dst, d + p * MR);
+                    for (int p = 0; p < kc; p++, src += lda) {
+                        for (int r = 0; r < mr; r++) dst[d + p * MR + r] = a[src + r] * alpha;
+                        for (int r = mr; r < MR; r++) dst[d + p * MR + r] = 0f;
+                    }
                 }
             } else {
                 // Transpose MR rows: each source row is contiguous in p.
                 for (int r = 0; r < mr; r++) {
                     int src = aOff + (i + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p];
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p] * alpha;
                 }
                 for (int r = mr; r < MR; r++) {
                     for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Prints a JMH JSON result as a side-by-side table: for each benchmark class and parameter set,
+the median score of every method (over all forks and iterations), and the ratio ours / peer for
+every other method. Methods named ours* are ours; SgemmBenchmark scores are converted to GFLOP/s."""
+import json, statistics, sys
+from collections import OrderedDict
+
+def flops(bench, params):
+    if bench.endswith("SgemmBenchmark"):
+        s = params["shape"].rstrip("tAB")
+        m, n, k = (int(v) for v in s.split("x"))
+        return 2.0 * m * n * k / 1e9, "GFLOP/s"
+    return None, None
+
+rows = json.load(open(sys.argv[1]))
+table = OrderedDict()
+for r in rows:
+    cls, method = r["benchmark"].rsplit(".", 1)
+    params = r.get("params", {})
+    raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+    med = statistics.median(raw)
+    scale, unit = flops(cls, params)
+    if scale: med *= scale
+    else: unit = r["primaryMetric"]["scoreUnit"]
+    key = (cls.rsplit(".", 1)[-1], tuple(sorted(params.items())))
+    table.setdefault(key, OrderedDict())[method] = (med, unit, len(raw))
+for (cls, params), methods in table.items():
+    base_name = "ours" if "ours" in methods else next(iter(methods))
+    base, unit, _ = methods[base_name]
+    label = " ".join(f"{k}={v}" for k, v in params) or "-"
+    order = [base_name] + [m for m in methods if m != base_name]
+    cells = "  ".join(f"{m} {methods[m][0]:9.2f}" + ("" if m == base_name else f" (ours/{m} {base / methods[m][0]:5.2f})") for m in order)
+    print(f"{cls:22s} {label:28s} [{unit}, medians]  {cells}")

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs JMH suites from benchmarks/target/benchmarks.jar on a Java 25 with the Vector API, OpenBLAS
+# at 2 threads, writes the raw JMH JSON to benchmarks/results/, and prints the side-by-side table
+# (benchmarks/report.py). Usage: benchmarks/run.sh REGEX [more JMH arguments], e.g.
+#   benchmarks/run.sh Sgemm                 benchmarks/run.sh 'Sgemm.*' -p shape=2048x2048x2048 -f 1
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+jar="$here/target/benchmarks.jar"
+[ -f "$jar" ] || { echo "no $jar: build first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
+java=""
+for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*; do
+  if [ -n "$home" ] && [ -x "$home/bin/java" ] && "$home/bin/java" -version 2>&1 | grep -q 'version "25'; then java="$home/bin/java"; break; fi
+done
+[ -n "$java" ] || { echo "no Java 25 found (set JAVA_HOME)" >&2; exit 1; }
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
+# Debian's OpenBLAS 0.3.21 does not know newer Xeons (Sapphire/Emerald Rapids, CPU model 143/207)
+# and falls back to its generic "Prescott" SSE kernels, ~5x slower (measured 36 vs 193 GFLOP/s at
+# 2048^3). Give the peer its AVX-512 kernels whenever the CPU has AVX-512.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q -w avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX; fi
+mkdir -p "$here/results"
+name="$(echo "${1:-all}" | tr -c 'A-Za-z0-9_.-' '_' | sed 's/_*$//')"
+out="$here/results/$name-$(date +%Y%m%d-%H%M%S).json"
+"$java" --add-modules jdk.incubator.vector -jar "$jar" "$@" -rf json -rff "$out"
+python3 "$here/report.py" "$out"
