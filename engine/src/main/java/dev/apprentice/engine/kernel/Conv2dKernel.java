@@ -24,6 +24,8 @@ import dev.apprentice.engine.parallel.Parallel;
 public final class Conv2dKernel {
     /** Chunks of the batch with their own weight-gradient partials; fixed so results do not depend on threads. */
     private static final int WEIGHT_GRAD_CHUNKS = 16;
+    /** Most floats of lowered images one weight-gradient pass holds (4 MiB: L2-sized, for big images). Tests shrink it. */
+    static int weightGradGroupFloats = 1 << 20;
 
     private Conv2dKernel() {}
 
@@ -35,22 +37,23 @@ public final class Conv2dKernel {
         KernelChecks.length("y", y, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
+        final Sgemm.PackedA packedW = Sgemm.pack(false, o, k, w, 0, k); // once for all images
+        final int[] rows = isWide(g) && !g.isPointwise() ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
             if (g.isPointwise()) {
-                Sgemm.sgemm(false, false, o, p, k, 1f, w, 0, k, x, n * xStride, p, 0f, y, yOff, p);
+                Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 addBias(bias, y, yOff, o, p);
-            } else if (isWide(g)) {
-                int pw = WideLowering.wideCols(g), colOff = WideLowering.paddedSize(g), outOff = colOff + k * pw;
+            } else if (rows != null) { // implicit im2col: B's rows are slices of the padded image
+                int pw = WideLowering.wideCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
-                WideLowering.im2col(g, buf, 0, buf, colOff);
-                Sgemm.sgemm(false, false, o, pw, k, 1f, w, 0, k, buf, colOff, pw, 0f, buf, outOff, pw);
+                Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
                 WideLowering.narrow(g, buf, outOff, bias, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Im2col.im2col(g, x, n * xStride, col);
-                Sgemm.sgemm(false, false, o, p, k, 1f, w, 0, k, col, 0, p, 0f, y, yOff, p);
+                Sgemm.sgemm(packedW, false, p, col, 0, p, 0f, y, yOff, p);
                 addBias(bias, y, yOff, o, p);
             }
         });
@@ -63,21 +66,48 @@ public final class Conv2dKernel {
         KernelChecks.length("dx", dx, g.inputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
+        if (!g.isPointwise() && isWide(g) && g.padH() < g.kernelH() && g.padW() < g.kernelW()) {
+            backwardDataAsConvolution(g, dy, w, dx);
+            return;
+        }
+        final Sgemm.PackedA packedWt = Sgemm.pack(true, k, o, w, 0, k); // Wᵀ, once for all images
         forEachImage(g.batch(), n -> {
             if (g.isPointwise()) { // dx_n(C×P) += Wᵀ · dy_n, straight into dx
-                Sgemm.sgemm(true, false, k, p, o, 1f, w, 0, k, dy, n * yStride, p, 1f, dx, n * xStride, p);
-            } else if (isWide(g)) {
-                int pw = WideLowering.wideCols(g), colOff = o * pw, padOff = colOff + k * pw;
-                float[] buf = Scratch.floats(padOff + WideLowering.paddedSize(g));
-                WideLowering.widen(g, dy, n * yStride, buf, 0);
-                Sgemm.sgemm(true, false, k, pw, o, 1f, w, 0, k, buf, 0, pw, 0f, buf, colOff, pw);
-                WideLowering.col2im(g, buf, colOff, buf, padOff);
-                WideLowering.addUnpadded(g, buf, padOff, dx, n * xStride);
+                Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, 1f, dx, n * xStride, p);
             } else {
                 float[] col = Scratch.floats(k * p);
-                Sgemm.sgemm(true, false, k, p, o, 1f, w, 0, k, dy, n * yStride, p, 0f, col, 0, p);
+                Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, 0f, col, 0, p);
                 Im2col.col2imAdd(g, col, dx, n * xStride);
             }
+        });
+    }
+
+    /**
+     * Stride 1: the input gradient is the "full" correlation of dy with the flipped kernel, i.e.
+     * a forward convolution of dy (O channels, padding k − 1 − pad) with weights W'[c][o][ki][kj] =
+     * W[o][c][kh−1−ki][kw−1−kj] and C outputs, run through the same implicit-im2col GEMM as
+     * {@link #forward}. This skips the column matrix and its col2im scatter-add.
+     */
+    private static void backwardDataAsConvolution(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        final int c = g.inChannels(), o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
+        final ConvGeometry t = new ConvGeometry(g.batch(), o, g.outH(), g.outW(), c, kh, kw, 1, 1,
+                kh - 1 - g.padH(), kw - 1 - g.padW());
+        final int kt = o * kh * kw;
+        float[] flipped = new float[c * kt];
+        for (int oc = 0; oc < o; oc++)
+            for (int ic = 0; ic < c; ic++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+        final Sgemm.PackedA packed = Sgemm.pack(false, c, kt, flipped, 0, kt);
+        final int[] rows = WideLowering.rowOffsets(t);
+        final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
+        final int pw = WideLowering.wideCols(t), outOff = WideLowering.paddedSize(t);
+        forEachImage(g.batch(), n -> {
+            float[] buf = Scratch.floats(outOff + c * pw);
+            WideLowering.pad(t, dy, n * yStride, buf, 0);
+            Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
+            WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
         });
     }
 
@@ -89,26 +119,18 @@ public final class Conv2dKernel {
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW(), wSize = o * k;
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
         final int batch = g.batch(), chunks = Math.min(batch, WEIGHT_GRAD_CHUNKS);
-        // partial[c] = Σ over chunk c's images, in image order; the first image overwrites (beta 0).
+        // partial[c] = Σ over chunk c's images, summed in registers by WeightGradDot in groups of
+        // images that fit its buffer; the first group overwrites, later ones add.
         final float[] partial = new float[chunks * wSize];
+        final WeightGradLayout lay = WeightGradLayout.of(g);
+        final int group = Math.max(1, weightGradGroupFloats / lay.stride);
         forEachTask(chunks, batch, c -> {
             int from = (int) ((long) batch * c / chunks), to = (int) ((long) batch * (c + 1) / chunks);
-            for (int n = from; n < to; n++) {
-                float beta = n == from ? 0f : 1f;
-                if (g.isPointwise()) {
-                    Sgemm.sgemm(false, true, o, k, p, 1f, dy, n * yStride, p, x, n * xStride, p, beta, partial, c * wSize, k);
-                } else if (isWide(g)) { // dW += dyWide(O×P') · colWideᵀ; zero dy columns cancel the garbage
-                    int pw = WideLowering.wideCols(g), colOff = WideLowering.paddedSize(g), dyOff = colOff + k * pw;
-                    float[] buf = Scratch.floats(dyOff + o * pw);
-                    WideLowering.pad(g, x, n * xStride, buf, 0);
-                    WideLowering.im2col(g, buf, 0, buf, colOff);
-                    WideLowering.widen(g, dy, n * yStride, buf, dyOff);
-                    Sgemm.sgemm(false, true, o, k, pw, 1f, buf, dyOff, pw, buf, colOff, pw, beta, partial, c * wSize, k);
-                } else { // dW(O×K) += dy_n(O×P) · col_nᵀ(P×K)
-                    float[] col = Scratch.floats(k * p);
-                    Im2col.im2col(g, x, n * xStride, col);
-                    Sgemm.sgemm(false, true, o, k, p, 1f, dy, n * yStride, p, col, 0, p, beta, partial, c * wSize, k);
-                }
+            for (int g0 = from; g0 < to; g0 += group) {
+                int images = Math.min(group, to - g0);
+                float[] buf = Scratch.floats(images * lay.stride);
+                for (int i = 0; i < images; i++) lay.lower(g, x, (g0 + i) * xStride, dy, (g0 + i) * yStride, buf, i * lay.stride);
+                WeightGradDot.compute(o, k, lay.len, images, buf, lay.stride, lay.bOff, lay.rowOff, g0 > from, partial, c * wSize);
             }
         });
         // dw[i] += partial[0][i] + partial[1][i] + ... in chunk order: element-parallel, so deterministic.

@@ -15,6 +15,11 @@ final class Im2col {
 
     /** col[0 .. K·P) = lowered image that starts at x[xOff]. */
     static void im2col(ConvGeometry g, float[] x, int xOff, float[] col) {
+        im2col(g, x, xOff, col, 0, g.outH() * g.outW());
+    }
+
+    /** Row r of the lowered image at col[colOff + r·ld], P values then zeros up to ld >= P. */
+    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
         final int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW(), p = oh * ow;
         final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW(), ph = g.padH(), pw = g.padW();
         int row = 0;
@@ -23,7 +28,8 @@ final class Im2col {
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++, row++) {
                     int lo = validLo(pw, kj, sw), hi = validHi(w, pw, kj, sw, ow);
-                    int base = row * p;
+                    int base = colOff + row * ld;
+                    if (ld > p) Arrays.fill(col, base + p, base + ld, 0f);
                     for (int r = 0; r < oh; r++) {
                         int ih = r * sh - ph + ki;
                         int dst = base + r * ow;

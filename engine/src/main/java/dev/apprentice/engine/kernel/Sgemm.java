@@ -34,8 +34,12 @@ public final class Sgemm {
     static final long SMALL = 32L * 32 * 32;
     /** Below this many multiply-adds, running on one thread beats forking. */
     static final long SERIAL = 1L << 18;
-    /** B is read in place (not packed) when this many or fewer rows of A reuse each B panel. */
-    static final int STREAM_B_MAX_M = Integer.getInteger("apprentice.sgemm.streamb", 0);
+    /**
+     * B given by rows is read in place (not packed) when this many or fewer rows of A reuse each
+     * B panel: for a convolution with few output channels, packing the column matrix costs about
+     * as much as the FMAs.
+     */
+    static final int STREAM_B_MAX_M = Integer.getInteger("apprentice.sgemm.streamb", 64);
 
     private Sgemm() {}
 
@@ -67,12 +71,78 @@ public final class Sgemm {
         } else if (work <= SMALL) {
             SgemmSmall.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb, null, beta, c, cOff, ldc, work);
         }
     }
 
+    /**
+     * op(A) packed once, for many products with the same left operand (a layer's weights, reused
+     * for every image of a batch): the panels the blocked path would otherwise pack on every call.
+     */
+    public static final class PackedA {
+        final int m, k;
+        final float[] panels;
+
+        private PackedA(int m, int k, float[] panels) {
+            this.m = m;
+            this.k = k;
+            this.panels = panels;
+        }
+
+        public int rows() { return m; }
+        public int depth() { return k; }
+
+        /** Start of the panel for rows [i, i + MR) (i a multiple of MR) in the k-slice from p0. */
+        int offset(int p0, int kc, int i) {
+            return p0 * ceilDiv(m, MR) * MR + i * kc;
+        }
+    }
+
+    /** Packs op(A) (m x k; stored k x m when transA) for {@link #sgemm(PackedA, boolean, int, float[], int, int, float, float[], int, int)}. */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 1 || k < 1) throw new IllegalArgumentException("sgemm: cannot pack a " + m + " x " + k + " matrix");
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        int mPad = ceilDiv(m, MR) * MR;
+        float[] panels = new float[mPad * k];
+        PackedA packed = new PackedA(m, k, panels);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            SgemmPack.packA(transA, 1f, a, aOff, lda, 0, m, p0, kc, panels, packed.offset(p0, kc, 0));
+        }
+        return packed;
+    }
+
+    /** C = A * op(B) + beta * C with A packed by {@link #pack}; A is m x k, op(B) k x n. */
+    public static void sgemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        int m = a.m, k = a.k;
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (n == 0) return;
+        blocked(false, transB, m, n, k, 1f, null, 0, 0, a, b, bOff, ldb, null, beta, c, cOff, ldc, (long) m * n * k);
+    }
+
+    /**
+     * C = A * B + beta * C with A packed by {@link #pack} and B given by rows: B(p, j) =
+     * b[bOff + rowOff[p] + j]. Rows may overlap, which makes this an implicit im2col: the rows
+     * of a stride-1 convolution's column matrix are slices of the padded image.
+     */
+    public static void sgemmRows(PackedA a, int n, float[] b, int bOff, int[] rowOff,
+                                 float beta, float[] c, int cOff, int ldc) {
+        int m = a.m, k = a.k;
+        if (rowOff.length != k) throw new IllegalArgumentException("sgemm: " + rowOff.length + " row offsets for depth " + k);
+        for (int p = 0; p < k; p++) {
+            if (bOff + (long) rowOff[p] < 0 || bOff + (long) rowOff[p] + n > b.length)
+                throw new IllegalArgumentException("sgemm: B row " + p + " at " + (bOff + (long) rowOff[p]) + " + " + n + " lies outside an array of " + b.length);
+        }
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (n == 0) return;
+        blocked(false, false, m, n, k, 1f, null, 0, 0, a, b, bOff, 0, rowOff, beta, c, cOff, ldc, (long) m * n * k);
+    }
+
     private static void blocked(boolean transA, boolean transB, int m, int n, int k,
-                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float alpha, float[] a, int aOff, int lda, PackedA packedA,
+                                float[] b, int bOff, int ldb, int[] bRows,
                                 float beta, float[] c, int cOff, int ldc, long work) {
         // Task grid: at most NC columns per task; then split further (the larger side first)
         // until every thread has two tasks, so a noisy neighbour on one core costs less.
@@ -91,54 +161,65 @@ public final class Sgemm {
         Parallel.forEach(tasksM * tasksN, t -> {
             int i0 = (t / tasksN) * rowsPer, j0 = (t % tasksN) * colsPer;
             blockedTask(transA, transB, i0, Math.min(m, i0 + rowsPer), j0, Math.min(n, j0 + colsPer), k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc);
         });
     }
 
     /** C[i0, i1) x [j0, j1): the Goto loops (k-slice, MC row block, NR column panel, MR row panel). */
     private static void blockedTask(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                                    float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float alpha, float[] a, int aOff, int lda, PackedA packedA,
+                                    float[] b, int bOff, int ldb, int[] bRows,
                                     float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
         int nc = j1 - j0;
         int ncFull = nc / NR * NR;   // columns covered by full NR panels
         int rows = i1 - i0;
         // With few rows each B panel is used only a few times: packing it would cost about as
-        // much as the FMAs, so full panels are read in place and only the ragged edge is packed.
-        boolean streamB = !transB && rows <= STREAM_B_MAX_M;
+        // much as the FMAs, so full panels of a B given by rows are read in place and only the
+        // ragged edge is packed.
+        boolean streamB = bRows != null && rows <= STREAM_B_MAX_M;
         // beta is applied to C once up front; then the first k-slice accumulates onto C unless beta = 0.
         if (beta != 0 && beta != 1) scale(rows, nc, beta, c, cOff + i0 * ldc + j0, ldc);
         int kcMax = Math.min(k, KC);
         float[] pb = buf.b(kcMax * ceilDiv(nc, NR) * NR);
-        float[] pa = buf.a(kcMax * ceilDiv(Math.min(rows, MC), MR) * MR);
+        float[] pa = packedA != null ? packedA.panels : buf.a(kcMax * ceilDiv(Math.min(rows, MC), MR) * MR);
         float[] tile = buf.tile;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean accumulate = p0 > 0 || beta != 0;
             if (streamB) {
-                if (ncFull < nc) SgemmPack.packB(false, b, bOff, ldb, p0, kc, j0 + ncFull, nc - ncFull, pb);
+                if (ncFull < nc) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0 + ncFull, nc - ncFull, pb);
+            } else if (bRows != null) {
+                SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0, nc, pb);
             } else {
                 SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, pb);
             }
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, p0, kc, pa);
+                int aBase;
+                if (packedA != null) {
+                    aBase = packedA.offset(p0, kc, ic);
+                } else {
+                    SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, p0, kc, pa, 0);
+                    aBase = 0;
+                }
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = Math.min(NR, nc - jr);
                     float[] bs;
-                    int bo, ldbk;
+                    int[] br;
+                    int bo, r0;
                     if (streamB && nr == NR) {
-                        bs = b; bo = bOff + p0 * ldb + j0 + jr; ldbk = ldb;
+                        bs = b; bo = bOff + j0 + jr; br = bRows; r0 = p0;
                     } else {
-                        bs = pb; bo = streamB ? 0 : jr * kc; ldbk = NR;
+                        bs = pb; bo = streamB ? 0 : jr * kc; br = SgemmMicroKernel.PANEL_ROWS; r0 = 0;
                     }
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int co = cOff + (ic + ir) * ldc + j0 + jr;
                         if (mr == MR && nr == NR) {
-                            SgemmMicroKernel.kernel(kc, pa, ir * kc, bs, bo, ldbk, accumulate, c, co, ldc);
+                            SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, bs, bo, br, r0, accumulate, c, co, ldc);
                         } else {
-                            SgemmMicroKernel.edge(kc, pa, ir * kc, bs, bo, tile, mr, nr, accumulate, c, co, ldc);
+                            SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, bs, bo, br, r0, tile, mr, nr, accumulate, c, co, ldc);
                         }
                     }
                 }

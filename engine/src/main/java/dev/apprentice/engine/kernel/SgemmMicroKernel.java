@@ -21,17 +21,25 @@ final class SgemmMicroKernel {
     static final int MR = 8;
     static final int NR = 2 * L;
 
+    /** Row offsets of a packed [kc][NR] panel: p·NR. */
+    static final int[] PANEL_ROWS = new int[Sgemm.KC];
+
+    static {
+        for (int p = 0; p < PANEL_ROWS.length; p++) PANEL_ROWS[p] = p * NR;
+    }
+
     private SgemmMicroKernel() {}
 
     /**
-     * Full tile: C[8][32] (+)= Apanel·Bpanel. Packed a[ao + p*MR + r]; B(p, j) at b[bo + p*ldbk + j]
-     * (ldbk = NR for a packed panel, or ldb to read a row-major B in place); C tile at
-     * c[co + r*ldc + j]. With accumulate the sums start from C (a later k-slice, or beta = 1),
+     * Full tile: C[8][32] (+)= Apanel·Bpanel. Packed a[ao + p*MR + r]; B(p, j) at
+     * b[bo + rows[p] + j] ({@link #PANEL_ROWS} for a packed panel, or the row offsets of a B read
+     * in place, such as the slices of a padded image that form a convolution's column matrix);
+     * C tile at c[co + r*ldc + j]. With accumulate the sums start from C (a later k-slice, or beta = 1),
      * else from zero. alpha is folded into packed A and beta applied to C beforehand, so no
      * vector ever leaves this method (a helper taking vectors that C2 declines to inline boxes
      * them: measured 19% of a 1024³ GEMM spent in such a store helper).
      */
-    static void kernel(int kc, float[] a, int ao, float[] b, int bo, int ldbk, boolean accumulate, float[] c, int co, int ldc) {
+    static void kernel(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, co + 0 * ldc); c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
@@ -47,7 +55,7 @@ final class SgemmMicroKernel {
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = bo + p * ldbk, ai = ao + p * MR;
+            int bi = bo + rows[r0 + p], ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
@@ -74,13 +82,13 @@ final class SgemmMicroKernel {
      * valid part of C (zeros elsewhere), then the valid part copied back: the same arithmetic per
      * element as a full tile.
      */
-    static void edge(int kc, float[] a, int ao, float[] b, int bo, float[] tile,
+    static void edge(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] tile,
                      int mr, int nr, boolean accumulate, float[] c, int co, int ldc) {
         if (accumulate) {
             java.util.Arrays.fill(tile, 0f);
             for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
         }
-        kernel(kc, a, ao, b, bo, NR, accumulate, tile, 0, NR);
+        kernel(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 }

@@ -6,7 +6,6 @@ import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,11 +18,11 @@ final class SgemmPack {
     private SgemmPack() {}
 
     /**
-     * alpha·op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into dst as ceil(mc/MR) panels of [kc][MR], rows
-     * past mc zero. A(i,p) = a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA.
+     * alpha·op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into dst from dOff as ceil(mc/MR) panels of
+     * [kc][MR], rows past mc zero. A(i,p) = a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA.
      */
-    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
-        for (int ip = 0, d = 0; ip < mc; ip += MR, d += MR * kc) {
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst, int dOff) {
+        for (int ip = 0, d = dOff; ip < mc; ip += MR, d += MR * kc) {
             int mr = Math.min(MR, mc - ip);
             int i = i0 + ip;
             if (transA) {
@@ -50,6 +49,27 @@ final class SgemmPack {
         }
     }
 
+    /** Like packB for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
+    static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jp = 0, d = 0; jp < nc; jp += NR, d += NR * kc) {
+            int nr = Math.min(NR, nc - jp);
+            int j = bOff + j0 + jp;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = j + rowOff[p0 + p];
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d + p * NR);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + p * NR + L);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = j + rowOff[p0 + p], o = d + p * NR;
+                    System.arraycopy(b, src, dst, o, nr);
+                    java.util.Arrays.fill(dst, o + nr, o + NR, 0f);
+                }
+            }
+        }
+    }
+
     /**
      * op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into dst as ceil(nc/NR) panels of [kc][NR], columns past
      * nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.
@@ -65,11 +85,11 @@ final class SgemmPack {
                         FloatVector.fromArray(S, b, src).intoArray(dst, d + p * NR);
                         FloatVector.fromArray(S, b, src + L).intoArray(dst, d + p * NR + L);
                     }
-                } else {
-                    VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
+                } else { // ragged last panel: plain copies (masked vector loads measured far slower)
                     for (int p = 0; p < kc; p++, src += ldb) {
-                        FloatVector.fromArray(S, b, src, m0).intoArray(dst, d + p * NR);
-                        FloatVector.fromArray(S, b, src + L, m1).intoArray(dst, d + p * NR + L);
+                        int o = d + p * NR;
+                        System.arraycopy(b, src, dst, o, nr);
+                        java.util.Arrays.fill(dst, o + nr, o + NR, 0f);
                     }
                 }
             } else {

@@ -79,6 +79,19 @@ class Conv2dKernelTest {
         assertClose("dw", ref.value(), ref.magnitude(), dw, terms(g, "weights"));
     }
 
+    /** Images too big for one weight-gradient buffer are summed in groups (here: one image each). */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardWeightsInSmallGroupsMatchesReference(ConvGeometry g) {
+        int saved = Conv2dKernel.weightGradGroupFloats;
+        Conv2dKernel.weightGradGroupFloats = 1;
+        try {
+            backwardWeightsAccumulatesReference(g);
+        } finally {
+            Conv2dKernel.weightGradGroupFloats = saved;
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("geometries")
     void backwardBiasAccumulatesReference(ConvGeometry g) {
