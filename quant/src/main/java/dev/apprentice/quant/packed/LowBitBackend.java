@@ -40,7 +40,7 @@ public interface LowBitBackend extends AutoCloseable {
     Activations conv(Activations input, Layer layer, Activations residual, int outBits);
 
     /**
-     * Global average pooling, then the classifier (a 1×1 F32 or packed layer): logits, batch ×
+     * Global average pooling, then the classifier (an F32 layer with kernel 1): logits, batch ×
      * classes, on the host. Pooled value of channel c: codes summed as int, then
      * (float) sum / (float) (levels · H · W); floats summed in index order, then / (H · W).
      */

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * sum of weight · input value. Weights are never expanded to float on the packed path.
  *
  * @param name        the layer's module name in the float model ("layers.0.c1")
- * @param inBits      bits of the input activation codes; 0 when the input is floats (the image)
+ * @param inBits      bits of the input activation codes; 0 when the input is floats (the image).
+ *                    Packed layers always take codes; F32 layers take either (codes are dequantized)
  * @param codes       packed weight codes, outChannels × encoding.rowBytes(K) bytes; null for F32
  * @param weights     float weights (outChannels × K, OIHW) for F32 layers; null otherwise
  * @param weightScale real weight = code · weightScale[o] (kept for inspection and export)
