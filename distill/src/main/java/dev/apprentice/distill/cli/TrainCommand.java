@@ -1,10 +1,18 @@
 package dev.apprentice.distill.cli;
 
+import dev.apprentice.distill.apprentice.Distillation;
+import dev.apprentice.distill.apprentice.LossWeights;
+import dev.apprentice.distill.apprentice.Scheme;
 import dev.apprentice.distill.data.DataSources;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.train.Progress;
 import dev.apprentice.distill.train.TrainConfig;
 import dev.apprentice.distill.train.Trainer;
+import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.nn.resnet.ResNets;
+import dev.apprentice.quant.Precision;
+import dev.apprentice.quant.QuantConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,19 +21,23 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Train a ResNet on image data and evaluate it on the test set after every epoch.",
-                "Data: --data DIR, else Debian's dataset-fashion-mnist if installed, else the Fashion-MNIST subset embedded in the jar.",
-                "Writes <out>/checkpoint.safetensors after every epoch, <out>/metrics.jsonl, and <out>/model.safetensors at the end."})
+        description = {"Train a low-precision ResNet student, with knowledge distillation from a full-precision teacher (Apprentice, arXiv 1711.05852).",
+                "With no flags: scheme A on the Fashion-MNIST subset embedded in the jar, a full-precision ResNet-20 teacher and a ternary (a8w2) ResNet-8 student trained together.",
+                "Writes <out>/checkpoint.safetensors after every epoch, <out>/metrics.jsonl, and at the end <out>/model.safetensors (student) and, in scheme A, <out>/teacher.safetensors."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "resnet20",
-            description = "resnet8/20/32/44/56/110 (CIFAR-style) or resnet18/34/50/101 (ImageNet-style). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--student", "--model"}, paramLabel = "NAME", defaultValue = "resnet8",
+            description = "Student network: resnet8/20/32/44/56/110 (CIFAR-style) or resnet18/34/50/101 (ImageNet-style). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--width", paramLabel = "X", defaultValue = "1", description = "Width multiplier (1 = 16 base channels for CIFAR-style). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--width", paramLabel = "X", defaultValue = "1", description = "Student width multiplier (1 = 16 base channels for CIFAR-style). Default: ${DEFAULT-VALUE}.")
     double width;
 
+    @Option(names = "--precision", paramLabel = "aXwY", defaultValue = "a8w2",
+            description = "Student precision: X-bit activations, Y-bit weights, X, Y in 2, 4, 8, 32 (w2 = ternary); fp32 = full precision. Default: ${DEFAULT-VALUE}.")
+    String precision;
+
     @Option(names = "--data", paramLabel = "DIR|embedded|debian",
-            description = "A folder of IDX files, CIFAR-10 batches, or train/ and test/ image folders; or 'embedded' / 'debian'.")
+            description = "A folder of IDX files, CIFAR-10 batches, or train/ and test/ image folders; 'debian' for Debian's dataset-fashion-mnist; default: the subset embedded in the jar.")
     String data;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
@@ -61,6 +73,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialisation, shuffling and augmentation. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @ArgGroup(validate = false, heading = "%nDistillation:%n")
+    DistillOptions distill = new DistillOptions();
+
+    @ArgGroup(validate = false, heading = "%nQuantizers:%n")
+    QuantOptions quant = new QuantOptions();
+
     @Option(names = {"--out", "-o"}, paramLabel = "DIR", defaultValue = "runs/train", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -76,21 +94,97 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     Threads threads;
 
+    static final class DistillOptions {
+        @Option(names = "--scheme", paramLabel = "A|B|C|none|finetune", defaultValue = "A",
+                description = "A: teacher and student trained jointly; B: frozen trained teacher (--teacher-model), student from scratch; "
+                        + "C: student from a trained fp32 student (--student-init), fine-tuned with a frozen teacher; none: no teacher; "
+                        + "finetune: C without the teacher. Default: ${DEFAULT-VALUE}.")
+        String scheme;
+
+        @Option(names = "--teacher", paramLabel = "NAME", description = "Teacher network for scheme A (default resnet20); in B and C, checked against --teacher-model.")
+        String teacher;
+
+        @Option(names = "--teacher-width", paramLabel = "X", defaultValue = "1", description = "Teacher width multiplier (scheme A). Default: ${DEFAULT-VALUE}.")
+        double teacherWidth;
+
+        @Option(names = "--teacher-model", paramLabel = "FILE", description = "Trained teacher (a model.safetensors) for schemes B and C.")
+        Path teacherModel;
+
+        @Option(names = "--student-init", paramLabel = "FILE", description = "Trained full-precision student of the same architecture for schemes C and finetune.")
+        Path studentInit;
+
+        @Option(names = "--alpha", defaultValue = "1", description = "Weight of the teacher's hard-label term H(y, p_T). Default: ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Option(names = "--beta", defaultValue = "0.5", description = "Weight of the student's hard-label term H(y, p_S). Default: ${DEFAULT-VALUE}.")
+        double beta;
+
+        @Option(names = "--gamma", defaultValue = "0.5", description = "Weight of the soft term H(softmax(z_T/τ), softmax(z_S/τ)). Default: ${DEFAULT-VALUE}.")
+        double gamma;
+
+        @Option(names = "--tau", defaultValue = "1", description = "Temperature τ (the paper: 1; above 2 is risky for quantized students). Default: ${DEFAULT-VALUE}.")
+        double tau;
+
+        @Option(names = "--tau-squared", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Multiply the soft term by τ² (Hinton et al.; keeps its gradient scale as τ changes). Default on.")
+        boolean tauSquared;
+
+        Distillation toDistillation() {
+            Scheme s = Scheme.parse(scheme);
+            String t = teacher == null && s == Scheme.A ? "resnet20" : teacher;
+            return new Distillation(s, t, teacherWidth, teacherModel, studentInit, new LossWeights(alpha, beta, gamma, tau, tauSquared));
+        }
+    }
+
+    static final class QuantOptions {
+        @Option(names = "--weight-quantizer", paramLabel = "scaled|wrpn", defaultValue = "scaled",
+                description = "scaled: ternary {-α,0,+α} with Δ = t·mean|w| (TWN), k-bit scaled by max|w|; wrpn: clamp to [-1,1] and round, unscaled "
+                        + "(rounds a Kaiming-initialised ternary layer to all zeros). Default: ${DEFAULT-VALUE}.")
+        String weightQuantizer;
+
+        @Option(names = "--weight-scale", paramLabel = "channel|layer", defaultValue = "channel", description = "One weight scale per output channel or per layer. Default: ${DEFAULT-VALUE}.")
+        String weightScale;
+
+        @Option(names = "--ternary-threshold", paramLabel = "T", defaultValue = "0.7", description = "Ternary threshold factor t in Δ = t·mean|w|. Default: ${DEFAULT-VALUE}.")
+        float threshold;
+
+        @Option(names = "--quantize-ends", description = "Quantize the first convolution and the last linear layer too (default: full precision, as in the paper).")
+        boolean quantizeEnds;
+
+        QuantConfig toConfig(Precision p) {
+            if (!weightQuantizer.equals("scaled") && !weightQuantizer.equals("wrpn"))
+                throw new IllegalArgumentException("--weight-quantizer must be scaled or wrpn, got '" + weightQuantizer + "'");
+            if (!weightScale.equals("channel") && !weightScale.equals("layer"))
+                throw new IllegalArgumentException("--weight-scale must be channel or layer, got '" + weightScale + "'");
+            return p.isFull() ? QuantConfig.FULL : new QuantConfig(p, weightQuantizer.equals("wrpn"), weightScale.equals("channel"), threshold, quantizeEnds);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
-        TrainConfig cfg = new TrainConfig(model, width, epochs, batchSize, lr, schedule, warmup, momentum, nesterov, weightDecay,
-                cropPadding, flip, seed, out);
+        QuantConfig q = quant.toConfig(Precision.parse(precision));
+        Distillation d = distill.toDistillation();
+        TrainConfig cfg = new TrainConfig(model, width, q, epochs, batchSize, lr, schedule, warmup, momentum, nesterov, weightDecay,
+                cropPadding, flip, seed, out, d);
         // Fail on a bad model name before spending time on data.
-        dev.apprentice.nn.resnet.ResNets.create(model, 1, 10, width, seed);
+        ResNets.create(model, 1, 10, width, seed);
+        if (d.teacherArch() != null) ResNets.create(d.teacherArch(), 1, 10, d.teacherWidth(), seed);
+        if (q.wrpn() && q.precision().quantizesWeights())
+            System.err.println("warning: WRPN weights are unscaled: from a Kaiming initialisation ternary clamp-and-round sets every weight to 0 "
+                    + "(measured: chance accuracy); use it to reproduce WRPN, not to train");
         Splits splits = DataSources.resolve(data);
         System.out.printf("data: %s%n", splits.source());
-        System.out.printf("model: %s, width ×%s; %d epochs, batch %d, %s lr %.3g, %d threads%n",
-                model, width, epochs, batchSize, schedule, lr, dev.apprentice.engine.parallel.Parallel.threads());
+        System.out.printf("student: %s %s; scheme %s%s; %d epochs, batch %d, %s lr %.3g, %d threads%n",
+                model, q, d.scheme().label(), d.scheme().hasTeacher() ? ", teacher " + (d.teacherModel() != null ? d.teacherModel() : d.teacherArch()) : "",
+                epochs, batchSize, schedule, lr, Parallel.threads());
         Trainer trainer = new Trainer(cfg, splits, System.out, quiet ? Progress.QUIET : Progress.console(System.err));
         Trainer.Result r = trainer.run(resume, force);
-        System.out.printf("test accuracy: top-1 %.2f%%, top-5 %.2f%% on %d images%n", r.test().top1(), r.test().top5(), r.test().images());
+        if (r.teacherTest() != null)
+            System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
+        System.out.printf("student (%s) test accuracy: top-1 %.2f%%, top-5 %.2f%% on %d images%n", r.spec().label(), r.test().top1(), r.test().top5(), r.test().images());
         System.out.printf("model written to %s%n", r.modelFile());
+        if (r.teacherFile() != null) System.out.printf("teacher written to %s%n", r.teacherFile());
         return 0;
     }
 }

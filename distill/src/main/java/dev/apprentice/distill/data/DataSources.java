@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the data to train on, in order: a directory the user names (IDX files, CIFAR-10
- * batches, or train/ and test/ image folders), Debian's dataset-fashion-mnist, the embedded subset.
+ * Finds the data to train on: a directory the user names (IDX files, CIFAR-10 batches, or train/
+ * and test/ image folders), Debian's dataset-fashion-mnist, or the subset embedded in the jar.
  */
 public final class DataSources {
     private DataSources() {}
@@ -21,9 +21,17 @@ public final class DataSources {
         return FashionMnist.embedded();
     }
 
-    /** Named default sources for --data: "embedded" and "debian". */
+    /**
+     * The --data option: a directory, "embedded" (also the default, so the first run of a new user
+     * is quick and the same everywhere), or "debian" (the full Fashion-MNIST from
+     * dataset-fashion-mnist).
+     */
     public static Splits resolve(String data) throws IOException {
-        if (data == null) return resolve((Path) null);
+        if (data == null) {
+            Splits s = FashionMnist.embedded();
+            if (!FashionMnist.present(FashionMnist.DEBIAN_DIR)) return s;
+            return new Splits(s.train(), s.test(), s.source() + "; the full Fashion-MNIST is installed: --data debian");
+        }
         return switch (data) {
             case "embedded" -> FashionMnist.embedded();
             case "debian", "fashion-mnist" -> {

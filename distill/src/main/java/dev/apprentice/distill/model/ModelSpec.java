@@ -3,20 +3,45 @@ package dev.apprentice.distill.model;
 import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.resnet.ResNets;
+import dev.apprentice.quant.QuantConfig;
+import dev.apprentice.quant.QuantizeTransform;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a model file must say to rebuild its network: architecture, width, input shape, classes
- * and the input normalization it was trained with. Stored as safetensors metadata.
+ * What a model file must say to rebuild its network: architecture, width, input shape, classes,
+ * the input normalization it was trained with, and its precision (quantizers installed on the
+ * float network). Stored as safetensors metadata.
  */
-public record ModelSpec(String arch, double width, int channels, int height, int imageWidth, int classes, Normalization norm) {
+public record ModelSpec(String arch, double width, int channels, int height, int imageWidth, int classes, Normalization norm,
+                        QuantConfig quant) {
     public static final String FORMAT = "apprentice-model-1";
 
-    /** A fresh network of this spec, initialised from seed. */
+    public ModelSpec {
+        if (quant == null) quant = QuantConfig.FULL;
+    }
+
+    /** A full-precision spec. */
+    public ModelSpec(String arch, double width, int channels, int height, int imageWidth, int classes, Normalization norm) {
+        this(arch, width, channels, height, imageWidth, classes, norm, QuantConfig.FULL);
+    }
+
+    /** A fresh network of this spec, initialised from seed, with its quantizers installed. */
     public Module build(long seed) {
-        return ResNets.create(arch, channels, classes, width, seed);
+        Module m = ResNets.create(arch, channels, classes, width, seed);
+        if (!quant.isFull()) QuantizeTransform.apply(m, quant);
+        return m;
+    }
+
+    /** The same network at another precision. */
+    public ModelSpec withQuant(QuantConfig q) {
+        return new ModelSpec(arch, width, channels, height, imageWidth, classes, norm, q);
+    }
+
+    /** "resnet8 a8w2" or "resnet20". */
+    public String label() {
+        return arch + (width == 1 ? "" : "×" + width) + (quant.isFull() ? "" : " " + quant.precision());
     }
 
     public int[] sampleShape() {
@@ -32,6 +57,7 @@ public record ModelSpec(String arch, double width, int channels, int height, int
         m.put("classes", Integer.toString(classes));
         m.put("norm_mean", join(norm.mean()));
         m.put("norm_std", join(norm.std()));
+        m.putAll(quant.toMetadata());
         return m;
     }
 
@@ -43,7 +69,7 @@ public record ModelSpec(String arch, double width, int channels, int height, int
             return new ModelSpec(require(m, "arch"), Double.parseDouble(require(m, "width")),
                     Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]),
                     Integer.parseInt(require(m, "classes")),
-                    new Normalization(floats(require(m, "norm_mean")), floats(require(m, "norm_std"))));
+                    new Normalization(floats(require(m, "norm_mean")), floats(require(m, "norm_std"))), QuantConfig.fromMetadata(m));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("model metadata has a malformed number: " + e.getMessage());
         }

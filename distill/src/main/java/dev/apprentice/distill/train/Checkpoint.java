@@ -13,20 +13,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The state of a run after a finished epoch: model ("model." + name), optimizer buffers
- * ("optim." + name), and metadata (epoch, optimizer step and lr, the run's config and model
- * spec). One safetensors file, written atomically with a checksum.
+ * The state of a run after a finished epoch: the student ("model." + name), a teacher trained
+ * alongside ("teacher." + name, scheme A), optimizer buffers ("optim." + name), and metadata
+ * (epoch, seconds spent so far, optimizer step and lr, the run's config and model spec). One
+ * safetensors file, written atomically with a checksum.
  */
-public record Checkpoint(int epoch, Map<String, Tensor> model, OptimizerState optimizer, Map<String, String> config, Map<String, String> spec) {
-    private static final String MODEL = "model.", OPTIM = "optim.", CONFIG = "config.", SPEC = "spec.";
+public record Checkpoint(int epoch, double seconds, Map<String, Tensor> model, Map<String, Tensor> teacher, OptimizerState optimizer,
+                         Map<String, String> config, Map<String, String> spec) {
+    private static final String MODEL = "model.", TEACHER = "teacher.", OPTIM = "optim.", CONFIG = "config.", SPEC = "spec.";
 
-    public static void save(Path file, int epoch, Module model, OptimizerState opt, TrainConfig cfg, ModelSpec spec) throws IOException {
+    /** @param teacher a teacher trained in the same run, or null */
+    public static void save(Path file, int epoch, double seconds, Module model, Module teacher, OptimizerState opt,
+                            TrainConfig cfg, ModelSpec spec) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> tensors.put(MODEL + k, v));
+        if (teacher != null) teacher.stateDict().forEach((k, v) -> tensors.put(TEACHER + k, v));
         opt.buffers().forEach((k, v) -> tensors.put(OPTIM + k, Tensor.of(v, v.length)));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "apprentice-checkpoint-1");
         meta.put("epoch", Integer.toString(epoch));
+        meta.put("seconds", Double.toString(seconds));
         meta.put("optim_steps", Long.toString(opt.steps()));
         meta.put("optim_lr", Double.toString(opt.lr()));
         cfg.fingerprint().forEach((k, v) -> meta.put(CONFIG + k, v));
@@ -39,16 +45,18 @@ public record Checkpoint(int epoch, Map<String, Tensor> model, OptimizerState op
         Map<String, String> m = c.metadata();
         if (!"apprentice-checkpoint-1".equals(m.get("format")))
             throw new ModelFileException(file + " is not a training checkpoint of this tool");
-        Map<String, Tensor> model = new LinkedHashMap<>();
+        Map<String, Tensor> model = new LinkedHashMap<>(), teacher = new LinkedHashMap<>();
         Map<String, float[]> buffers = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
             if (k.startsWith(MODEL)) model.put(k.substring(MODEL.length()), v);
+            else if (k.startsWith(TEACHER)) teacher.put(k.substring(TEACHER.length()), v);
             else if (k.startsWith(OPTIM)) buffers.put(k.substring(OPTIM.length()), v.data());
             else throw new ModelFileException(file + ": unexpected tensor " + k);
         });
         try {
             OptimizerState opt = new OptimizerState(Long.parseLong(m.get("optim_steps")), Double.parseDouble(m.get("optim_lr")), buffers);
-            return new Checkpoint(Integer.parseInt(m.get("epoch")), model, opt, strip(m, CONFIG), strip(m, SPEC));
+            return new Checkpoint(Integer.parseInt(m.get("epoch")), Double.parseDouble(m.getOrDefault("seconds", "0")), model, teacher, opt,
+                    strip(m, CONFIG), strip(m, SPEC));
         } catch (RuntimeException e) {
             throw new ModelFileException(file + ": damaged checkpoint metadata (" + e.getMessage() + ")");
         }

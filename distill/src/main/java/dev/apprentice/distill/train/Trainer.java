@@ -1,13 +1,14 @@
 package dev.apprentice.distill.train;
 
+import dev.apprentice.distill.apprentice.ApprenticeLoss;
+import dev.apprentice.distill.apprentice.Scheme;
 import dev.apprentice.distill.data.Augmentation;
 import dev.apprentice.distill.data.Batch;
 import dev.apprentice.distill.data.BatchLoader;
 import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.model.ModelFiles;
-import dev.apprentice.distill.model.ModelSpec;
-import dev.apprentice.engine.autograd.Loss;
+import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.optim.LrSchedule;
 import dev.apprentice.engine.optim.Sgd;
 import dev.apprentice.engine.tensor.Tensor;
@@ -24,13 +25,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Supervised training of one network: SGD over shuffled, augmented batches, evaluation on the
- * test set after each epoch, a checkpoint after each epoch, and a final model file. Resumable:
- * a run restarted with resume = true continues from its last checkpoint and ends with the same
- * weights as an uninterrupted run.
+ * Trains a student, with or without a teacher (see {@link Scheme}): SGD over shuffled, augmented
+ * batches on the Apprentice loss, evaluation on the test set and a checkpoint after each epoch, and
+ * the final model files. Resumable: a run restarted with resume = true continues from its last
+ * checkpoint and ends with the same weights as an uninterrupted run.
  */
 public final class Trainer {
-    public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors", METRICS = "metrics.jsonl";
+    public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors",
+            TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
     private static final int EVAL_BATCH = 500;
 
     private final TrainConfig cfg;
@@ -38,8 +40,9 @@ public final class Trainer {
     private final PrintStream out;
     private final Progress progress;
 
-    /** The result of a finished run. */
-    public record Result(Module model, ModelSpec spec, Evaluation test, Path modelFile) {}
+    /** The result of a finished run; teacher and teacherTest are null without a teacher. */
+    public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile,
+                         Evaluation teacherTest, Path teacherFile, double seconds) {}
 
     public Trainer(TrainConfig cfg, Splits data, PrintStream out, Progress progress) {
         this.cfg = cfg;
@@ -56,85 +59,130 @@ public final class Trainer {
         if (resume && !Files.exists(ckptFile))
             throw new IllegalArgumentException("nothing to resume: no " + CHECKPOINT + " in " + dir);
 
-        Normalization norm = Normalization.of(data.train());
         var t = data.train();
-        ModelSpec spec = new ModelSpec(cfg.arch(), cfg.width(), t.channels(), t.height(), t.width(), t.classes(), norm);
-        Module model = spec.build(cfg.seed());
+        Normalization norm = Normalization.of(t);
+        Participants who = Participants.build(cfg, data, norm, out);
+        Scheme scheme = cfg.distill().scheme();
+        Module student = who.student(), teacher = who.teacher();
+        TeacherInput teacherInput = teacher == null ? null : TeacherInput.between(norm, who.teacherSpec().norm());
         int stepsPerEpoch = (t.size() + cfg.batchSize() - 1) / cfg.batchSize();
         long totalSteps = (long) stepsPerEpoch * cfg.epochs();
-        Sgd sgd = Sgd.builder().lr(cfg.lr()).momentum(cfg.momentum()).nesterov(cfg.nesterov())
-                .weightDecay(cfg.weightDecay()).group(model.parameters()).build();
+        Sgd.Builder opt = Sgd.builder().lr(cfg.lr()).momentum(cfg.momentum()).nesterov(cfg.nesterov())
+                .weightDecay(cfg.weightDecay()).group(student.parameters());
+        if (scheme.trainsTeacher()) opt.group(teacher.parameters());
+        Sgd sgd = opt.build();
         LrSchedule schedule = Schedules.create(cfg.schedule(), cfg.lr(), totalSteps, cfg.warmup(), stepsPerEpoch, cfg.epochs());
 
         int startEpoch = 0;
+        double elapsed = 0;
         if (resume) {
             Checkpoint ck = Checkpoint.load(ckptFile);
             List<String> diff = differences(ck.config(), cfg.fingerprint());
             if (!diff.isEmpty())
                 throw new IllegalArgumentException("the checkpoint in " + dir + " is from a different run: " + String.join(", ", diff));
             try {
-                model.loadStateDict(ck.model());
+                student.loadStateDict(ck.model());
+                if (scheme.trainsTeacher()) teacher.loadStateDict(ck.teacher());
                 sgd.loadState(ck.optimizer());
             } catch (IllegalArgumentException e) {
-                throw new ModelFileException(ckptFile + " does not fit " + cfg.arch() + ": " + e.getMessage());
+                throw new ModelFileException(ckptFile + " does not fit " + who.studentSpec().label() + ": " + e.getMessage());
             }
             startEpoch = ck.epoch();
+            elapsed = ck.seconds();
             out.printf("resuming %s from epoch %d of %d%n", dir, startEpoch, cfg.epochs());
+        }
+        Evaluation frozenTeacher = null;
+        if (teacher != null && !scheme.trainsTeacher()) {
+            frozenTeacher = Evaluation.of(teacher, data.test(), who.teacherSpec().norm(), EVAL_BATCH);
+            out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
         }
         Files.createDirectories(dir);
         MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), startEpoch);
 
         Augmentation aug = new Augmentation(cfg.cropPadding(), cfg.flip());
-        Evaluation test = null;
+        Evaluation test = null, teacherTest = frozenTeacher;
         long step = (long) startEpoch * stepsPerEpoch;
         for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
-            long start = System.nanoTime();
-            double lossSum = 0;
-            long correct = 0, seen = 0;
-            model.train(true);
+            long start = System.nanoTime(), teacherNanos = 0;
+            EpochSums sums = new EpochSums();
+            student.train(true);
+            if (scheme.trainsTeacher()) teacher.train(true);
             try (BatchLoader loader = new BatchLoader(t, cfg.batchSize(), true, aug, norm, epochSeed(cfg.seed(), epoch));
                  Progress.Bar bar = progress.start(String.format("epoch %d/%d", epoch, cfg.epochs()), loader.batches())) {
                 for (Batch b : loader) {
                     schedule.applyTo(sgd, step);
                     sgd.zeroGrad();
-                    Tensor logits = model.forward(b.images());
-                    Tensor loss = Loss.crossEntropy(logits, b.labels());
-                    float lv = loss.item();
+                    Tensor zS = student.forward(b.images());
+                    Tensor zT = null;
+                    if (teacher != null) {
+                        long t0 = System.nanoTime();
+                        Tensor xT = teacherInput.apply(b.images());
+                        if (scheme.trainsTeacher()) {
+                            zT = teacher.forward(xT);
+                        } else {
+                            try (var noGraph = GradMode.off()) {
+                                zT = teacher.forward(xT);
+                            }
+                        }
+                        teacherNanos += System.nanoTime() - t0;
+                    }
+                    ApprenticeLoss.Terms loss = ApprenticeLoss.of(zS, zT, b.labels(), cfg.distill().weights());
+                    float lv = loss.total().item();
                     if (!Float.isFinite(lv))
                         throw new DivergenceException(String.format("the loss became %s at epoch %d, step %d (learning rate %.4g); "
                                 + "try a lower --lr. The last good checkpoint is in %s", lv, epoch, step, sgd.lr(), dir));
-                    loss.backward();
+                    loss.total().backward();
                     sgd.step();
                     step++;
-                    lossSum += (double) lv * b.size();
-                    correct += Evaluation.hits(logits, b.labels())[0];
-                    seen += b.size();
+                    sums.add(b, loss, zS, zT);
                     double secs = (System.nanoTime() - start) / 1e9;
-                    bar.step(String.format("loss %.4f acc %.2f%% %.0f img/s", lossSum / seen, 100.0 * correct / seen, seen / secs));
+                    bar.step(String.format("loss %.4f acc %.2f%%%s %.0f img/s", sums.loss(), sums.studentAcc(),
+                            scheme.trainsTeacher() ? String.format(" teacher %.2f%%", sums.teacherAcc()) : "", sums.images() / secs));
                 }
             }
             double trainSecs = (System.nanoTime() - start) / 1e9;
-            test = Evaluation.of(model, data.test(), norm, EVAL_BATCH);
+            test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
+            if (scheme.trainsTeacher()) teacherTest = Evaluation.of(teacher, data.test(), norm, EVAL_BATCH);
             double secs = (System.nanoTime() - start) / 1e9;
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", epoch);
-            row.put("train_loss", lossSum / seen);
-            row.put("train_acc", 100.0 * correct / seen);
-            row.put("test_loss", test.loss());
-            row.put("test_top1", test.top1());
-            row.put("test_top5", test.top5());
-            row.put("lr", sgd.lr());
-            row.put("train_images_per_second", seen / trainSecs);
-            row.put("seconds", secs);
-            metrics.append(row);
-            Checkpoint.save(ckptFile, epoch, model, sgd.state(), cfg, spec);
-            out.printf("epoch %2d/%d  train loss %.4f acc %.2f%%  test loss %.4f top-1 %.2f%% top-5 %.2f%%  %.0f img/s  %.1fs%n",
-                    epoch, cfg.epochs(), lossSum / seen, 100.0 * correct / seen, test.loss(), test.top1(), test.top5(), seen / trainSecs, secs);
+            elapsed += secs;
+            metrics.append(row(epoch, sums, test, teacherTest, sgd.lr(), trainSecs, secs, teacherNanos / 1e9));
+            Checkpoint.save(ckptFile, epoch, elapsed, student, scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec());
+            out.printf("epoch %2d/%d  loss %.4f  train %.2f%%  test top-1 %.2f%% top-5 %.2f%%%s  %.0f img/s  %.1fs%n",
+                    epoch, cfg.epochs(), sums.loss(), sums.studentAcc(), test.top1(), test.top5(),
+                    scheme.trainsTeacher() ? String.format("  teacher test %.2f%%", teacherTest.top1()) : "", sums.images() / trainSecs, secs);
         }
-        if (test == null) test = Evaluation.of(model, data.test(), norm, EVAL_BATCH);
+        if (test == null) test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
         Path modelFile = dir.resolve(MODEL);
-        ModelFiles.save(modelFile, spec, model);
-        return new Result(model, spec, test, modelFile);
+        ModelFiles.save(modelFile, who.studentSpec(), student);
+        Path teacherFile = null;
+        if (scheme.trainsTeacher()) {
+            teacherFile = dir.resolve(TEACHER);
+            ModelFiles.save(teacherFile, who.teacherSpec(), teacher);
+        }
+        return new Result(student, who.studentSpec(), test, modelFile, teacherTest, teacherFile, elapsed);
+    }
+
+    private static Map<String, Object> row(int epoch, EpochSums s, Evaluation test, Evaluation teacherTest, double lr,
+                                           double trainSecs, double secs, double teacherSecs) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", epoch);
+        row.put("train_loss", s.loss());
+        if (s.hasTeacher()) {
+            row.put("loss_teacher_hard", s.teacherHard());
+            row.put("loss_student_hard", s.studentHard());
+            row.put("loss_soft", s.soft());
+            row.put("teacher_train_acc", s.teacherAcc());
+        }
+        row.put("train_acc", s.studentAcc());
+        row.put("test_loss", test.loss());
+        row.put("test_top1", test.top1());
+        row.put("test_top5", test.top5());
+        if (teacherTest != null) row.put("teacher_test_top1", teacherTest.top1());
+        row.put("lr", lr);
+        row.put("train_images_per_second", s.images() / trainSecs);
+        if (s.hasTeacher()) row.put("teacher_forward_share", teacherSecs / trainSecs);
+        row.put("seconds", secs);
+        return row;
     }
 
     /** Each epoch's shuffle and augmentation depend only on the run seed and the epoch. */
@@ -146,6 +194,8 @@ public final class Trainer {
         List<String> d = new ArrayList<>();
         for (var e : now.entrySet()) {
             String s = saved.get(e.getKey());
+            // checkpoints written before precisions existed were full precision
+            if (s == null && e.getKey().equals("precision") && e.getValue().equals("fp32")) continue;
             if (!e.getValue().equals(s)) d.add(e.getKey() + " was " + s + ", now " + e.getValue());
         }
         return d;

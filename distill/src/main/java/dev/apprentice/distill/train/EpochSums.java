@@ -1,0 +1,35 @@
+package dev.apprentice.distill.train;
+
+import dev.apprentice.distill.apprentice.ApprenticeLoss;
+import dev.apprentice.distill.data.Batch;
+import dev.apprentice.engine.tensor.Tensor;
+
+/** Running per-epoch means of the loss terms and training accuracies, weighted by batch size. */
+final class EpochSums {
+    private double total, teacherHard, studentHard, soft;
+    private long studentHits, teacherHits, images;
+    private boolean teacher;
+
+    void add(Batch b, ApprenticeLoss.Terms t, Tensor studentLogits, Tensor teacherLogits) {
+        int n = b.size();
+        images += n;
+        total += (double) t.total().item() * n;
+        studentHard += (double) t.studentHard() * n;
+        studentHits += Evaluation.hits(studentLogits, b.labels())[0];
+        if (teacherLogits != null) {
+            teacher = true;
+            teacherHard += (double) t.teacherHard() * n;
+            soft += (double) t.soft() * n;
+            teacherHits += Evaluation.hits(teacherLogits, b.labels())[0];
+        }
+    }
+
+    boolean hasTeacher() { return teacher; }
+    long images() { return images; }
+    double loss() { return total / images; }
+    double teacherHard() { return teacherHard / images; }
+    double studentHard() { return studentHard / images; }
+    double soft() { return soft / images; }
+    double studentAcc() { return 100.0 * studentHits / images; }
+    double teacherAcc() { return 100.0 * teacherHits / images; }
+}

@@ -1,0 +1,62 @@
+package dev.apprentice.distill.train;
+
+import dev.apprentice.distill.apprentice.Scheme;
+import dev.apprentice.distill.data.Normalization;
+import dev.apprentice.distill.data.Splits;
+import dev.apprentice.distill.model.ModelFiles;
+import dev.apprentice.distill.model.ModelSpec;
+import dev.apprentice.nn.Module;
+import dev.apprentice.nn.io.ModelFileException;
+import dev.apprentice.quant.QuantConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * The networks of a run, built from its config: the student (quantizers installed, initialised
+ * from a trained full-precision student in schemes C and finetune), and the teacher (a fresh
+ * full-precision network trained alongside in scheme A, a frozen model file in B and C).
+ */
+record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec, Module teacher) {
+
+    static Participants build(TrainConfig cfg, Splits data, Normalization norm, PrintStream out) throws IOException {
+        var t = data.train();
+        var d = cfg.distill();
+        ModelSpec studentSpec = new ModelSpec(cfg.arch(), cfg.width(), t.channels(), t.height(), t.width(), t.classes(), norm, cfg.quant());
+        Module student = studentSpec.build(cfg.seed());
+        if (d.scheme().initialisesStudent()) {
+            ModelFiles.Loaded init = loadFitting(d.studentInit(), "--student-init", studentSpec);
+            if (!init.spec().arch().equals(cfg.arch()) || init.spec().width() != cfg.width())
+                throw new IllegalArgumentException("--student-init " + d.studentInit() + " holds " + init.spec().label()
+                        + ", not the student " + studentSpec.label() + " (scheme " + d.scheme().label() + " fine-tunes the same architecture)");
+            student.loadStateDict(init.model().stateDict());
+            out.printf("student initialised from %s (%s)%n", d.studentInit(), init.spec().label());
+        }
+        ModelSpec teacherSpec = null;
+        Module teacher = null;
+        if (d.scheme() == Scheme.A) {
+            teacherSpec = new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL);
+            teacher = teacherSpec.build(cfg.seed() ^ 0x7EAC4E5L);
+        } else if (d.scheme().hasTeacher()) {
+            ModelFiles.Loaded loaded = loadFitting(d.teacherModel(), "--teacher-model", studentSpec);
+            teacherSpec = loaded.spec();
+            if (d.teacherArch() != null && !d.teacherArch().equalsIgnoreCase(teacherSpec.arch()))
+                throw new IllegalArgumentException("--teacher " + d.teacherArch() + " does not match --teacher-model " + d.teacherModel()
+                        + ", which holds " + teacherSpec.label());
+            teacher = loaded.model();
+            teacher.eval();
+            for (var p : teacher.parameters()) p.requireGrad(false);
+        }
+        return new Participants(studentSpec, student, teacherSpec, teacher);
+    }
+
+    /** Loads a model file that must take the student's input shape and classes. */
+    private static ModelFiles.Loaded loadFitting(java.nio.file.Path file, String flag, ModelSpec student) throws IOException {
+        ModelFiles.Loaded l = ModelFiles.load(file, null);
+        ModelSpec s = l.spec();
+        if (s.channels() != student.channels() || s.height() != student.height() || s.imageWidth() != student.imageWidth() || s.classes() != student.classes())
+            throw new ModelFileException(flag + " " + file + " takes " + s.channels() + "×" + s.height() + "×" + s.imageWidth() + " images in "
+                    + s.classes() + " classes; this data has " + student.channels() + "×" + student.height() + "×" + student.imageWidth() + " in " + student.classes());
+        return l;
+    }
+}
