@@ -58,6 +58,17 @@ public final class Summary {
         return rows.stream().mapToLong(Row::macs).sum();
     }
 
+    /** Floats of all leaf layers' outputs for one sample: what a forward pass keeps for backward, per sample. */
+    public long activationFloats() {
+        long n = 0;
+        for (Row r : rows) {
+            long size = 1;
+            for (int i = 1; i < r.outShape().length; i++) size *= r.outShape()[i];
+            n += size;
+        }
+        return n;
+    }
+
     public long totalBytes() {
         return rows.stream().mapToLong(Row::bytes).sum();
     }

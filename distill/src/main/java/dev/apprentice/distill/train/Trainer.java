@@ -40,9 +40,9 @@ public final class Trainer {
     private final PrintStream out;
     private final Progress progress;
 
-    /** The result of a finished run; teacher and teacherTest are null without a teacher. */
+    /** The result of a finished run; the teacher fields are null without a teacher, teacherFile also in B and C. */
     public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile,
-                         Evaluation teacherTest, Path teacherFile, double seconds) {}
+                         Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
 
     public Trainer(TrainConfig cfg, Splits data, PrintStream out, Progress progress) {
         this.cfg = cfg;
@@ -65,6 +65,7 @@ public final class Trainer {
         Scheme scheme = cfg.distill().scheme();
         Module student = who.student(), teacher = who.teacher();
         TeacherInput teacherInput = teacher == null ? null : TeacherInput.between(norm, who.teacherSpec().norm());
+        MemoryCheck.check(cfg.batchSize(), who.studentSpec().sampleShape(), student, teacher);
         int stepsPerEpoch = (t.size() + cfg.batchSize() - 1) / cfg.batchSize();
         long totalSteps = (long) stepsPerEpoch * cfg.epochs();
         Sgd.Builder opt = Sgd.builder().lr(cfg.lr()).momentum(cfg.momentum()).nesterov(cfg.nesterov())
@@ -159,7 +160,7 @@ public final class Trainer {
             teacherFile = dir.resolve(TEACHER);
             ModelFiles.save(teacherFile, who.teacherSpec(), teacher);
         }
-        return new Result(student, who.studentSpec(), test, modelFile, teacherTest, teacherFile, elapsed);
+        return new Result(student, who.studentSpec(), test, modelFile, teacher, teacherTest, teacherFile, elapsed);
     }
 
     private static Map<String, Object> row(int epoch, EpochSums s, Evaluation test, Evaluation teacherTest, double lr,

@@ -42,7 +42,7 @@ class ResumeTest {
     }
 
     /** Throws from inside the training loop at the given epoch and step, like a kill would. */
-    private static Progress crashingAt(int epoch, int stepInEpoch) {
+    static Progress crashingAt(int epoch, int stepInEpoch) {
         return (task, batches) -> new Progress.Bar() {
             int steps;
 
