@@ -1,0 +1,53 @@
+package dev.apprentice.quant.packed;
+
+/**
+ * Activations of the CPU backend, stored NHWC (channels innermost), so that an im2col row of a
+ * convolution is kh·kw runs of C contiguous codes: codes as unsigned bytes (bits 2..8), or floats
+ * (bits = 0). The public shape is NCHW like every backend's; {@link #toNchwCodes} and
+ * {@link #toNchwValues} convert for comparisons.
+ */
+record CpuActivations(int batch, int channels, int height, int width, int bits, byte[] codes, float[] values)
+        implements LowBitBackend.Activations {
+
+    int levels() {
+        return (1 << bits) - 1;
+    }
+
+    int pixels() {
+        return height * width;
+    }
+
+    static CpuActivations fromNchw(float[] nchw, int batch, int channels, int height, int width) {
+        int hw = height * width;
+        float[] nhwc = new float[nchw.length];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < hw; p++) nhwc[(b * hw + p) * channels + c] = nchw[(b * channels + c) * hw + p];
+        return new CpuActivations(batch, channels, height, width, 0, null, nhwc);
+    }
+
+    int[] toNchwCodes() {
+        if (codes == null) return null;
+        int hw = pixels();
+        int[] out = new int[codes.length];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < hw; p++) out[(b * channels + c) * hw + p] = codes[(b * hw + p) * channels + c] & 0xff;
+        return out;
+    }
+
+    float[] toNchwValues() {
+        if (values == null) return null;
+        int hw = pixels();
+        float[] out = new float[values.length];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < hw; p++) out[(b * channels + c) * hw + p] = values[(b * hw + p) * channels + c];
+        return out;
+    }
+
+    /** The real value at NHWC index i: the float, or the code dequantized as the epilogue specifies. */
+    float value(int i) {
+        return bits > 0 ? Epilogue.dequantize(codes[i] & 0xff, levels()) : values[i];
+    }
+}

@@ -1,0 +1,163 @@
+package dev.apprentice.quant.packed;
+
+import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.quant.kernel.LowBitMatrix;
+
+/**
+ * The packed operators on the CPU: integer kernels of {@link LowBitMatrix} (Vector API) for packed
+ * layers, the specification's float loops for F32 layers, then {@link Epilogue}, bit-identical to
+ * {@link ReferenceBackend}.
+ *
+ * <p>Activations are kept NHWC ({@link CpuActivations}), so a convolution is one matrix product
+ * Y[p][o] = Σ_k X[p][k]·q[o][k] over im2col rows of kh·kw runs of C contiguous codes
+ * ({@link CodeIm2col}); each layer's weights are re-ordered to that (ki, kj, c) order and re-packed
+ * once, in {@link #prepare}. Output pixels are split over {@link Parallel} in blocks of
+ * {@link #BLOCK} rows, so the im2col block and its int32 sums stay in cache.
+ */
+public final class CpuBackend implements LowBitBackend {
+    /** Output pixels per im2col block (one prepared chunk of the kernels). */
+    private static final int BLOCK = 64;
+
+    record Prepared(PackedConv source, LowBitMatrix matrix) implements Layer {}
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Layer prepare(PackedConv conv) {
+        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, null);
+        int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
+        int[] tapMajor = CodeIm2col.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel());
+        return new Prepared(conv, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), conv.depth()));
+    }
+
+    @Override
+    public Activations upload(float[] nchw, int batch, int channels, int height, int width) {
+        if (batch < 1 || channels < 1 || height < 1 || width < 1 || nchw.length != (long) batch * channels * height * width)
+            throw new IllegalArgumentException(nchw.length + " values for " + batch + "×" + channels + "×" + height + "×" + width);
+        return CpuActivations.fromNchw(nchw, batch, channels, height, width);
+    }
+
+    @Override
+    public Activations conv(Activations input, Layer layer, Activations residual, int outBits) {
+        CpuActivations x = own(input);
+        PackedConv c = layer.source();
+        LowBitMatrix matrix = ((Prepared) layer).matrix();
+        if (x.channels() != c.inChannels())
+            throw new IllegalArgumentException(c.name() + " takes " + c.inChannels() + " channels, input has " + x.channels());
+        if (x.bits() != c.inBits())
+            throw new IllegalArgumentException(c.name() + " expects " + (c.inBits() == 0 ? "float" : c.inBits() + "-bit code") + " input, got "
+                    + (x.bits() == 0 ? "floats" : x.bits() + "-bit codes"));
+        if (outBits < 0 || outBits > 8)
+            throw new IllegalArgumentException(c.name() + ": output codes must have at most 8 bits (0 for floats), got " + outBits);
+        int oh = c.outSize(x.height()), ow = c.outSize(x.width()), outC = c.outChannels();
+        if (oh < 1 || ow < 1) throw new IllegalArgumentException(c.name() + ": input " + x.height() + "×" + x.width() + " is smaller than the kernel");
+        CpuActivations r = residual == null ? null : own(residual);
+        if (r != null && (r.batch() != x.batch() || r.channels() != outC || r.height() != oh || r.width() != ow))
+            throw new IllegalArgumentException(c.name() + ": residual shape does not match the output");
+        int pixels = x.batch() * oh * ow;
+        CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
+                outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
+        int blocks = (pixels + BLOCK - 1) / BLOCK;
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            int[] sums = matrix == null ? null : new int[BLOCK * outC];
+            float[] floatSums = matrix == null ? new float[BLOCK * outC] : null;
+            byte[] cols = matrix == null || isPointwise(c) ? null : new byte[BLOCK * c.depth()];
+            for (int blk = b0; blk < b1; blk++) {
+                int p0 = blk * BLOCK, count = Math.min(BLOCK, pixels - p0);
+                if (matrix == null) {
+                    F32Conv.sums(x, c, oh, ow, p0, count, floatSums);
+                    for (int i = 0; i < count * outC; i++) finish(floatSums[i], c, p0 * outC + i, r, out);
+                } else {
+                    if (cols == null) {
+                        matrix.multiply(x.codes(), p0 * c.depth(), count, sums, 0);
+                    } else {
+                        CodeIm2col.rows(x, c.kernel(), c.stride(), c.padding(), oh, ow, p0, count, cols);
+                        matrix.multiply(cols, 0, count, sums, 0);
+                    }
+                    for (int i = 0; i < count * outC; i++) finish(sums[i], c, p0 * outC + i, r, out);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** A 1×1, stride 1, unpadded convolution reads its NHWC input as the im2col matrix itself. */
+    private static boolean isPointwise(PackedConv c) {
+        return c.kernel() == 1 && c.stride() == 1 && c.padding() == 0;
+    }
+
+    /** The epilogue for output element i (NHWC, channel i mod C): scale, residual, then a code or a float. */
+    private static void finish(float acc, PackedConv c, int i, CpuActivations residual, CpuActivations out) {
+        int o = i % c.outChannels();
+        float v = Epilogue.scale(acc, c.outScale()[o], c.outBias()[o]);
+        if (residual != null) v += residual.value(i);
+        if (out.bits() > 0) out.codes()[i] = (byte) Epilogue.quantize(v, out.levels());
+        else out.values()[i] = v;
+    }
+
+    @Override
+    public float[] poolLinear(Activations input, Layer classifier) {
+        CpuActivations x = own(input);
+        PackedConv c = classifier.source();
+        if (c.encoding() != WeightEncoding.F32 || c.kernel() != 1)
+            throw new IllegalArgumentException(c.name() + ": the classifier must be an F32 layer with kernel 1");
+        if (x.channels() != c.inChannels())
+            throw new IllegalArgumentException(c.name() + " takes " + c.inChannels() + " channels, input has " + x.channels());
+        int n = x.batch(), ch = x.channels(), hw = x.pixels(), classes = c.outChannels();
+        float[] logits = new float[n * classes];
+        Parallel.forRange(n, 1, (b0, b1) -> {
+            float[] pooled = new float[ch];
+            for (int b = b0; b < b1; b++) {
+                pool(x, b, pooled);
+                for (int o = 0; o < classes; o++) {
+                    float acc = 0f;
+                    for (int ci = 0; ci < ch; ci++) acc = Math.fma(c.weights()[o * ch + ci], pooled[ci], acc);
+                    logits[b * classes + o] = Epilogue.scale(acc, c.outScale()[o], c.outBias()[o]);
+                }
+            }
+        });
+        return logits;
+    }
+
+    /** Global average of image b: codes summed as int then / (levels·H·W); floats summed in pixel order then / (H·W). */
+    private static void pool(CpuActivations x, int b, float[] pooled) {
+        int ch = x.channels(), hw = x.pixels(), base = b * hw * ch;
+        if (x.bits() > 0) {
+            int[] sums = new int[ch];
+            for (int p = 0; p < hw; p++)
+                for (int ci = 0; ci < ch; ci++) sums[ci] += x.codes()[base + p * ch + ci] & 0xff;
+            for (int ci = 0; ci < ch; ci++) pooled[ci] = (float) sums[ci] / (float) (x.levels() * hw);
+        } else {
+            java.util.Arrays.fill(pooled, 0f);
+            for (int p = 0; p < hw; p++)
+                for (int ci = 0; ci < ch; ci++) pooled[ci] += x.values()[base + p * ch + ci];
+            for (int ci = 0; ci < ch; ci++) pooled[ci] = pooled[ci] / hw;
+        }
+    }
+
+    @Override
+    public void free(Activations activations) {
+        own(activations);   // host memory: the garbage collector frees it
+    }
+
+    @Override
+    public void close() {}
+
+    /** The codes of a CPU activation in NCHW order (null for floats), for comparing backends. */
+    public static int[] codes(Activations a) {
+        return own(a).toNchwCodes();
+    }
+
+    /** The floats of a CPU activation in NCHW order (null for codes). */
+    public static float[] values(Activations a) {
+        return own(a).toNchwValues();
+    }
+
+    private static CpuActivations own(Activations a) {
+        if (a instanceof CpuActivations c) return c;
+        throw new IllegalArgumentException("activations of another backend: " + (a == null ? "null" : a.getClass().getName()));
+    }
+}
