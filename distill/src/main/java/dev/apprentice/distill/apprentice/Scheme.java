@@ -40,7 +40,8 @@ public enum Scheme {
         return this == C || this == FINETUNE;
     }
 
+    /** "A", "B", "C", "none", "finetune": as written on the command line and in results. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().length() == 1 ? name() : name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,0 +1,125 @@
+package dev.apprentice.distill.experiment;
+
+import dev.apprentice.distill.apprentice.Distillation;
+import dev.apprentice.distill.apprentice.LossWeights;
+import dev.apprentice.distill.apprentice.Scheme;
+import dev.apprentice.distill.data.Splits;
+import dev.apprentice.distill.train.Progress;
+import dev.apprentice.distill.train.TrainConfig;
+import dev.apprentice.distill.train.Trainer;
+import dev.apprentice.quant.Precision;
+import dev.apprentice.quant.QuantConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a plan: the teachers once, then every (cell, seed) whose row is not yet in the results
+ * file, C and finetune after the full-precision runs they start from. Each finished run appends
+ * its row and refreshes the table and plots, so the table grows across sittings; a run killed
+ * half-way resumes from its checkpoint the next time.
+ */
+public final class ExperimentRunner {
+    private final Plan plan;
+    private final Splits data;
+    private final Path runs;
+    private final ResultsFile results;
+    private final Path docs;
+    private final PrintStream out;
+    private final Progress progress;
+
+    public ExperimentRunner(Plan plan, Splits data, Path runs, ResultsFile results, Path docs, PrintStream out, Progress progress) {
+        this.plan = plan;
+        this.data = data;
+        this.runs = runs;
+        this.results = results;
+        this.docs = docs;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    /** One training run of the plan. */
+    record Job(String student, double width, Precision precision, Scheme scheme, String teacher, int seed, Plan.Recipe recipe) {
+        String dirName() {
+            return student + (width == 1 ? "" : "x" + width) + "-" + precision + "-" + scheme.label() + (teacher == null ? "" : "-" + teacher) + "-s" + seed;
+        }
+
+        ResultRow row(double testError, double top5Error, double seconds) {
+            return new ResultRow(student + (width == 1 ? "" : "x" + width), teacher == null ? "" : teacher, precision.toString(),
+                    scheme.label(), seed, recipe.epochs(), testError, top5Error, seconds);
+        }
+    }
+
+    /**
+     * The jobs in run order: the teachers, then seed by seed (so a whole first row of the table
+     * exists early) the cells that start from scratch, then C and finetune, which start from them.
+     */
+    List<Job> jobs() {
+        List<Job> jobs = new ArrayList<>();
+        for (Plan.Teacher t : plan.teachers())
+            jobs.add(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe()));
+        java.util.SortedSet<Integer> seeds = new java.util.TreeSet<>();
+        plan.cells().forEach(c -> seeds.addAll(c.seeds()));
+        for (int seed : seeds)
+            for (boolean late : new boolean[] {false, true})
+                for (Plan.Cell c : plan.cells())
+                    if (c.scheme().initialisesStudent() == late && c.seeds().contains(seed))
+                        jobs.add(new Job(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), seed, late ? plan.finetuneRecipe() : plan.recipe()));
+        return jobs;
+    }
+
+    public void run() throws IOException {
+        List<Job> todo = new ArrayList<>();
+        for (Job j : jobs()) if (!results.has(j.row(0, 0, 0).key()) && !todo.contains(j)) todo.add(j);
+        out.printf("plan: %d runs, %d already in %s, %d to do%n", jobs().size(), jobs().size() - todo.size(), "the results", todo.size());
+        int done = 0;
+        for (Job j : todo) {
+            out.printf("%n[%d/%d] %s%n", ++done, todo.size(), j.dirName());
+            Trainer.Result r = train(j);
+            ResultRow row = j.row(100 - r.test().top1(), 100 - r.test().top5(), r.seconds());
+            results.append(row);
+            out.printf("result: %s%n", row.csv());
+            ResultsReport.write(results.rows(), runs, docs);
+        }
+        ResultsReport.write(results.rows(), runs, docs);
+    }
+
+    private Trainer.Result train(Job j) throws IOException {
+        Plan.Recipe r = j.recipe();
+        Path dir = runs.resolve(j.dirName());
+        Distillation d = switch (j.scheme()) {
+            case NONE -> Distillation.NONE;
+            case A -> new Distillation(Scheme.A, j.teacher(), 1, null, null, LossWeights.PAPER);
+            case B -> new Distillation(Scheme.B, j.teacher(), 1, teacherModel(j.teacher()), null, LossWeights.PAPER);
+            case C -> new Distillation(Scheme.C, j.teacher(), 1, teacherModel(j.teacher()), initModel(j), LossWeights.PAPER);
+            case FINETUNE -> new Distillation(Scheme.FINETUNE, null, 1, null, initModel(j), LossWeights.PAPER);
+        };
+        QuantConfig q = j.precision().isFull() ? QuantConfig.FULL : QuantConfig.of(j.precision());
+        TrainConfig cfg = new TrainConfig(j.student(), j.width(), q, r.epochs(), r.batchSize(), r.lr(), r.schedule(), r.warmup(),
+                r.momentum(), r.nesterov(), r.weightDecay(), r.cropPadding(), r.flip(), j.seed(), dir, d);
+        boolean resume = Files.exists(dir.resolve(Trainer.CHECKPOINT));
+        return new Trainer(cfg, data, out, progress).run(resume, false);
+    }
+
+    private Path teacherModel(String arch) {
+        Plan.Teacher t = plan.teachers().stream().filter(x -> x.arch().equals(arch)).findFirst().orElseThrow();
+        Job tj = new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe());
+        return existing(runs.resolve(tj.dirName()).resolve(Trainer.MODEL), "teacher");
+    }
+
+    private Path initModel(Job j) {
+        Job init = new Job(j.student(), j.width(), Precision.FULL, Scheme.NONE, null, j.seed(), plan.recipe());
+        return existing(runs.resolve(init.dirName()).resolve(Trainer.MODEL), "full-precision student");
+    }
+
+    private static Path existing(Path model, String what) {
+        if (!Files.exists(model))
+            throw new IllegalArgumentException("the " + what + " " + model + " is missing (its row is in the results but its run directory "
+                    + "is not here); delete that row from the results file to train it again");
+        return model;
+    }
+}

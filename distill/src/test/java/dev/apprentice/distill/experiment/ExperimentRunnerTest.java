@@ -1,0 +1,99 @@
+package dev.apprentice.distill.experiment;
+
+import com.google.gson.JsonParser;
+import dev.apprentice.distill.data.FashionMnist;
+import dev.apprentice.distill.data.ImageSet;
+import dev.apprentice.distill.data.Splits;
+import dev.apprentice.distill.train.Progress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A tiny plan end to end: teacher first, C-style runs after their init, finished rows skipped on a re-run. */
+class ExperimentRunnerTest {
+    @TempDir
+    Path tmp;
+
+    private static final String PLAN = """
+            {"data": "embedded",
+             "recipe": {"epochs": 1, "batch_size": 32, "lr": 0.05},
+             "finetune_recipe": {"epochs": 1, "lr": 0.01},
+             "teachers": [{"arch": "resnet8", "width": 0.5, "seed": 1}],
+             "cells": [
+               {"student": "resnet8", "width": 0.25, "precision": "a8w2", "scheme": "finetune", "seeds": [1]},
+               {"student": "resnet8", "width": 0.25, "precision": "fp32", "scheme": "none", "seeds": [1]},
+               {"student": "resnet8", "width": 0.25, "precision": "a8w2", "scheme": "B", "teacher": "resnet8", "seeds": [1]}
+             ]}""";
+
+    private static Splits tiny() throws IOException {
+        Splits full = FashionMnist.embedded();
+        return new Splits(first(full.train(), 96), first(full.test(), 48), "tiny");
+    }
+
+    private static ImageSet first(ImageSet s, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i * (s.size() / n);
+        return s.subset(idx, s.name());
+    }
+
+    @Test
+    void runsTeachersThenCellsAndSkipsFinishedRows() throws IOException {
+        Plan plan = Plan.parse(JsonParser.parseString(PLAN).getAsJsonObject());
+        Path csv = tmp.resolve("docs/results.csv"), runs = tmp.resolve("runs");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Splits data = tiny();
+        new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), quiet, Progress.QUIET).run();
+
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(ResultRow.HEADER, lines.get(0));
+        assertEquals(4, lines.size() - 1, String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith("resnet8x0.5,,fp32,none,1,1,"), "teacher first: " + lines);
+        assertTrue(lines.get(2).startsWith("resnet8x0.25,,fp32,none,1,1,"), lines.toString());
+        assertTrue(lines.get(3).startsWith("resnet8x0.25,resnet8,a8w2,B,1,1,"), lines.toString());
+        assertTrue(lines.get(4).startsWith("resnet8x0.25,,a8w2,finetune,1,1,"), "finetune after its init: " + lines);
+        assertTrue(Files.readString(csv.getParent().resolve("table.md")).contains("| resnet8x0.25, scheme B, teacher resnet8 |"));
+        assertTrue(Files.exists(csv.getParent().resolve("plots/resnet8x0.25-a8w2.png")));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
+        assertTrue(log.toString().contains("4 already in the results, 0 to do"), log.toString());
+        assertEquals(lines, Files.readAllLines(csv), "a re-run changes nothing");
+
+        // Drop the finetune row: only that run is redone, from its finished checkpoint.
+        Files.write(csv, lines.subList(0, 4));
+        log.reset();
+        new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
+        assertTrue(log.toString().contains("3 already in the results, 1 to do"), log.toString());
+        assertEquals(lines.get(4).replaceAll(",[0-9.]+$", ""), Files.readAllLines(csv).get(4).replaceAll(",[0-9.]+$", ""));
+    }
+
+    @Test
+    void plansThatCannotRunAreRefusedUpFront() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Plan.parse(JsonParser.parseString("""
+                {"recipe": {}, "cells": [{"student": "resnet8", "precision": "a8w2", "scheme": "C", "teacher": "resnet20", "seeds": [1]}]}
+                """).getAsJsonObject()));
+        assertTrue(e.getMessage().contains("not among the plan's teachers"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Plan.parse(JsonParser.parseString("""
+                {"recipe": {}, "cells": [{"student": "resnet8", "precision": "a8w2", "scheme": "finetune", "seeds": [1]}]}
+                """).getAsJsonObject()));
+        assertTrue(e.getMessage().contains("fp32 scheme-none run of seed 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ResultsFile(writeBad()));
+        assertTrue(e.getMessage().contains("not a results file"), e.getMessage());
+    }
+
+    private Path writeBad() throws IOException {
+        Path p = tmp.resolve("bad.csv");
+        Files.writeString(p, "a,b,c\n");
+        return p;
+    }
+}
