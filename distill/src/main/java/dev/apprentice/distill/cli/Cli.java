@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
 @Command(name = "apprentice-engine", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Train low-precision ResNets with knowledge distillation (Apprentice, arXiv 1711.05852) "
                 + "on a Java Vector API engine, and evaluate them.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ExperimentCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, InferCommand.class, ExperimentCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Cli {
     public static final int USER_ERROR = 2;
 

@@ -4,6 +4,10 @@ import dev.apprentice.distill.data.DataSources;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.model.ModelFiles;
 import dev.apprentice.distill.model.ModelSpec;
+import dev.apprentice.distill.model.PackedModels;
+import dev.apprentice.quant.packed.PackedModel;
+import dev.apprentice.quant.packed.PackedModelFile;
+import dev.apprentice.quant.packed.PackedNetwork;
 import dev.apprentice.distill.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,10 +18,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Evaluate a saved model (model.safetensors) on a test set: top-1 and top-5 accuracy.")
+        description = "Evaluate a saved model (model.safetensors) or, with --packed, a packed model on integer kernels: top-1 and top-5 accuracy on a test set.")
 final class EvalCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "A model file written by train.")
+    @Parameters(paramLabel = "MODEL", description = "A model file written by train (or by export, with --packed).")
     Path modelFile;
+
+    @Option(names = "--packed", description = "MODEL is a packed model (written by export or train); run it on the integer kernels.")
+    boolean packed;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where a packed model runs. Default: ${DEFAULT-VALUE}.")
+    String device;
 
     @Option(names = "--data", paramLabel = "DIR|embedded|debian", description = "Test data (same sources as train).")
     String data;
@@ -32,16 +42,37 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         threads.apply();
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1");
+        if (packed) return evalPacked();
         ModelFiles.Loaded loaded = ModelFiles.load(modelFile, null);
         Splits splits = DataSources.resolve(data);
         ModelSpec spec = loaded.spec();
+        checkFits(spec, splits);
+        System.out.printf("data: %s%n", splits.source());
+        Evaluation e = Evaluation.of(loaded.model(), splits.test(), spec.norm(), batchSize);
+        System.out.printf("%s: top-1 %.2f%%, top-5 %.2f%%, loss %.4f on %d images%n", spec.label(), e.top1(), e.top5(), e.loss(), e.images());
+        return 0;
+    }
+
+    private int evalPacked() throws java.io.IOException {
+        PackedModel m = PackedModelFile.read(modelFile);
+        ModelSpec spec = PackedModels.spec(m, modelFile);
+        Splits splits = DataSources.resolve(data);
+        checkFits(spec, splits);
+        System.out.printf("data: %s%n", splits.source());
+        try (PackedNetwork net = new PackedNetwork(m, PackedModels.backend(device))) {
+            long t0 = System.nanoTime();
+            Evaluation e = Evaluation.of(PackedModels.classifier(net, spec.classes()), splits.test(), spec.norm(), batchSize, null);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("%s packed on %s: top-1 %.2f%%, top-5 %.2f%%, loss %.4f on %d images (%.0f images/s)%n",
+                    spec.label(), net.backendName(), e.top1(), e.top5(), e.loss(), e.images(), e.images() / secs);
+        }
+        return 0;
+    }
+
+    private static void checkFits(ModelSpec spec, Splits splits) {
         var test = splits.test();
         if (test.channels() != spec.channels() || test.height() != spec.height() || test.width() != spec.imageWidth() || test.classes() != spec.classes())
             throw new IllegalArgumentException(String.format("the model expects %d×%d×%d images in %d classes; %s has %d×%d×%d in %d",
                     spec.channels(), spec.height(), spec.imageWidth(), spec.classes(), splits.source(), test.channels(), test.height(), test.width(), test.classes()));
-        System.out.printf("data: %s%n", splits.source());
-        Evaluation e = Evaluation.of(loaded.model(), test, spec.norm(), batchSize);
-        System.out.printf("%s: top-1 %.2f%%, top-5 %.2f%%, loss %.4f on %d images%n", spec.arch(), e.top1(), e.top5(), e.loss(), e.images());
-        return 0;
     }
 }

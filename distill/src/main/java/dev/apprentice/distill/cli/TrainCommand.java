@@ -184,6 +184,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
         System.out.printf("student (%s) test accuracy: top-1 %.2f%%, top-5 %.2f%% on %d images%n", r.spec().label(), r.test().top1(), r.test().top5(), r.test().images());
         System.out.printf("model written to %s%n", r.modelFile());
+        if (r.packedFile() != null) System.out.printf("packed %s student written to %s%n", q.precision(), r.packedFile());
         if (r.teacherFile() != null) System.out.printf("teacher written to %s%n", r.teacherFile());
         return 0;
     }

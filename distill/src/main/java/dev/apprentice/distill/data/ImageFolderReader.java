@@ -1,6 +1,5 @@
 package dev.apprentice.distill.data;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,13 +35,7 @@ public final class ImageFolderReader {
                 }).sorted().toList();
             }
             for (Path f : files) {
-                BufferedImage img;
-                try {
-                    img = ImageIO.read(f.toFile());
-                } catch (IOException e) {
-                    throw new DataException("cannot read image " + f + ": " + e.getMessage(), e);
-                }
-                if (img == null) throw new DataException("cannot decode image " + f);
+                BufferedImage img = Images.read(f);
                 images.add(img);
                 labels.add(c);
                 paths.add(f);
@@ -57,19 +50,7 @@ public final class ImageFolderReader {
             BufferedImage img = images.get(i);
             if (img.getHeight() != h || img.getWidth() != w)
                 throw new DataException(paths.get(i) + " is " + img.getWidth() + "×" + img.getHeight() + ", others are " + w + "×" + h);
-            int base = i * ch * h * w;
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
-                    if (gray) {
-                        // The raster, not getRGB: getRGB would convert linear gray to sRGB.
-                        px[base + y * w + x] = (byte) img.getRaster().getSample(x, y, 0);
-                    } else {
-                        int rgb = img.getRGB(x, y);
-                        px[base + y * w + x] = (byte) (rgb >> 16);
-                        px[base + h * w + y * w + x] = (byte) (rgb >> 8);
-                        px[base + 2 * h * w + y * w + x] = (byte) rgb;
-                    }
-                }
+            Images.copyPixels(img, ch, px, i * ch * h * w);
         }
         String[] classNames = classDirs.stream().map(p -> p.getFileName().toString()).toArray(String[]::new);
         return new ImageSet(name, px, labels.stream().mapToInt(Integer::intValue).toArray(), ch, h, w, classNames);

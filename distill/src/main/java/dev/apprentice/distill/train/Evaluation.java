@@ -15,21 +15,41 @@ public record Evaluation(double top1, double top5, double loss, int images) {
     public static Evaluation of(Module model, ImageSet set, Normalization norm, int batchSize) {
         boolean wasTraining = model.training();
         model.eval();
+        try {
+            return of(model::forward, set, norm, batchSize, null);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    /**
+     * Evaluates any classifier (normalized images → logits, run without a graph; a module is put
+     * in eval mode by the overload above). If predictions is not null, it receives each image's
+     * arg-max class, so two models can be compared image by image.
+     */
+    public static Evaluation of(java.util.function.UnaryOperator<Tensor> classifier, ImageSet set, Normalization norm, int batchSize, int[] predictions) {
         long correct1 = 0, correct5 = 0;
         double lossSum = 0;
+        int seen = 0;
         try (var noGrad = GradMode.off(); BatchLoader loader = new BatchLoader(set, batchSize, false, null, norm, 0)) {
             for (Batch b : loader) {
-                Tensor logits = model.forward(b.images());
+                Tensor logits = classifier.apply(b.images());
                 lossSum += Loss.crossEntropy(logits, b.labels()).item() * b.size();
                 int[] hits = hits(logits, b.labels());
                 correct1 += hits[0];
                 correct5 += hits[1];
+                if (predictions != null) for (int i = 0; i < b.size(); i++) predictions[seen + i] = argMax(logits.data(), i, logits.dim(1));
+                seen += b.size();
             }
-        } finally {
-            model.train(wasTraining);
         }
         int n = set.size();
         return new Evaluation(100.0 * correct1 / n, 100.0 * correct5 / n, lossSum / n, n);
+    }
+
+    private static int argMax(float[] z, int row, int classes) {
+        int best = 0;
+        for (int j = 1; j < classes; j++) if (z[row * classes + j] > z[row * classes + best]) best = j;
+        return best;
     }
 
     /** Rows whose label is the arg-max ([0]) or among the five largest logits ([1]). */

@@ -8,6 +8,7 @@ import dev.apprentice.distill.data.BatchLoader;
 import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.model.ModelFiles;
+import dev.apprentice.distill.model.PackedModels;
 import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.optim.LrSchedule;
 import dev.apprentice.engine.optim.Sgd;
@@ -32,7 +33,7 @@ import java.util.Map;
  */
 public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors",
-            TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
+            PACKED = "model.packed.safetensors", TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
     private static final int EVAL_BATCH = 500;
 
     private final TrainConfig cfg;
@@ -40,8 +41,11 @@ public final class Trainer {
     private final PrintStream out;
     private final Progress progress;
 
-    /** The result of a finished run; the teacher fields are null without a teacher, teacherFile also in B and C. */
-    public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile,
+    /**
+     * The result of a finished run; the teacher fields are null without a teacher (teacherFile also
+     * in B and C), packedFile when the student cannot be packed (full-precision activations).
+     */
+    public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile, Path packedFile,
                          Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
 
     public Trainer(TrainConfig cfg, Splits data, PrintStream out, Progress progress) {
@@ -155,12 +159,17 @@ public final class Trainer {
         if (test == null) test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
         Path modelFile = dir.resolve(MODEL);
         ModelFiles.save(modelFile, who.studentSpec(), student);
+        Path packedFile = null;
+        if (!cfg.quant().isFull() && PackedModels.packable(who.studentSpec())) {
+            packedFile = dir.resolve(PACKED);
+            PackedModels.export(student, who.studentSpec(), packedFile);
+        }
         Path teacherFile = null;
         if (scheme.trainsTeacher()) {
             teacherFile = dir.resolve(TEACHER);
             ModelFiles.save(teacherFile, who.teacherSpec(), teacher);
         }
-        return new Result(student, who.studentSpec(), test, modelFile, teacher, teacherTest, teacherFile, elapsed);
+        return new Result(student, who.studentSpec(), test, modelFile, packedFile, teacher, teacherTest, teacherFile, elapsed);
     }
 
     private static Map<String, Object> row(int epoch, EpochSums s, Evaluation test, Evaluation teacherTest, double lr,

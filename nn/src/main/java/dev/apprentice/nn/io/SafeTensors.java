@@ -42,32 +42,59 @@ public final class SafeTensors {
     /** The tensors and string metadata of a file. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /** A tensor as stored: dtype name, shape and little-endian bytes. */
+    public record RawTensor(String dtype, int[] shape, byte[] bytes) {
+        public RawTensor {
+            int width = dtypeBytes(dtype);
+            if (width == 0) throw new IllegalArgumentException("unsupported dtype " + dtype);
+            long count = 1;
+            for (int d : shape) count *= d;
+            if (count * width != bytes.length)
+                throw new IllegalArgumentException(dtype + " tensor of shape " + java.util.Arrays.toString(shape) + " needs " + count * width + " bytes, got " + bytes.length);
+        }
+
+        /** An F32 tensor. */
+        public static RawTensor of(Tensor t) {
+            ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(t.data());
+            return new RawTensor("F32", t.shape(), b.array());
+        }
+
+        /** The values as floats, whatever the dtype. */
+        public float[] floats() {
+            return decode(dtype, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), 0, bytes.length / dtypeBytes(dtype));
+        }
+    }
+
+    /** The raw tensors and string metadata of a file. */
+    public record RawContents(Map<String, RawTensor> tensors, Map<String, String> metadata) {}
+
     /** Writes tensors (F32) and metadata atomically; adds the data checksum to the metadata. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, RawTensor> raw = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> raw.put(k, RawTensor.of(v)));
+        writeRaw(file, raw, metadata);
+    }
+
+    /** Writes tensors of any dtype and metadata atomically; adds the data checksum to the metadata. */
+    public static void writeRaw(Path file, Map<String, RawTensor> tensors, Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         long offset = 0;
+        MessageDigest sha = sha256();
         for (var e : tensors.entrySet()) {
-            Tensor t = e.getValue();
+            RawTensor t = e.getValue();
             JsonObject d = new JsonObject();
-            d.addProperty("dtype", "F32");
+            d.addProperty("dtype", t.dtype());
             JsonArray shape = new JsonArray();
             for (int s : t.shape()) shape.add(s);
             d.add("shape", shape);
             JsonArray off = new JsonArray();
             off.add(offset);
-            off.add(offset + 4L * t.size());
+            off.add(offset + t.bytes().length);
             d.add("data_offsets", off);
             header.add(e.getKey(), d);
-            offset += 4L * t.size();
-        }
-        byte[][] chunks = new byte[tensors.size()][];
-        MessageDigest sha = sha256();
-        int i = 0;
-        for (Tensor t : tensors.values()) {
-            ByteBuffer b = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(t.data());
-            chunks[i] = b.array();
-            sha.update(chunks[i++]);
+            offset += t.bytes().length;
+            sha.update(t.bytes());
         }
         JsonObject meta = new JsonObject();
         metadata.forEach(meta::addProperty);
@@ -81,12 +108,20 @@ public final class SafeTensors {
         AtomicFiles.write(file, out -> {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
             out.write(headerBytes);
-            for (byte[] c : chunks) out.write(c);
+            for (RawTensor t : tensors.values()) out.write(t.bytes());
         });
     }
 
-    /** Reads and validates a file; a checksum in its metadata, if present, must match. */
+    /** Reads and validates a file, decoding every tensor to floats; a checksum in its metadata, if present, must match. */
     public static Contents read(Path file) throws IOException {
+        RawContents raw = readRaw(file);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        raw.tensors().forEach((k, v) -> tensors.put(k, Tensor.of(v.floats(), v.shape())));
+        return new Contents(tensors, raw.metadata());
+    }
+
+    /** Reads and validates a file, keeping each tensor's stored bytes; a checksum in its metadata, if present, must match. */
+    public static RawContents readRaw(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw corrupt(file, "only " + size + " bytes, too short for a safetensors header");
@@ -137,9 +172,13 @@ public final class SafeTensors {
                 if (!HexFormat.of().formatHex(sha.digest()).equals(expected))
                     throw corrupt(file, "checksum mismatch: the data was changed or damaged after it was written");
             }
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry en : inFileOrder) tensors.put(en.name, Tensor.of(decode(en, data), en.shape));
-            return new Contents(tensors, metadata);
+            Map<String, RawTensor> tensors = new LinkedHashMap<>();
+            for (Entry en : inFileOrder) {
+                byte[] bytes = new byte[(int) (en.end - en.begin)];
+                data.get((int) en.begin, bytes);
+                tensors.put(en.name, new RawTensor(en.dtype, en.shape, bytes));
+            }
+            return new RawContents(tensors, metadata);
         } catch (NoSuchFileException e) {
             throw new ModelFileException("model file " + file + " not found");
         }
@@ -187,12 +226,10 @@ public final class SafeTensors {
         };
     }
 
-    private static float[] decode(Entry en, ByteBuffer data) {
-        int n = (int) ((en.end - en.begin) / dtypeBytes(en.dtype));
+    private static float[] decode(String dtype, ByteBuffer data, int p, int n) {
         float[] out = new float[n];
-        int p = (int) en.begin;
         for (int i = 0; i < n; i++) {
-            out[i] = switch (en.dtype) {
+            out[i] = switch (dtype) {
                 case "F32" -> data.getFloat(p + 4 * i);
                 case "F64" -> (float) data.getDouble(p + 8 * i);
                 case "F16" -> Float.float16ToFloat(data.getShort(p + 2 * i));
