@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints a JMH JSON result as a side-by-side table: for each benchmark class and parameter set,
 the median score of every method (over all forks and iterations), and the ratio ours / peer for
-every other method. Methods named ours* are ours; SgemmBenchmark scores are converted to GFLOP/s."""
+every other method. Methods named ours* are ours; SgemmBenchmark scores are converted to GFLOP/s,
+LowBitGemv/LowBitGemm scores to GOP/s (2 operations per multiply-add). Where a method named oursFp32
+exists (the low-bit suites), every other method is shown as a speed-up over it (method / oursFp32)."""
 import json, statistics, sys
 from collections import OrderedDict
 
@@ -10,6 +12,9 @@ def flops(bench, params):
         s = params["shape"].rstrip("tAB")
         m, n, k = (int(v) for v in s.split("x"))
         return 2.0 * m * n * k / 1e9, "GFLOP/s"
+    if bench.endswith("LowBitGemvBenchmark") or bench.endswith("LowBitGemmBenchmark"):
+        batch = int(params.get("batch", 1))
+        return 2.0 * batch * int(params["rows"]) * int(params["depth"]) / 1e9, "GOP/s"
     return None, None
 
 rows = json.load(open(sys.argv[1]))
@@ -25,9 +30,15 @@ for r in rows:
     key = (cls.rsplit(".", 1)[-1], tuple(sorted(params.items())))
     table.setdefault(key, OrderedDict())[method] = (med, unit, len(raw))
 for (cls, params), methods in table.items():
-    base_name = "ours" if "ours" in methods else next(iter(methods))
-    base, unit, _ = methods[base_name]
     label = " ".join(f"{k}={v}" for k, v in params) or "-"
-    order = [base_name] + [m for m in methods if m != base_name]
-    cells = "  ".join(f"{m} {methods[m][0]:9.2f}" + ("" if m == base_name else f" (ours/{m} {base / methods[m][0]:5.2f})") for m in order)
+    if "oursFp32" in methods:
+        base_name = "oursFp32"
+        base, unit, _ = methods[base_name]
+        order = [base_name] + [m for m in methods if m != base_name]
+        cells = "  ".join(f"{m} {methods[m][0]:9.2f}" + ("" if m == base_name else f" ({m}/oursFp32 {methods[m][0] / base:5.2f})") for m in order)
+    else:
+        base_name = "ours" if "ours" in methods else next(iter(methods))
+        base, unit, _ = methods[base_name]
+        order = [base_name] + [m for m in methods if m != base_name]
+        cells = "  ".join(f"{m} {methods[m][0]:9.2f}" + ("" if m == base_name else f" (ours/{m} {base / methods[m][0]:5.2f})") for m in order)
     print(f"{cls:22s} {label:28s} [{unit}, medians]  {cells}")

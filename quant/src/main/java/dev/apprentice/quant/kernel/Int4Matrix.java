@@ -31,6 +31,7 @@ final class Int4Matrix extends ChunkedMatrix {
     private static final int HALF = 32;
     private static final int FLUSH = 4;
     private static final int BIAS = 8;
+    private static final short LOW = 0xf;
 
     private final int kPad, rowBytes, tiles;
     private final byte[] nibbles;
@@ -104,14 +105,22 @@ final class Int4Matrix extends ChunkedMatrix {
         if (o < rows) y[yOff + n * rows + o] = value;
     }
 
+    /*
+     * The loops below spell out every vector operation inline: C2 declines to inline small
+     * vector-taking helpers when the caller is deep in a JMH or pool call chain, and then boxes
+     * the vectors (measured 5x slower GEMV with low()/high()/widen() helpers).
+     */
+
     /** Activation rows n, n + 1 × channels o, o + 1: each weight chunk unpacked once, each activation load used twice. */
     private void twoByTwo(short[] xs, int[] corrections, int n, int o, int[] y, int yOff) {
         IntVector t00 = IntVector.zero(I), t01 = t00, t10 = t00, t11 = t00;
         ShortVector s00 = ShortVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
         int x0 = n * kPad, x1 = x0 + kPad, w0 = o * rowBytes, w1 = w0 + rowBytes;
         for (int c = 0, chunks = kPad / CHUNK_CODES; c < chunks; c++, x0 += CHUNK_CODES, x1 += CHUNK_CODES, w0 += HALF, w1 += HALF) {
-            ShortVector q0 = codes(w0), q1 = codes(w1);
-            ShortVector lo0 = low(q0), hi0 = high(q0), lo1 = low(q1), hi1 = high(q1);
+            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, nibbles, w0).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, nibbles, w1).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector lo0 = q0.and(LOW), hi0 = q0.lanewise(VectorOperators.ASHR, 4);
+            ShortVector lo1 = q1.and(LOW), hi1 = q1.lanewise(VectorOperators.ASHR, 4);
             ShortVector a0 = ShortVector.fromArray(S, xs, x0), b0 = ShortVector.fromArray(S, xs, x0 + HALF);
             ShortVector a1 = ShortVector.fromArray(S, xs, x1), b1 = ShortVector.fromArray(S, xs, x1 + HALF);
             s00 = s00.add(lo0.mul(a0)).add(hi0.mul(b0));
@@ -119,50 +128,40 @@ final class Int4Matrix extends ChunkedMatrix {
             s10 = s10.add(lo0.mul(a1)).add(hi0.mul(b1));
             s11 = s11.add(lo1.mul(a1)).add(hi1.mul(b1));
             if (c % FLUSH == FLUSH - 1) {
-                t00 = t00.add(widen(s00));
-                t01 = t01.add(widen(s01));
-                t10 = t10.add(widen(s10));
-                t11 = t11.add(widen(s11));
+                t00 = t00.add(s00.convertShape(VectorOperators.S2I, I, 0)).add(s00.convertShape(VectorOperators.S2I, I, 1));
+                t01 = t01.add(s01.convertShape(VectorOperators.S2I, I, 0)).add(s01.convertShape(VectorOperators.S2I, I, 1));
+                t10 = t10.add(s10.convertShape(VectorOperators.S2I, I, 0)).add(s10.convertShape(VectorOperators.S2I, I, 1));
+                t11 = t11.add(s11.convertShape(VectorOperators.S2I, I, 0)).add(s11.convertShape(VectorOperators.S2I, I, 1));
                 s00 = ShortVector.zero(S);
                 s01 = s00;
                 s10 = s00;
                 s11 = s00;
             }
         }
-        store(y, yOff, n, o, t00.add(widen(s00)).reduceLanes(VectorOperators.ADD) - corrections[n]);
-        store(y, yOff, n, o + 1, t01.add(widen(s01)).reduceLanes(VectorOperators.ADD) - corrections[n]);
-        store(y, yOff, n + 1, o, t10.add(widen(s10)).reduceLanes(VectorOperators.ADD) - corrections[n + 1]);
-        store(y, yOff, n + 1, o + 1, t11.add(widen(s11)).reduceLanes(VectorOperators.ADD) - corrections[n + 1]);
+        t00 = t00.add(s00.convertShape(VectorOperators.S2I, I, 0)).add(s00.convertShape(VectorOperators.S2I, I, 1));
+        t01 = t01.add(s01.convertShape(VectorOperators.S2I, I, 0)).add(s01.convertShape(VectorOperators.S2I, I, 1));
+        t10 = t10.add(s10.convertShape(VectorOperators.S2I, I, 0)).add(s10.convertShape(VectorOperators.S2I, I, 1));
+        t11 = t11.add(s11.convertShape(VectorOperators.S2I, I, 0)).add(s11.convertShape(VectorOperators.S2I, I, 1));
+        store(y, yOff, n, o, t00.reduceLanes(VectorOperators.ADD) - corrections[n]);
+        store(y, yOff, n, o + 1, t01.reduceLanes(VectorOperators.ADD) - corrections[n]);
+        store(y, yOff, n + 1, o, t10.reduceLanes(VectorOperators.ADD) - corrections[n + 1]);
+        store(y, yOff, n + 1, o + 1, t11.reduceLanes(VectorOperators.ADD) - corrections[n + 1]);
     }
 
+    /** One activation row × one channel (a GEMV, or the odd row of a batch). */
     private int dot(short[] xs, int x, int w) {
         IntVector total = IntVector.zero(I);
         ShortVector acc = ShortVector.zero(S);
         for (int c = 0, chunks = kPad / CHUNK_CODES; c < chunks; c++, x += CHUNK_CODES, w += HALF) {
-            ShortVector q = codes(w);
-            acc = acc.add(low(q).mul(ShortVector.fromArray(S, xs, x))).add(high(q).mul(ShortVector.fromArray(S, xs, x + HALF)));
+            ShortVector q = (ShortVector) ByteVector.fromArray(B, nibbles, w).convertShape(VectorOperators.B2S, S, 0);
+            acc = acc.add(q.and(LOW).mul(ShortVector.fromArray(S, xs, x)))
+                    .add(q.lanewise(VectorOperators.ASHR, 4).mul(ShortVector.fromArray(S, xs, x + HALF)));
             if (c % FLUSH == FLUSH - 1) {
-                total = total.add(widen(acc));
+                total = total.add(acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1));
                 acc = ShortVector.zero(S);
             }
         }
-        return total.add(widen(acc)).reduceLanes(VectorOperators.ADD);
-    }
-
-    private ShortVector codes(int at) {
-        return (ShortVector) ByteVector.fromArray(B, nibbles, at).convertShape(VectorOperators.B2S, S, 0);
-    }
-
-    private static ShortVector low(ShortVector q) {
-        return q.and((short) 0xf);
-    }
-
-    private static ShortVector high(ShortVector q) {
-        return q.lanewise(VectorOperators.ASHR, 4);
-    }
-
-    /** The 32 short sums as 16 int sums (pairs of lanes added). */
-    private static IntVector widen(ShortVector s) {
-        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).add(s.convertShape(VectorOperators.S2I, I, 1));
+        total = total.add(acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1));
+        return total.reduceLanes(VectorOperators.ADD);
     }
 }

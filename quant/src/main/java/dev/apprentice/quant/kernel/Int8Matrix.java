@@ -75,16 +75,19 @@ final class Int8Matrix extends ChunkedMatrix {
         if (o < rows) y[yOff + n * rows + o] = value;
     }
 
+    /* Every vector operation inline (see Int4Matrix: C2 may box vectors passed to helpers). */
     private void twoByTwo(short[] xs, int n, int o, int[] y, int yOff) {
         IntVector t00 = IntVector.zero(I), t01 = t00, t10 = t00, t11 = t00;
         int x0 = n * kPad, x1 = x0 + kPad, w0 = o * kPad, w1 = w0 + kPad;
         for (int k = 0; k < kPad; k += STEP) {
-            ShortVector q0 = codes(w0 + k), q1 = codes(w1 + k);
+            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, weights, w0 + k).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, weights, w1 + k).convertShape(VectorOperators.B2S, S, 0);
             ShortVector a0 = ShortVector.fromArray(S, xs, x0 + k), a1 = ShortVector.fromArray(S, xs, x1 + k);
-            t00 = t00.add(widen(q0.mul(a0)));
-            t01 = t01.add(widen(q1.mul(a0)));
-            t10 = t10.add(widen(q0.mul(a1)));
-            t11 = t11.add(widen(q1.mul(a1)));
+            ShortVector p00 = q0.mul(a0), p01 = q1.mul(a0), p10 = q0.mul(a1), p11 = q1.mul(a1);
+            t00 = t00.add(p00.convertShape(VectorOperators.S2I, I, 0)).add(p00.convertShape(VectorOperators.S2I, I, 1));
+            t01 = t01.add(p01.convertShape(VectorOperators.S2I, I, 0)).add(p01.convertShape(VectorOperators.S2I, I, 1));
+            t10 = t10.add(p10.convertShape(VectorOperators.S2I, I, 0)).add(p10.convertShape(VectorOperators.S2I, I, 1));
+            t11 = t11.add(p11.convertShape(VectorOperators.S2I, I, 0)).add(p11.convertShape(VectorOperators.S2I, I, 1));
         }
         store(y, yOff, n, o, t00.reduceLanes(VectorOperators.ADD));
         store(y, yOff, n, o + 1, t01.reduceLanes(VectorOperators.ADD));
@@ -94,16 +97,11 @@ final class Int8Matrix extends ChunkedMatrix {
 
     private int dot(short[] xs, int x, int w) {
         IntVector total = IntVector.zero(I);
-        for (int k = 0; k < kPad; k += STEP) total = total.add(widen(codes(w + k).mul(ShortVector.fromArray(S, xs, x + k))));
+        for (int k = 0; k < kPad; k += STEP) {
+            ShortVector p = ((ShortVector) ByteVector.fromArray(B, weights, w + k).convertShape(VectorOperators.B2S, S, 0))
+                    .mul(ShortVector.fromArray(S, xs, x + k));
+            total = total.add(p.convertShape(VectorOperators.S2I, I, 0)).add(p.convertShape(VectorOperators.S2I, I, 1));
+        }
         return total.reduceLanes(VectorOperators.ADD);
-    }
-
-    private ShortVector codes(int at) {
-        return (ShortVector) ByteVector.fromArray(B, weights, at).convertShape(VectorOperators.B2S, S, 0);
-    }
-
-    /** 32 exact short products as 16 int sums (pairs of lanes added: |sum| ≤ 2·32385). */
-    private static IntVector widen(ShortVector s) {
-        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).add(s.convertShape(VectorOperators.S2I, I, 1));
     }
 }

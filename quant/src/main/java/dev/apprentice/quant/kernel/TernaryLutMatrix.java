@@ -131,7 +131,8 @@ final class TernaryLutMatrix extends ChunkedMatrix {
     private void twoRows(short[] tables, int tab, int tableRow, int i0, int i1, int count, int[] acc, int a, int width) {
         ShortVector s00 = ShortVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
         for (int g = 0; g < count; g++, tab += LANES, i0 += LANES, i1 += LANES) {
-            ShortVector q0 = states(i0), q1 = states(i1);
+            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
             ShortVector x0 = ShortVector.fromArray(S, tables, tab), x1 = ShortVector.fromArray(S, tables, tab + tableRow);
             s00 = s00.add(q0.selectFrom(x0));
             s01 = s01.add(q1.selectFrom(x0));
@@ -148,18 +149,16 @@ final class TernaryLutMatrix extends ChunkedMatrix {
         ShortVector s0 = ShortVector.zero(S), s1 = s0;
         for (int g = 0; g < count; g++, tab += LANES, i0 += LANES, i1 += LANES) {
             ShortVector x = ShortVector.fromArray(S, tables, tab);
-            s0 = s0.add(states(i0).selectFrom(x));
-            s1 = s1.add(states(i1).selectFrom(x));
+            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
+            s0 = s0.add(q0.selectFrom(x));
+            s1 = s1.add(q1.selectFrom(x));
         }
         flush(s0, acc, a);
         flush(s1, acc, a + LANES);
     }
 
-    private ShortVector states(int at) {
-        return (ShortVector) ByteVector.fromArray(B, index, at).convertShape(VectorOperators.B2S, S, 0);
-    }
-
-    /** acc[a, a + 32) += the 32 short sums, widened. */
+    /** acc[a, a + 32) += the 32 short sums, widened (once per {@link #FLUSH} groups, so a call is cheap even if C2 boxes its argument). */
     private static void flush(ShortVector sums, int[] acc, int a) {
         IntVector.fromArray(I, acc, a).add(sums.convertShape(VectorOperators.S2I, I, 0)).intoArray(acc, a);
         IntVector.fromArray(I, acc, a + 16).add(sums.convertShape(VectorOperators.S2I, I, 1)).intoArray(acc, a + 16);
