@@ -28,7 +28,11 @@ public record Precision(int activationBits, int weightBits) {
         Matcher m = SPEC.matcher(s);
         if (!m.matches())
             throw new IllegalArgumentException("precision '" + spec + "' is not of the form aXwY (X, Y in 2, 4, 8, 32), e.g. a8w2 or a4w4");
-        return new Precision(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        try {
+            return new Precision(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("precision '" + spec + "': " + e.getMessage());
+        }
     }
 
     public boolean quantizesActivations() {

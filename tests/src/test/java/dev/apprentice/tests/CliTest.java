@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class CliTest {
     @Test
     void trainThenEvalGiveTheSameAccuracy() throws IOException {
         Path data = tinyData(128, 64), run = tmp.resolve("run");
-        int code = Cli.run("train", "--data", data.toString(), "--model", "resnet8", "--width", "0.25", "--epochs", "2",
+        int code = Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "fp32", "--model", "resnet8", "--width", "0.25", "--epochs", "2",
                 "--batch-size", "32", "--out", run.toString(), "--quiet", "--threads", "2");
         assertEquals(0, code, err.toString());
         String log = out.toString();
@@ -79,6 +80,27 @@ class CliTest {
         assertTrue(out.toString().contains("top-1 " + acc + "%"), out + " vs " + acc);
     }
 
+    /** The default job: scheme A, a ResNet teacher and a ternary student trained together; both models and the packed student written. */
+    @Test
+    void defaultSchemeATrainsTeacherAndStudentAndPacksTheStudent() throws IOException {
+        Path data = tinyData(128, 64), run = tmp.resolve("main");
+        int code = Cli.run("train", "--data", data.toString(), "--width", "0.25", "--teacher-width", "0.25", "--epochs", "1",
+                "--batch-size", "32", "--out", run.toString(), "--quiet");
+        assertEquals(0, code, err.toString());
+        String log = out.toString();
+        assertTrue(log.contains("scheme A, teacher resnet20"), log);
+        assertTrue(log.contains("teacher test accuracy: top-1"), log);
+        assertTrue(log.contains("student (resnet8×0.25 a8w2) test accuracy: top-1"), log);
+        for (String f : new String[] {"model.safetensors", "teacher.safetensors", "model.packed.safetensors", "metrics.jsonl"})
+            assertTrue(Files.exists(run.resolve(f)), f);
+        out.reset();
+        assertEquals(0, Cli.run("eval", "--packed", run.resolve("model.packed.safetensors").toString(), "--data", data.toString()), err.toString());
+        assertTrue(out.toString().contains("packed on cpu: top-1"), out.toString());
+        out.reset();
+        assertEquals(0, Cli.run("export", run.resolve("model.safetensors").toString(), "--out", tmp.resolve("again.packed.safetensors").toString()), err.toString());
+        assertTrue(out.toString().contains("smaller"), out.toString());
+    }
+
     @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));
@@ -91,6 +113,67 @@ class CliTest {
         assertEquals(2, Cli.run("train", "--model", "resnet21", "--out", tmp.resolve("r").toString()));
         assertTrue(err.toString().startsWith("error: unknown model 'resnet21'"), err.toString());
         assertFalse(Files.exists(tmp.resolve("r")), "nothing written for refused runs");
+        err.reset();
+        assertEquals(2, Cli.run("train", "--precision", "a3w2", "--out", tmp.resolve("r").toString()));
+        assertTrue(err.toString().startsWith("error: precision 'a3w2'"), err.toString());
+        err.reset();
+        assertEquals(2, Cli.run("train", "--scheme", "B", "--out", tmp.resolve("r").toString()));
+        assertTrue(err.toString().contains("give --teacher-model FILE"), err.toString());
+        assertFalse(Files.exists(tmp.resolve("r")), "nothing written for refused runs");
+    }
+
+    /** A checkpoint of another network, a batch too big for the heap, a loss that becomes NaN: one line, exit 2, nothing half-written. */
+    @Test
+    void runsThatCannotWorkStopWithOneClearLine() throws IOException {
+        Path data = tinyData(64, 32), run = tmp.resolve("r8");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--model", "resnet8", "--width", "0.25", "--epochs", "1",
+                "--batch-size", "32", "--out", run.toString(), "--quiet"), err.toString());
+        byte[] checkpoint = Files.readAllBytes(run.resolve("checkpoint.safetensors"));
+
+        err.reset();
+        assertEquals(2, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--model", "resnet20", "--width", "0.25", "--epochs", "1",
+                "--batch-size", "32", "--out", run.toString(), "--resume", "--quiet"));
+        assertTrue(err.toString().contains("from a different run: arch was resnet8, now resnet20"), err.toString());
+        assertArrayEquals(checkpoint, Files.readAllBytes(run.resolve("checkpoint.safetensors")), "the refused resume left the checkpoint alone");
+
+        err.reset();
+        Path big = tmp.resolve("big");
+        assertEquals(2, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--batch-size", "200000000", "--out", big.toString(), "--quiet"));
+        assertTrue(err.toString().matches("(?s)error: a batch of 200000000 needs about .* GiB.*--batch-size.*\n"), err.toString());
+        assertFalse(Files.exists(big), "nothing written");
+
+        err.reset();
+        Path nan = tmp.resolve("nan");
+        assertEquals(2, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "fp32", "--width", "0.25", "--lr", "1e30",
+                "--schedule", "constant", "--epochs", "1", "--batch-size", "32", "--out", nan.toString(), "--quiet"));
+        assertTrue(err.toString().startsWith("error: the loss became"), err.toString());
+        assertFalse(Files.exists(nan.resolve("model.safetensors")), "no model from a diverged run");
+
+        err.reset();
+        Path other = tinyDataOfSize(12);
+        assertEquals(2, Cli.run("train", "--data", other.toString(), "--scheme", "B", "--teacher-model", run.resolve("model.safetensors").toString(),
+                "--width", "0.25", "--epochs", "1", "--out", tmp.resolve("b").toString(), "--quiet"));
+        assertTrue(err.toString().contains("takes 1×28×28 images"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace");
+    }
+
+    /** 12×12 crops of the embedded images: a dataset a 28×28 model does not fit. */
+    private Path tinyDataOfSize(int size) throws IOException {
+        var full = FashionMnist.embedded();
+        Path dir = tmp.resolve("data" + size);
+        Files.createDirectories(dir);
+        for (var split : new Object[][] {{"train", full.train()}, {"t10k", full.test()}}) {
+            ImageSet s = (ImageSet) split[1];
+            int n = 32;
+            ByteBuffer img = ByteBuffer.allocate(16 + n * size * size).putInt(2051).putInt(n).putInt(size).putInt(size);
+            for (int i = 0; i < n; i++)
+                for (int y = 0; y < size; y++) img.put(s.pixels(), i * s.imageBytes() + y * s.width(), size);
+            ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(2049).putInt(n);
+            for (int i = 0; i < n; i++) lab.put((byte) s.labels()[i]);
+            Files.write(dir.resolve(split[0] + "-images-idx3-ubyte"), img.array());
+            Files.write(dir.resolve(split[0] + "-labels-idx1-ubyte"), lab.array());
+        }
+        return dir;
     }
 
     @Test
