@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * per group, only the state index (one byte: 2.67 bits per weight). One 512-bit permute
  * (vpermw: {@code selectFrom}) then looks up a group for 32 output channels at once.
  *
- * <p>Layout: blocks of 32 output channels (rows padded to a multiple of 64 with zero weights);
- * index[(block·groups + g)·32 + lane]. The kernel runs 2 channel blocks × 2 activation rows,
- * sharing each table and index load, and flushes its 16-bit sums to int32 every
- * {@link #FLUSH} groups (|sum| ≤ 32·3·255 < 2^15).
+ * <p>Layout: blocks of 32 output channels (rows padded to a multiple of 32 with zero weights);
+ * index[(block·groups + g)·32 + lane]. A tile is 2 channel blocks (the last one may hold 1) and
+ * the kernel runs it against 2 activation rows at a time, sharing each table and index load; it
+ * flushes its 16-bit sums to int32 every {@link #FLUSH} groups (|sum| ≤ 32·3·255 < 2^15).
  *
  * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, other load on the machine, µs per
  * product): this kernel 335–395 (one channel block per loop: 415–430; tables built by scalar
@@ -25,6 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * masks) 510–575; masked add/sub of 16-bit activations (VectorMask.fromLong on sign masks)
  * 1100–1330; fp32 GEMV 3200–4200. Bit-planes scale with the activation bits (250–275 µs at
  * 2 and 4 bits, where they are memory-bound); tables do not, and 8-bit activations are the common case.
+ * On convolution shapes (64-pixel chunks, one core) tables also beat the same ternary codes run
+ * through the int4 kernel: 16 channels × K 144: 7.7–8.1 vs 2.6–8.0 GOP/s; 64 × 576: 36–57 vs 23–25.
  */
 final class TernaryLutMatrix extends ChunkedMatrix {
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
@@ -57,7 +59,7 @@ final class TernaryLutMatrix extends ChunkedMatrix {
     TernaryLutMatrix(int[] codes, int rows, int depth) {
         super(rows, depth);
         groups = (depth + 2) / 3;
-        blocks = (rows + TILE - 1) / TILE * 2;
+        blocks = (rows + LANES - 1) / LANES;
         index = new byte[blocks * groups * LANES];
         java.util.Arrays.fill(index, ZERO_STATE);
         for (int o = 0; o < rows; o++) {
@@ -79,7 +81,7 @@ final class TernaryLutMatrix extends ChunkedMatrix {
 
     @Override
     int tiles() {
-        return blocks / 2;
+        return (blocks + 1) / 2;
     }
 
     @Override
@@ -115,10 +117,13 @@ final class TernaryLutMatrix extends ChunkedMatrix {
             int g1 = Math.min(groups, g0 + FLUSH);
             for (int t = t0; t < t1; t++) {
                 int i0 = ((2 * t) * groups + g0) * LANES, i1 = i0 + groups * LANES, a = (t - t0) * TILE;
+                boolean pair = 2 * t + 1 < blocks;
                 int n = 0;
-                for (; n + 2 <= nCount; n += 2)
-                    twoRows(tables, n * tableRow + g0 * LANES, tableRow, i0, i1, g1 - g0, acc, n * width + a, width);
-                if (n < nCount) oneRow(tables, n * tableRow + g0 * LANES, i0, i1, g1 - g0, acc, n * width + a);
+                for (; n + 2 <= nCount; n += 2) {
+                    if (pair) twoRows(tables, n * tableRow + g0 * LANES, tableRow, i0, i1, g1 - g0, acc, n * width + a, width);
+                    else twoRowsOneBlock(tables, n * tableRow + g0 * LANES, tableRow, i0, g1 - g0, acc, n * width + a, width);
+                }
+                if (n < nCount) oneRow(tables, n * tableRow + g0 * LANES, i0, pair ? i1 : -1, g1 - g0, acc, n * width + a);
             }
         }
         for (int n = 0; n < nCount; n++) {
@@ -145,7 +150,29 @@ final class TernaryLutMatrix extends ChunkedMatrix {
         flush(s11, acc, a + width + LANES);
     }
 
+    /** The last, single channel block of an odd block count (layers of 32 or fewer channels), two activation rows. */
+    private void twoRowsOneBlock(short[] tables, int tab, int tableRow, int i0, int count, int[] acc, int a, int width) {
+        ShortVector s0 = ShortVector.zero(S), s1 = s0;
+        for (int g = 0; g < count; g++, tab += LANES, i0 += LANES) {
+            ShortVector q = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+            s0 = s0.add(q.selectFrom(ShortVector.fromArray(S, tables, tab)));
+            s1 = s1.add(q.selectFrom(ShortVector.fromArray(S, tables, tab + tableRow)));
+        }
+        flush(s0, acc, a);
+        flush(s1, acc, a + width);
+    }
+
+    /** One activation row × the tile's blocks (i1 < 0: a single block). */
     private void oneRow(short[] tables, int tab, int i0, int i1, int count, int[] acc, int a) {
+        if (i1 < 0) {
+            ShortVector s = ShortVector.zero(S);
+            for (int g = 0; g < count; g++, tab += LANES, i0 += LANES) {
+                ShortVector q = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+                s = s.add(q.selectFrom(ShortVector.fromArray(S, tables, tab)));
+            }
+            flush(s, acc, a);
+            return;
+        }
         ShortVector s0 = ShortVector.zero(S), s1 = s0;
         for (int g = 0; g < count; g++, tab += LANES, i0 += LANES, i1 += LANES) {
             ShortVector x = ShortVector.fromArray(S, tables, tab);
