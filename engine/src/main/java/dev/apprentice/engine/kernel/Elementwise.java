@@ -99,21 +99,25 @@ public final class Elementwise {
 
     /** Sum of a[off, off+len), accumulated in vector lanes then reduced (fixed order). */
     public static float sum(float[] a, int off, int len) {
+        float[] lanes = new float[L];
         int i = 0, vEnd = S.loopBound(len);
         FloatVector acc = FloatVector.zero(S);
         for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float s = Lanes.sum(acc);
+        acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
         for (; i < len; i++) s += a[off + i];
         return s;
     }
 
     /** Dot product of a[aOff..] and b[bOff..] over len elements. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        float[] lanes = new float[L];
         int i = 0, vEnd = S.loopBound(len);
         FloatVector acc = FloatVector.zero(S);
         for (; i < vEnd; i += L)
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = Lanes.sum(acc);
+        acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
         for (; i < len; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

@@ -53,12 +53,14 @@ final class KernelVectors {
 
     /** Σ a[off, off+len): float lanes within blocks of {@link #BLOCK}, blocks added in double. */
     static double sum(float[] a, int off, int len) {
+        float[] lanes = new float[L];
         double total = 0;
         for (int b = 0; b < len; b += BLOCK) {
             int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, base + i));
-            float s = Lanes.sum(acc);
+            acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
             for (; i < n; i++) s += a[base + i];
             total += s;
         }
@@ -67,6 +69,7 @@ final class KernelVectors {
 
     /** acc[0] += Σ (a[i] − m), acc[1] += Σ (a[i] − m)² over a[off, off+len) (blocked like {@link #sum}). */
     static void addDeviationSums(float[] a, int off, int len, float m, double[] acc) {
+        float[] lanes = new float[L];
         FloatVector mv = FloatVector.broadcast(S, m);
         for (int b = 0; b < len; b += BLOCK) {
             int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
@@ -76,7 +79,10 @@ final class KernelVectors {
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
             }
-            float t1 = Lanes.sum(s1), t2 = Lanes.sum(s2);
+            s1.intoArray(lanes, 0);
+            float t1 = Lanes.sum(lanes, L);
+            s2.intoArray(lanes, 0);
+            float t2 = Lanes.sum(lanes, L);
             for (; i < n; i++) {
                 float d = a[base + i] - m;
                 t1 += d;
@@ -89,6 +95,7 @@ final class KernelVectors {
 
     /** Σ b[i]·(a[i] − m) over the same range of a and b (blocked like {@link #sum}). */
     static double dotCentered(float[] a, float[] b, int off, int len, float m) {
+        float[] lanes = new float[L];
         FloatVector mv = FloatVector.broadcast(S, m);
         double total = 0;
         for (int blk = 0; blk < len; blk += BLOCK) {
@@ -96,7 +103,8 @@ final class KernelVectors {
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L)
                 acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(FloatVector.fromArray(S, b, base + i), acc);
-            float s = Lanes.sum(acc);
+            acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
             for (; i < n; i++) s = Math.fma(a[base + i] - m, b[base + i], s);
             total += s;
         }

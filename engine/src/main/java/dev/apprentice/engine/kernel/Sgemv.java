@@ -34,6 +34,7 @@ public final class Sgemv {
     }
 
     private static float dot(float[] a, int aOff, float[] x, int xOff, int k) {
+        float[] lanes = new float[L];
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int j = 0;
         for (int end = k - 4 * L; j <= end; j += 4 * L) {
@@ -44,7 +45,8 @@ public final class Sgemv {
         }
         for (int end = k - L; j <= end; j += L)
             s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, x, xOff + j), s0);
-        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float sum = Lanes.sum(lanes, L);
         for (; j < k; j++) sum = Math.fma(a[aOff + j], x[xOff + j], sum);
         return sum;
     }
