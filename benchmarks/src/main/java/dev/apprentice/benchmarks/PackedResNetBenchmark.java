@@ -1,0 +1,83 @@
+package dev.apprentice.benchmarks;
+
+import dev.apprentice.distill.data.Normalization;
+import dev.apprentice.distill.model.ModelSpec;
+import dev.apprentice.engine.autograd.GradMode;
+import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+import dev.apprentice.quant.Precision;
+import dev.apprentice.quant.QuantConfig;
+import dev.apprentice.quant.QuantizeTransform;
+import dev.apprentice.quant.packed.CpuBackend;
+import dev.apprentice.quant.packed.PackedExport;
+import dev.apprentice.quant.packed.PackedModel;
+import dev.apprentice.quant.packed.PackedNetwork;
+import org.openjdk.jmh.annotations.*;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whole-network inference of a CIFAR-style ResNet on 28×28×1 images, 2 threads: our fp32 engine
+ * (eval mode, no graph) beside the packed a8w4 and a8w2 networks on the CPU integer kernels
+ * (CpuBackend). Scores are batches per second (report.py shows images/s = score × batch).
+ * Weights are TWN/max-scaled quantizations of a Kaiming initialisation: about half the ternary
+ * weights are zero, as in trained networks; the speed of the kernels does not depend on values.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
+@State(Scope.Benchmark)
+public class PackedResNetBenchmark {
+    @Param({"resnet20", "resnet56"})
+    public String model;
+
+    @Param({"1", "64"})
+    public int batch;
+
+    private Module fp32;
+    private PackedNetwork a8w4, a8w2;
+    private float[] images;
+    private Tensor x;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Parallel.setThreads(2);
+        Normalization norm = new Normalization(new float[] {0.286f}, new float[] {0.353f});
+        ModelSpec spec = new ModelSpec(model, 1, 1, 28, 28, 10, norm);
+        fp32 = spec.build(1);
+        fp32.eval();
+        a8w4 = packed(spec, "a8w4");
+        a8w2 = packed(spec, "a8w2");
+        x = Tensor.randn(new Random(1), 1f, batch, 1, 28, 28);
+        images = x.data();
+    }
+
+    private static PackedNetwork packed(ModelSpec spec, String precision) {
+        ModelSpec q = spec.withQuant(QuantConfig.of(Precision.parse(precision)));
+        Module m = q.build(1);
+        PackedModel pm = PackedExport.export(m, QuantizeTransform.plan(m, q.quant()), q.toMetadata());
+        System.out.printf("%n%s %s: packed parameters %,d bytes, fp32 %,d bytes%n", spec.arch(), precision, pm.parameterBytes(), 4 * m.parameterCount());
+        return new PackedNetwork(pm, new CpuBackend());
+    }
+
+    @Benchmark
+    public Tensor fp32() {
+        try (var noGrad = GradMode.off()) {
+            return fp32.forward(x);
+        }
+    }
+
+    @Benchmark
+    public float[] a8w4() {
+        return a8w4.logits(images, batch, 1, 28, 28);
+    }
+
+    @Benchmark
+    public float[] a8w2() {
+        return a8w2.logits(images, batch, 1, 28, 28);
+    }
+}
