@@ -7,6 +7,7 @@ import dev.apprentice.cudakernels.driver.KernelArgs;
 import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
 import dev.apprentice.quant.packed.WeightEncoding;
+import jcuda.driver.CUdeviceptr;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -133,12 +134,11 @@ public final class CudaBackend implements LowBitBackend {
             throw new IllegalArgumentException(c.name() + ": residual shape does not match the output");
         LaunchPlan plan = forced != null ? forced : LaunchPlan.conv(s, c.encoding());
         DeviceBuffer out = pool.acquire((long) s.outputSize() * (outBits > 0 ? 1 : 4));
-        KernelArgs args = new KernelArgs().struct(s.kernelArgs()).buffer(l.weights).buffer(x.buffer());
-        if (c.encoding() == WeightEncoding.F32) args.i32(x.bits());
-        args.buffer(l.scale).buffer(l.bias)
-            .bufferOrNull(r == null ? null : r.buffer()).i32(r == null ? -1 : r.bits())
-            .buffer(out).i32(outBits);
-        if (c.encoding() == WeightEncoding.F32) args.i32(s.outputSize());
+        CUdeviceptr res = r == null ? null : r.buffer().pointer();
+        int resBits = r == null ? -1 : r.bits();
+        KernelArgs args = c.encoding() == WeightEncoding.F32
+                ? KernelCalls.f32Conv(s, l.weights.pointer(), x.buffer().pointer(), x.bits(), l.scale.pointer(), l.bias.pointer(), res, resBits, out.pointer(), outBits)
+                : KernelCalls.packedConv(s, l.weights.pointer(), x.buffer().pointer(), l.scale.pointer(), l.bias.pointer(), res, resBits, out.pointer(), outBits);
         try {
             kernels.launch(plan, args);
         } catch (RuntimeException e) {
@@ -163,8 +163,8 @@ public final class CudaBackend implements LowBitBackend {
         LaunchPlan plan = LaunchPlan.poolLinear(x.batch(), x.channels());
         DeviceBuffer logits = pool.acquire(4 * count);
         try {
-            kernels.launch(plan, new KernelArgs().buffer(x.buffer()).i32(x.bits()).i32(x.channels()).i32(x.height() * x.width())
-                    .buffer(l.weights).buffer(l.scale).buffer(l.bias).i32(c.outChannels()).buffer(logits));
+            kernels.launch(plan, KernelCalls.poolLinear(x.buffer().pointer(), x.bits(), x.channels(), x.height() * x.width(),
+                    l.weights.pointer(), l.scale.pointer(), l.bias.pointer(), c.outChannels(), logits.pointer()));
             float[] host = new float[(int) count];
             logits.copyTo(host); // the one wait for the GPU in a forward pass
             return host;

@@ -1,7 +1,6 @@
 package dev.apprentice.cudakernels;
 
 import dev.apprentice.cudakernels.driver.DeviceBuffer;
-import dev.apprentice.cudakernels.driver.KernelArgs;
 
 /**
  * The in-house fp32 GEMM (ak_sgemm_f32), the baseline the low-bit kernels are measured against:
@@ -22,8 +21,7 @@ public final class FloatGemm {
         requireFloats(scale, n, "scale");
         requireFloats(bias, n, "bias");
         requireFloats(c, (long) m * n, "C");
-        backend.kernels().launch(plan, new KernelArgs().i32(m).i32(n).i32(k)
-                .buffer(a).buffer(w).buffer(scale).buffer(bias).buffer(c));
+        backend.kernels().launch(plan, KernelCalls.sgemm(m, n, k, a.pointer(), w.pointer(), scale.pointer(), bias.pointer(), c.pointer()));
     }
 
     private static void requireFloats(DeviceBuffer b, long count, String what) {

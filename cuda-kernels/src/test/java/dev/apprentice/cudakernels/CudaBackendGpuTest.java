@@ -11,6 +11,7 @@ import dev.apprentice.quant.packed.WeightEncoding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,19 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * CudaBackend on a real GPU against ReferenceBackend, bit for bit: every kernel on random shapes
  * with ragged edges, and a small network end to end. Skipped (with the reason) where
- * {@link CudaBackend#available()} is false, as on CI.
+ * {@link CudaBackend#available()} is false, as on CI ({@link RequiresGpu}).
  */
+@ExtendWith(RequiresGpu.class)
 class CudaBackendGpuTest {
     private static CudaBackend gpu;
 
     @BeforeAll
     static void openGpu() {
-        assumeTrue(CudaBackend.available(), () -> "no GPU here (" + CudaBackend.unavailableReason() + "): GPU tests skipped");
         gpu = new CudaBackend();
         System.err.println("CudaBackendGpuTest on " + gpu.device());
     }

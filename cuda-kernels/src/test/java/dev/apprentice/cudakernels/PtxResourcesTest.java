@@ -1,5 +1,7 @@
 package dev.apprentice.cudakernels;
 
+import dev.apprentice.cudakernels.driver.KernelArgs;
+import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -8,9 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +74,32 @@ class PtxResourcesTest {
             for (KernelId k : KernelId.all())
                 if (k.module() == m) assertTrue(ptx.contains(".entry " + k.entry() + "("), k.entry() + " is missing from " + m.resource());
         }
+    }
+
+    /** Java's argument lists (KernelCalls) have the types, in the order, that each .entry declares. */
+    @Test
+    void javaPassesEveryKernelTheParametersItDeclares() {
+        ConvShape shape = new ConvShape(1, 4, 1, 1, 4, 1, 1, 1, 1, 0, 4, 1, 4, true);
+        CUdeviceptr p = new CUdeviceptr();
+        for (KernelId k : KernelId.all()) {
+            KernelArgs args;
+            if (k.equals(KernelId.CONV_F32)) args = KernelCalls.f32Conv(shape, p, p, 0, p, p, null, -1, p, 8);
+            else if (k.equals(KernelId.POOL_LINEAR)) args = KernelCalls.poolLinear(p, 8, 4, 1, p, p, p, 10, p);
+            else if (k.equals(KernelId.SGEMM)) args = KernelCalls.sgemm(1, 1, 1, p, p, p, p, p);
+            else args = KernelCalls.packedConv(shape, p, p, p, p, null, -1, p, 8);
+            assertEquals(declaredParameters(k), args.ptxTypes(), k.entry());
+        }
+    }
+
+    /** The types of an entry's .param lines: "u64", "u32", "f32", or "b8[n]" for a struct. */
+    private static List<String> declaredParameters(KernelId k) {
+        String ptx = new String(PtxResources.ptx(k.module()), StandardCharsets.US_ASCII);
+        int at = ptx.indexOf(".entry " + k.entry() + "(");
+        String params = ptx.substring(at, ptx.indexOf(")", at));
+        List<String> types = new ArrayList<>();
+        Matcher m = Pattern.compile("\\.param (?:\\.align \\d+ )?\\.(\\w+) " + k.entry() + "_param_\\d+(\\[\\d+\\])?").matcher(params);
+        while (m.find()) types.add(m.group(1) + (m.group(2) == null ? "" : m.group(2)));
+        return types;
     }
 
     private static String sha256(byte[] data) {

@@ -77,6 +77,13 @@ public final class DeviceBuffer implements AutoCloseable {
         download(Pointer.to(values), 4L * values.length);
     }
 
+    /** Queues a device-to-device copy of `count` bytes on the default stream (ordered with kernels). */
+    public static void copy(DeviceBuffer from, DeviceBuffer to, long count) {
+        from.checkFits(count);
+        to.checkFits(count);
+        CudaDriver.check(JCudaDriver.cuMemcpyDtoDAsync(to.pointer(), from.pointer(), count, null), "cuMemcpyDtoDAsync(" + describe(count) + ")");
+    }
+
     private void upload(Pointer host, long count) {
         checkFits(count);
         CudaDriver.check(JCudaDriver.cuMemcpyHtoD(pointer(), host, count), "cuMemcpyHtoD(" + describe(count) + ")");

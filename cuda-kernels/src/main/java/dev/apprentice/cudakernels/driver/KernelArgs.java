@@ -14,36 +14,40 @@ import java.util.List;
 public final class KernelArgs {
     private static final CUdeviceptr NULL = new CUdeviceptr();
     private final List<Pointer> values = new ArrayList<>();
+    private final List<String> types = new ArrayList<>();
 
-    public KernelArgs buffer(DeviceBuffer b) {
-        values.add(Pointer.to(b.pointer()));
-        return this;
-    }
-
-    /** A device pointer that may be null (an absent residual). */
-    public KernelArgs bufferOrNull(DeviceBuffer b) {
-        values.add(Pointer.to(b == null ? NULL : b.pointer()));
+    /** A device pointer; null passes a null pointer (an absent residual). */
+    public KernelArgs pointer(CUdeviceptr p) {
+        values.add(Pointer.to(p == null ? NULL : p));
+        types.add("u64");
         return this;
     }
 
     public KernelArgs i32(int v) {
         values.add(Pointer.to(new int[] {v}));
+        types.add("u32");
         return this;
     }
 
     public KernelArgs f32(float v) {
         values.add(Pointer.to(new float[] {v}));
+        types.add("f32");
         return this;
     }
 
     /** A struct of ints passed by value. */
     public KernelArgs struct(int[] fields) {
         values.add(Pointer.to(fields.clone()));
+        types.add("b8[" + 4 * fields.length + "]");
         return this;
     }
 
-    public int count() {
-        return values.size();
+    /**
+     * The parameters' PTX types in order ("u64" a pointer, "u32" an int, "f32" a float, "b8[n]" a
+     * struct of n bytes): what the kernel's .entry declares, if Java and CUDA agree.
+     */
+    public List<String> ptxTypes() {
+        return List.copyOf(types);
     }
 
     Pointer toPointer() {
