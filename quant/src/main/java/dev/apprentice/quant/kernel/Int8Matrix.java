@@ -59,7 +59,9 @@ final class Int8Matrix extends ChunkedMatrix {
     }
 
     @Override
-    void compute(short[] xs, int[] corrections, int nCount, int t0, int t1, int[] y, int yOff) {
+    void compute(PreparedRows p, int nCount, int t0, int t1, int[] y, int yOff) {
+        short[] xs = p.data;
+        int[] corrections = p.corrections;
         for (int t = t0; t < t1; t++) {
             int o = 2 * t;
             int n = 0;

@@ -31,6 +31,25 @@ public sealed interface LowBitMatrix permits ChunkedMatrix {
      */
     void multiply(byte[] x, int xOff, int batch, int[] y, int yOff);
 
+    /**
+     * The same product over activation rows given as runs, an implicit im2col: row n is, for
+     * r < runsPerRow, the codes x[runStarts[n·runsPerRow + r] + i] for i < runLength, each run
+     * zero-padded to depth / runsPerRow codes; a start < 0 stands for a run of zeros (a kernel
+     * tap in a convolution's padding). Kernels whose activation preparation is costly (the
+     * ternary tables) prepare a run once for all the rows in a chunk that use it, as the input
+     * pixels of a convolution are used by up to kh·kw output pixels.
+     */
+    void multiplyRuns(byte[] x, int[] runStarts, int runsPerRow, int runLength, int batch, int[] y, int yOff);
+
+    /**
+     * The run length (codes per kernel tap, depth / runsPerRow) this encoding's kernel prefers for
+     * runs of the given number of codes: ternary tables cover three codes, so its runs are padded
+     * to a multiple of 3 (weights zero there) to let runs be shared; the others take runs as they are.
+     */
+    static int runStride(WeightEncoding encoding, int runLength) {
+        return encoding == WeightEncoding.TERNARY ? (runLength + 2) / 3 * 3 : runLength;
+    }
+
     /** Packs codes (rows × depth, row-major, each within ±encoding.maxCode) for the encoding's kernel. */
     static LowBitMatrix pack(WeightEncoding encoding, int[] codes, int rows, int depth) {
         if (rows < 1 || depth < 1 || depth > MAX_DEPTH)

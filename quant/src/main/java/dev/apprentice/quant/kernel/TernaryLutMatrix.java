@@ -97,22 +97,63 @@ final class TernaryLutMatrix extends ChunkedMatrix {
     /** The 27-entry table of every group of three activations. */
     @Override
     int prepare(byte[] x, int xOff, short[] dst, int dOff) {
-        for (int g = 0; g < groups; g++) {
-            int k = 3 * g;
-            short x0 = (short) (x[xOff + k] & 0xff);
-            short x1 = k + 1 < depth ? (short) (x[xOff + k + 1] & 0xff) : 0;
-            short x2 = k + 2 < depth ? (short) (x[xOff + k + 2] & 0xff) : 0;
-            DIGIT0.mul(x0).add(DIGIT1.mul(x1)).add(DIGIT2.mul(x2)).intoArray(dst, dOff + g * LANES);
-        }
+        buildTables(x, xOff, depth, groups, dst, dOff);
         return 0;
     }
 
+    /** Tables of codes x[off, off + codes), zero-padded to count groups of three. */
+    private static void buildTables(byte[] x, int off, int codes, int count, short[] dst, int dOff) {
+        for (int g = 0; g < count; g++) {
+            int k = 3 * g;
+            short x0 = k < codes ? (short) (x[off + k] & 0xff) : 0;
+            short x1 = k + 1 < codes ? (short) (x[off + k + 1] & 0xff) : 0;
+            short x2 = k + 2 < codes ? (short) (x[off + k + 2] & 0xff) : 0;
+            DIGIT0.mul(x0).add(DIGIT1.mul(x1)).add(DIGIT2.mul(x2)).intoArray(dst, dOff + g * LANES);
+        }
+    }
+
+    /**
+     * Builds each distinct run's tables once for the chunk (with 3×3 convolutions in 64-pixel
+     * chunks, about a quarter of the im2col rows' tables) plus one run of zero tables for taps
+     * in the padding. Runs must cover whole groups (depth / runsPerRow a multiple of 3, see
+     * {@link LowBitMatrix#runStride}); otherwise the rows are gathered and prepared plainly.
+     */
     @Override
-    void compute(short[] tables, int[] corrections, int nCount, int t0, int t1, int[] y, int yOff) {
+    void prepareRuns(PreparedRows p, byte[] x, int[] runStarts, int runsPerRow, int runLength, int n0, int count) {
+        int stride = depth / runsPerRow;
+        if (stride % 3 != 0) {
+            super.prepareRuns(p, x, runStarts, runsPerRow, runLength, n0, count);
+            return;
+        }
+        int runGroups = stride / 3, size = runGroups * LANES, uses = count * runsPerRow;
+        RunIndex seen = KernelScratch.get().runIndex();
+        seen.clear(uses);
+        short[] data = p.data((uses + 1) * size);
+        java.util.Arrays.fill(data, 0, size, (short) 0);
+        int[] base = p.runBase(uses);
+        for (int i = 0; i < uses; i++) {
+            int start = runStarts[n0 * runsPerRow + i];
+            if (start < 0) {
+                base[i] = 0;
+                continue;
+            }
+            int slot = seen.slotOf(start);
+            if (slot < 0) {
+                slot = -1 - slot;
+                buildTables(x, start, runLength, runGroups, data, (slot + 1) * size);
+            }
+            base[i] = (slot + 1) * size;
+        }
+        java.util.Arrays.fill(p.corrections(count), 0, count, 0);
+        p.runs = runsPerRow;
+        p.runLength = size;
+    }
+
+    @Override
+    void compute(PreparedRows p, int nCount, int t0, int t1, int[] y, int yOff) {
         int width = (t1 - t0) * TILE;
         int[] acc = KernelScratch.get().accumulators(nCount * width);
         java.util.Arrays.fill(acc, 0, nCount * width, 0);
-        int tableRow = groups * LANES;
         for (int g0 = 0; g0 < groups; g0 += FLUSH) {
             int g1 = Math.min(groups, g0 + FLUSH);
             for (int t = t0; t < t1; t++) {
@@ -120,10 +161,10 @@ final class TernaryLutMatrix extends ChunkedMatrix {
                 boolean pair = 2 * t + 1 < blocks;
                 int n = 0;
                 for (; n + 2 <= nCount; n += 2) {
-                    if (pair) twoRows(tables, n * tableRow + g0 * LANES, tableRow, i0, i1, g1 - g0, acc, n * width + a, width);
-                    else twoRowsOneBlock(tables, n * tableRow + g0 * LANES, tableRow, i0, g1 - g0, acc, n * width + a, width);
+                    if (pair) twoRows(p, n, g0, g1, i0, i1, acc, n * width + a, width);
+                    else twoRowsOneBlock(p, n, g0, g1, i0, acc, n * width + a, width);
                 }
-                if (n < nCount) oneRow(tables, n * tableRow + g0 * LANES, i0, pair ? i1 : -1, g1 - g0, acc, n * width + a);
+                if (n < nCount) oneRow(p, n, g0, g1, i0, pair ? i1 : -1, acc, n * width + a);
             }
         }
         for (int n = 0; n < nCount; n++) {
@@ -132,17 +173,29 @@ final class TernaryLutMatrix extends ChunkedMatrix {
         }
     }
 
-    /** Two activation rows (tables at tab and tab + tableRow) × two channel blocks (indices at i0, i1), count groups. */
-    private void twoRows(short[] tables, int tab, int tableRow, int i0, int i1, int count, int[] acc, int a, int width) {
+    /*
+     * The kernels below walk groups [g0, g1) of their activation rows run by run (a plain row is
+     * one run), keeping the 16-bit sums in registers across runs, and spell every vector
+     * operation inline (C2 may box vectors passed to helpers; see Int4Matrix).
+     */
+
+    /** Two activation rows n, n + 1 × two channel blocks (indices from i0, i1). */
+    private void twoRows(PreparedRows p, int n, int g0, int g1, int i0, int i1, int[] acc, int a, int width) {
+        short[] tables = p.data;
+        int runs = p.runs, runGroups = p.runLength / LANES;
         ShortVector s00 = ShortVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
-        for (int g = 0; g < count; g++, tab += LANES, i0 += LANES, i1 += LANES) {
-            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector x0 = ShortVector.fromArray(S, tables, tab), x1 = ShortVector.fromArray(S, tables, tab + tableRow);
-            s00 = s00.add(q0.selectFrom(x0));
-            s01 = s01.add(q1.selectFrom(x0));
-            s10 = s10.add(q0.selectFrom(x1));
-            s11 = s11.add(q1.selectFrom(x1));
+        for (int g = g0; g < g1; ) {
+            int r = g / runGroups, skip = g - r * runGroups, end = Math.min(g1, g + runGroups - skip);
+            int tab0 = p.runBase[n * runs + r] + skip * LANES, tab1 = p.runBase[(n + 1) * runs + r] + skip * LANES;
+            for (; g < end; g++, tab0 += LANES, tab1 += LANES, i0 += LANES, i1 += LANES) {
+                ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector x0 = ShortVector.fromArray(S, tables, tab0), x1 = ShortVector.fromArray(S, tables, tab1);
+                s00 = s00.add(q0.selectFrom(x0));
+                s01 = s01.add(q1.selectFrom(x0));
+                s10 = s10.add(q0.selectFrom(x1));
+                s11 = s11.add(q1.selectFrom(x1));
+            }
         }
         flush(s00, acc, a);
         flush(s01, acc, a + LANES);
@@ -151,38 +204,44 @@ final class TernaryLutMatrix extends ChunkedMatrix {
     }
 
     /** The last, single channel block of an odd block count (layers of 32 or fewer channels), two activation rows. */
-    private void twoRowsOneBlock(short[] tables, int tab, int tableRow, int i0, int count, int[] acc, int a, int width) {
+    private void twoRowsOneBlock(PreparedRows p, int n, int g0, int g1, int i0, int[] acc, int a, int width) {
+        short[] tables = p.data;
+        int runs = p.runs, runGroups = p.runLength / LANES;
         ShortVector s0 = ShortVector.zero(S), s1 = s0;
-        for (int g = 0; g < count; g++, tab += LANES, i0 += LANES) {
-            ShortVector q = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
-            s0 = s0.add(q.selectFrom(ShortVector.fromArray(S, tables, tab)));
-            s1 = s1.add(q.selectFrom(ShortVector.fromArray(S, tables, tab + tableRow)));
+        for (int g = g0; g < g1; ) {
+            int r = g / runGroups, skip = g - r * runGroups, end = Math.min(g1, g + runGroups - skip);
+            int tab0 = p.runBase[n * runs + r] + skip * LANES, tab1 = p.runBase[(n + 1) * runs + r] + skip * LANES;
+            for (; g < end; g++, tab0 += LANES, tab1 += LANES, i0 += LANES) {
+                ShortVector q = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+                s0 = s0.add(q.selectFrom(ShortVector.fromArray(S, tables, tab0)));
+                s1 = s1.add(q.selectFrom(ShortVector.fromArray(S, tables, tab1)));
+            }
         }
         flush(s0, acc, a);
         flush(s1, acc, a + width);
     }
 
     /** One activation row × the tile's blocks (i1 < 0: a single block). */
-    private void oneRow(short[] tables, int tab, int i0, int i1, int count, int[] acc, int a) {
-        if (i1 < 0) {
-            ShortVector s = ShortVector.zero(S);
-            for (int g = 0; g < count; g++, tab += LANES, i0 += LANES) {
-                ShortVector q = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
-                s = s.add(q.selectFrom(ShortVector.fromArray(S, tables, tab)));
-            }
-            flush(s, acc, a);
-            return;
-        }
+    private void oneRow(PreparedRows p, int n, int g0, int g1, int i0, int i1, int[] acc, int a) {
+        short[] tables = p.data;
+        int runs = p.runs, runGroups = p.runLength / LANES;
+        boolean second = i1 >= 0;
         ShortVector s0 = ShortVector.zero(S), s1 = s0;
-        for (int g = 0; g < count; g++, tab += LANES, i0 += LANES, i1 += LANES) {
-            ShortVector x = ShortVector.fromArray(S, tables, tab);
-            ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
-            s0 = s0.add(q0.selectFrom(x));
-            s1 = s1.add(q1.selectFrom(x));
+        for (int g = g0; g < g1; ) {
+            int r = g / runGroups, skip = g - r * runGroups, end = Math.min(g1, g + runGroups - skip);
+            int tab = p.runBase[n * runs + r] + skip * LANES;
+            for (; g < end; g++, tab += LANES, i0 += LANES, i1 += LANES) {
+                ShortVector x = ShortVector.fromArray(S, tables, tab);
+                ShortVector q0 = (ShortVector) ByteVector.fromArray(B, index, i0).convertShape(VectorOperators.B2S, S, 0);
+                s0 = s0.add(q0.selectFrom(x));
+                if (second) {
+                    ShortVector q1 = (ShortVector) ByteVector.fromArray(B, index, i1).convertShape(VectorOperators.B2S, S, 0);
+                    s1 = s1.add(q1.selectFrom(x));
+                }
+            }
         }
         flush(s0, acc, a);
-        flush(s1, acc, a + LANES);
+        if (second) flush(s1, acc, a + LANES);
     }
 
     /** acc[a, a + 32) += the 32 short sums, widened (once per {@link #FLUSH} groups, so a call is cheap even if C2 boxes its argument). */

@@ -9,10 +9,12 @@ import dev.apprentice.quant.kernel.LowBitMatrix;
  * {@link ReferenceBackend}.
  *
  * <p>Activations are kept NHWC ({@link CpuActivations}), so a convolution is one matrix product
- * Y[p][o] = Σ_k X[p][k]·q[o][k] over im2col rows of kh·kw runs of C contiguous codes
- * ({@link CodeIm2col}); each layer's weights are re-ordered to that (ki, kj, c) order and re-packed
- * once, in {@link #prepare}. Output pixels are split over {@link Parallel} in blocks of
- * {@link #BLOCK} rows, so the im2col block and its int32 sums stay in cache.
+ * Y[p][o] = Σ_k X[p][k]·q[o][k] whose rows are kh·kw runs of C contiguous codes, one per kernel
+ * tap, given to {@link LowBitMatrix#multiplyRuns} as offsets into the input ({@link ConvTaps}, an
+ * implicit im2col: the ternary kernel builds each input pixel's tables once for all the taps
+ * over it). Each layer's weights are re-ordered to that (ki, kj, c) order and re-packed once, in
+ * {@link #prepare}. Output pixels are split over {@link Parallel} in blocks of {@link #BLOCK}
+ * rows, so a block's prepared activations and int32 sums stay in cache.
  */
 public final class CpuBackend implements LowBitBackend {
     /** Output pixels per im2col block (one prepared chunk of the kernels). */
@@ -29,8 +31,10 @@ public final class CpuBackend implements LowBitBackend {
     public Layer prepare(PackedConv conv) {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
-        int[] tapMajor = CodeIm2col.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel());
-        return new Prepared(conv, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), conv.depth()));
+        int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
+        int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
+        int depth = tapStride * conv.kernel() * conv.kernel();
+        return new Prepared(conv, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
     }
 
     @Override
@@ -64,38 +68,21 @@ public final class CpuBackend implements LowBitBackend {
         Parallel.forRange(blocks, 1, (b0, b1) -> {
             int[] sums = matrix == null ? null : new int[BLOCK * outC];
             float[] floatSums = matrix == null ? new float[BLOCK * outC] : null;
-            byte[] cols = matrix == null || isPointwise(c) ? null : new byte[BLOCK * c.depth()];
+            int taps = c.kernel() * c.kernel();
+            int[] starts = matrix == null ? null : new int[BLOCK * taps];
             for (int blk = b0; blk < b1; blk++) {
                 int p0 = blk * BLOCK, count = Math.min(BLOCK, pixels - p0);
                 if (matrix == null) {
                     F32Conv.sums(x, c, oh, ow, p0, count, floatSums);
-                    for (int i = 0; i < count * outC; i++) finish(floatSums[i], c, p0 * outC + i, r, out);
+                    EpilogueKernel.apply(null, floatSums, count, c, r, out, p0);
                 } else {
-                    if (cols == null) {
-                        matrix.multiply(x.codes(), p0 * c.depth(), count, sums, 0);
-                    } else {
-                        CodeIm2col.rows(x, c.kernel(), c.stride(), c.padding(), oh, ow, p0, count, cols);
-                        matrix.multiply(cols, 0, count, sums, 0);
-                    }
-                    for (int i = 0; i < count * outC; i++) finish(sums[i], c, p0 * outC + i, r, out);
+                    ConvTaps.runStarts(x, c.kernel(), c.stride(), c.padding(), oh, ow, p0, count, starts);
+                    matrix.multiplyRuns(x.codes(), starts, taps, c.inChannels(), count, sums, 0);
+                    EpilogueKernel.apply(sums, null, count, c, r, out, p0);
                 }
             }
         });
         return out;
-    }
-
-    /** A 1×1, stride 1, unpadded convolution reads its NHWC input as the im2col matrix itself. */
-    private static boolean isPointwise(PackedConv c) {
-        return c.kernel() == 1 && c.stride() == 1 && c.padding() == 0;
-    }
-
-    /** The epilogue for output element i (NHWC, channel i mod C): scale, residual, then a code or a float. */
-    private static void finish(float acc, PackedConv c, int i, CpuActivations residual, CpuActivations out) {
-        int o = i % c.outChannels();
-        float v = Epilogue.scale(acc, c.outScale()[o], c.outBias()[o]);
-        if (residual != null) v += residual.value(i);
-        if (out.bits() > 0) out.codes()[i] = (byte) Epilogue.quantize(v, out.levels());
-        else out.values()[i] = v;
     }
 
     @Override

@@ -148,6 +148,53 @@ class LowBitMatrixTest {
         }
     }
 
+    /**
+     * Run-given rows (an implicit im2col) against the same rows gathered by hand: starts drawn
+     * from a small pool, so runs repeat within a chunk as a convolution's input pixels do, some
+     * in the padding (−1), run strides that are and are not multiples of 3.
+     */
+    @Test
+    void runGivenRowsMatchGatheredRows() {
+        Random rng = new Random(12);
+        for (WeightEncoding e : PACKED) {
+            for (int trial = 0; trial < 40; trial++) {
+                int runsPerRow = new int[] {1, 4, 9}[rng.nextInt(3)], runLength = 1 + rng.nextInt(40);
+                int stride = rng.nextBoolean() ? LowBitMatrix.runStride(e, runLength) : runLength + rng.nextInt(3);
+                int depth = runsPerRow * stride, rows = 1 + rng.nextInt(90), batch = new int[] {1, 2, 3, 64, 65, 130}[rng.nextInt(6)];
+                byte[] x = randomActivations(rng, 8, 50 * runLength + rng.nextInt(7));
+                int[] pool = new int[1 + rng.nextInt(30)];
+                for (int i = 0; i < pool.length; i++) pool[i] = rng.nextInt(5) == 0 ? -1 : rng.nextInt(x.length - runLength + 1);
+                int[] starts = new int[batch * runsPerRow];
+                for (int i = 0; i < starts.length; i++) starts[i] = pool[rng.nextInt(pool.length)];
+                byte[] gathered = new byte[batch * depth];
+                for (int i = 0; i < starts.length; i++)
+                    if (starts[i] >= 0) System.arraycopy(x, starts[i], gathered, i * stride, runLength);
+                int[] codes = randomCodes(rng, e, rows * depth);
+                LowBitMatrix m = LowBitMatrix.pack(e, codes, rows, depth);
+                int[] y = new int[batch * rows + 3];
+                Arrays.fill(y, -7);
+                m.multiplyRuns(x, starts, runsPerRow, runLength, batch, y, 3);
+                long[] expected = naive(codes, rows, depth, gathered, 0, batch);
+                String what = e + " " + batch + " rows of " + runsPerRow + " runs of " + runLength + " (stride " + stride + ") * " + rows;
+                for (int i = 0; i < 3; i++) assertEquals(-7, y[i], what + ": wrote before its output");
+                for (int i = 0; i < expected.length; i++) assertEquals(expected[i], y[3 + i], what + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void rejectsRunsThatDoNotFit() {
+        LowBitMatrix m = LowBitMatrix.pack(WeightEncoding.TERNARY, new int[12], 2, 6);
+        byte[] x = new byte[10];
+        assertThrows(IllegalArgumentException.class, () -> m.multiplyRuns(x, new int[] {0, 0}, 4, 1, 1, new int[2], 0));
+        assertThrows(IllegalArgumentException.class, () -> m.multiplyRuns(x, new int[] {0, 0}, 2, 4, 1, new int[2], 0));
+        assertThrows(IllegalArgumentException.class, () -> m.multiplyRuns(x, new int[] {0, 8}, 2, 3, 1, new int[2], 0));
+        assertThrows(IllegalArgumentException.class, () -> m.multiplyRuns(x, new int[] {0}, 2, 3, 1, new int[2], 0));
+        int[] y = new int[2];
+        m.multiplyRuns(x, new int[] {-1, 7}, 2, 3, 1, y, 0);
+        assertArrayEquals(new int[2], y);
+    }
+
     @Test
     void fileRowsAreUnpackedValidatedAndRepacked() {
         Random rng = new Random(8);

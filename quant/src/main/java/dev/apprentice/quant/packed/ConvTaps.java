@@ -1,0 +1,46 @@
+package dev.apprentice.quant.packed;
+
+/**
+ * A convolution over NHWC codes as an implicit im2col for {@link dev.apprentice.quant.kernel.LowBitMatrix#multiplyRuns}:
+ * the row of output pixel p is, for each kernel tap (ki, kj) in order, the run of C codes of the
+ * input pixel under it (none where the tap falls in the padding). K is thus ordered (ki, kj, c),
+ * each tap's codes padded to the kernel's run stride, and CpuBackend re-orders each layer's
+ * weights the same way once, when it prepares the layer.
+ */
+final class ConvTaps {
+    private ConvTaps() {}
+
+    /**
+     * starts[r·k² + ki·k + kj] = NHWC offset of the input pixel under tap (ki, kj) of output pixel
+     * p0 + r (pixel index b·oh·ow + y·ow + x), or −1 where the tap is in the padding.
+     */
+    static void runStarts(CpuActivations in, int kernel, int stride, int padding, int outH, int outW, int p0, int count, int[] starts) {
+        int c = in.channels(), h = in.height(), w = in.width(), plane = outH * outW;
+        int i = 0;
+        for (int r = 0; r < count; r++) {
+            int pixel = p0 + r, b = pixel / plane, oy = pixel % plane / outW, ox = pixel % outW;
+            for (int ki = 0; ki < kernel; ki++) {
+                int iy = oy * stride - padding + ki;
+                for (int kj = 0; kj < kernel; kj++, i++) {
+                    int ix = ox * stride - padding + kj;
+                    starts[i] = iy < 0 || iy >= h || ix < 0 || ix >= w ? -1 : ((b * h + iy) * w + ix) * c;
+                }
+            }
+        }
+    }
+
+    /**
+     * Weight codes in OIHW order (k = (c·kh + ki)·kw + kj) re-ordered to (ki, kj, c), the order of
+     * {@link #runStarts}, each tap's inChannels codes followed by zeros up to tapStride.
+     */
+    static int[] reorderWeights(int[] oihw, int outChannels, int inChannels, int kernel, int tapStride) {
+        int taps = kernel * kernel, depth = inChannels * taps, paddedDepth = tapStride * taps;
+        int[] out = new int[outChannels * paddedDepth];
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < inChannels; c++)
+                for (int ki = 0; ki < kernel; ki++)
+                    for (int kj = 0; kj < kernel; kj++)
+                        out[o * paddedDepth + (ki * kernel + kj) * tapStride + c] = oihw[o * depth + (c * kernel + ki) * kernel + kj];
+        return out;
+    }
+}

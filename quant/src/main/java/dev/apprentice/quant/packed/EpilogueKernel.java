@@ -1,0 +1,61 @@
+package dev.apprentice.quant.packed;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Epilogue} over a block of NHWC outputs, 16 channels at a time: the same float operations
+ * in the same order as the scalar specification, so the codes and floats are bit-identical. rint
+ * (ties to even) is the classic magic-number rounding: for 0 ≤ x ≤ 2^23, (x + 2^23) − 2^23 rounds
+ * x to the nearest integer, ties to even, exactly as Math.rint does. Measured: the scalar
+ * per-element epilogue (with a channel modulo) took about a third of a 16-channel ternary
+ * convolution.
+ */
+final class EpilogueKernel {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final int L = F.length();
+    private static final float MAGIC = 8388608f;   // 2^23
+
+    private EpilogueKernel() {}
+
+    /**
+     * out element (p0 + r)·C + c for r < count, c < C, from the sums (int sums when ints is not
+     * null, else float sums), each at r·C + c: scale, residual (same NHWC index), then codes or floats.
+     */
+    static void apply(int[] ints, float[] floats, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0) {
+        int ch = c.outChannels();
+        float[] scale = c.outScale(), bias = c.outBias();
+        boolean codes = out.bits() > 0;
+        float levels = codes ? out.levels() : 0f;
+        float residualStep = residual != null && residual.bits() > 0 ? 1f / residual.levels() : 0f;
+        for (int r = 0; r < count; r++) {
+            int src = r * ch, dst = (p0 + r) * ch;
+            for (int o = 0; o < ch; o += L) {
+                VectorMask<Float> m = F.indexInRange(o, ch);
+                FloatVector acc = ints != null
+                        ? (FloatVector) IntVector.fromArray(I, ints, src + o, m.cast(I)).convert(VectorOperators.I2F, 0)
+                        : FloatVector.fromArray(F, floats, src + o, m);
+                FloatVector v = acc.fma(FloatVector.fromArray(F, scale, o, m), FloatVector.fromArray(F, bias, o, m));
+                if (residual != null) {
+                    FloatVector res = residual.bits() > 0
+                            ? ((FloatVector) ((IntVector) ByteVector.fromArray(B, residual.codes(), dst + o, m.cast(B))
+                                    .convertShape(VectorOperators.B2I, I, 0)).and(0xff).convert(VectorOperators.I2F, 0)).mul(residualStep)
+                            : FloatVector.fromArray(F, residual.values(), dst + o, m);
+                    v = v.add(res);
+                }
+                if (codes) {
+                    FloatVector q = v.max(0f).min(1f).mul(levels).add(MAGIC).sub(MAGIC);
+                    ((ByteVector) q.convertShape(VectorOperators.F2B, B, 0)).intoArray(out.codes(), dst + o, m.cast(B));
+                } else {
+                    v.intoArray(out.values(), dst + o, m);
+                }
+            }
+        }
+    }
+}
