@@ -132,7 +132,7 @@ public final class CudaBackend implements LowBitBackend {
         ConvShape s = ConvShape.of(c, x.batch(), x.height(), x.width());
         if (r != null && (r.batch() != s.batch() || r.channels() != s.outChannels() || r.height() != s.outHeight() || r.width() != s.outWidth()))
             throw new IllegalArgumentException(c.name() + ": residual shape does not match the output");
-        LaunchPlan plan = forced != null ? forced : LaunchPlan.conv(s, c.encoding());
+        LaunchPlan plan = forced != null ? checkFits(forced, c) : LaunchPlan.conv(s, c.encoding());
         DeviceBuffer out = pool.acquire((long) s.outputSize() * (outBits > 0 ? 1 : 4));
         CUdeviceptr res = r == null ? null : r.buffer().pointer();
         int resBits = r == null ? -1 : r.bits();
@@ -259,6 +259,15 @@ public final class CudaBackend implements LowBitBackend {
         if (!(l instanceof CudaLayer cl) || cl.owner != this)
             throw new IllegalArgumentException("layer " + (l == null ? "null" : l.source().name()) + " was not prepared by this CUDA backend");
         return cl;
+    }
+
+    /** A forced plan must run a kernel made for the layer's weights. */
+    private static LaunchPlan checkFits(LaunchPlan plan, PackedConv c) {
+        KernelId k = plan.kernel();
+        boolean fits = c.encoding() == WeightEncoding.F32 ? k.equals(KernelId.CONV_F32)
+                : k.equals(KernelId.gemm(c.encoding())) || plan.rowsPerBlock() > 0 && k.equals(KernelId.gemv(c.encoding(), plan.rowsPerBlock()));
+        if (!fits) throw new IllegalArgumentException(k + " cannot run " + c);
+        return plan;
     }
 
     private static void checkInput(CudaActivations x, PackedConv c) {

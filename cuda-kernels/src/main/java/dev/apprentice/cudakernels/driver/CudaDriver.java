@@ -91,7 +91,11 @@ public final class CudaDriver {
         return null;
     }
 
-    /** Null when the dynamic loader finds libcuda.so.1 (the driver's library), else the reason. */
+    /**
+     * Null when the dynamic loader finds libcuda.so.1 (the driver's library), else the reason.
+     * A restricted (native-access) call, like the JNI load JCuda does right after it.
+     */
+    @SuppressWarnings("restricted")
     private static String findDriverLibrary() {
         try {
             SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
