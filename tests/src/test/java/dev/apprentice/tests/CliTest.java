@@ -101,6 +101,28 @@ class CliTest {
         assertTrue(out.toString().contains("smaller"), out.toString());
     }
 
+    /** Every precision spec trains end to end from the command line; those with quantized activations are also packed. */
+    @Test
+    void everyPrecisionTrainsFromTheCommandLine() throws IOException {
+        Path data = tinyData(64, 32);
+        for (String p : new String[] {"a2w2", "a4w2", "a4w4", "a8w4", "a8w8", "a2w8", "a32w2", "a32w4", "a4w32", "fp32"}) {
+            Path run = tmp.resolve("p-" + p);
+            out.reset();
+            assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", p, "--width", "0.25", "--epochs", "1",
+                    "--batch-size", "32", "--out", run.toString(), "--quiet"), p + ": " + err);
+            assertEquals(p.startsWith("a32") || p.equals("fp32") ? false : true, Files.exists(run.resolve("model.packed.safetensors")), p);
+            assertTrue(out.toString().contains("test accuracy: top-1"), p + ": " + out);
+            if (Files.exists(run.resolve("model.packed.safetensors"))) {
+                String acc = out.toString().replaceAll("(?s).*test accuracy: top-1 ([0-9.]+)%.*", "$1");
+                out.reset();
+                assertEquals(0, Cli.run("eval", "--packed", run.resolve("model.packed.safetensors").toString(), "--data", data.toString()), p + ": " + err);
+                assertTrue(out.toString().contains("top-1 "), out.toString());
+                double packed = Double.parseDouble(out.toString().replaceAll("(?s).*packed on cpu: top-1 ([0-9.]+)%.*", "$1"));
+                assertEquals(Double.parseDouble(acc), packed, 100.0 / 32 + 1e-9, p + ": packed accuracy within one of 32 test images");
+            }
+        }
+    }
+
     @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));
