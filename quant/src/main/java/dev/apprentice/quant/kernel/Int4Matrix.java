@@ -19,9 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #FLUSH} chunks (|sum| ≤ 4·(15 + 7)·255 < 2^15), then in ints. Rows are padded to an even
  * count and K to a multiple of 64 with zero codes (and zero activations).
  *
- * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, other load on the machine, µs per
- * product): this layout 785–905; low nibble signed (two shifts, flush every 8 chunks) 760–995;
- * 4 weight bit-planes × 8 activation planes with VPOPCNTQ 1200–1400; fp32 GEMV 3200–4200.
+ * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, a training job sharing the two
+ * cores, µs per product over 6 runs): this layout 785–1010 (about 850 typical); low nibble signed
+ * (two shifts, flush every 8 chunks) 790–1100 (about 970); 4 weight bit-planes × 8 activation
+ * planes with VPOPCNTQ 1200–1400; the same codes through the int8 kernel 1430–1500. Two rows per
+ * loop with separate low/high accumulators gained nothing (860–1090): the loop is bound by its
+ * multiplies and shifts, which share one port.
  */
 final class Int4Matrix extends ChunkedMatrix {
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;

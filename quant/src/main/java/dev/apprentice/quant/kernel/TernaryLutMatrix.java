@@ -19,12 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the kernel runs it against 2 activation rows at a time, sharing each table and index load; it
  * flushes its 16-bit sums to int32 every {@link #FLUSH} groups (|sum| ≤ 32·3·255 < 2^15).
  *
- * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, other load on the machine, µs per
- * product): this kernel 335–395 (one channel block per loop: 415–430; tables built by scalar
- * loops: +160); bit-planes with VPOPCNTQ (LongVector BIT_COUNT, 8 activation planes × {+, −}
- * masks) 510–575; masked add/sub of 16-bit activations (VectorMask.fromLong on sign masks)
- * 1100–1330; fp32 GEMV 3200–4200. Bit-planes scale with the activation bits (250–275 µs at
- * 2 and 4 bits, where they are memory-bound); tables do not, and 8-bit activations are the common case.
+ * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, a training job sharing the two
+ * cores, µs per product over 4–6 runs): this kernel 275–395 (one channel block per loop: 400–435;
+ * tables built by scalar loops: +160); bit-planes with VPOPCNTQ (LongVector BIT_COUNT, 8
+ * activation planes × {+, −} masks) 510–750; masked add/sub of 16-bit activations
+ * (VectorMask.fromLong on sign masks) 1100–1420; fp32 GEMV 3350–11400. Bit-planes scale with the
+ * activation bits (250–275 µs at 2 and 4 bits, where they are memory-bound); tables do not, and
+ * 8-bit activations are the common case.
  * On convolution shapes (64-pixel chunks, one core) tables also beat the same ternary codes run
  * through the int4 kernel: 16 channels × K 144: 7.7–8.1 vs 2.6–8.0 GOP/s; 64 × 576: 36–57 vs 23–25.
  */
