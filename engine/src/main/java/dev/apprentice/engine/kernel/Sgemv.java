@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Bound by memory bandwidth (each element of A is read once and used once), so the kernel
  * only has to keep loads in flight: four independent 512-bit FMA chains per row, rows split
- * over {@link Parallel} in contiguous chunks. Each row's sum runs in a fixed order (the four
+ * over {@link Parallel} in contiguous chunks (four per thread). Each row's sum runs in a fixed order (the four
  * chains lane by lane, then the scalar tail with fma), so results do not depend on the thread count.
  */
 public final class Sgemv {
@@ -17,6 +17,8 @@ public final class Sgemv {
     private static final int L = S.length();
     /** Multiply-adds below which a chunk of rows is not worth a task. */
     private static final int MIN_TASK_WORK = 1 << 16;
+    /** More tasks than threads, so a thread the OS preempts leaves queued rows for the others to steal. */
+    private static final int TASKS_PER_THREAD = 4;
 
     private Sgemv() {}
 
@@ -28,8 +30,10 @@ public final class Sgemv {
         if (xOff < 0 || (long) xOff + k > x.length) throw new IllegalArgumentException("sgemv: x too small");
         if (yOff < 0 || (long) yOff + m > y.length) throw new IllegalArgumentException("sgemv: y too small");
         int minRows = Math.max(1, MIN_TASK_WORK / Math.max(1, k));
-        Parallel.forRange(m, minRows, (from, to) -> {
-            for (int i = from; i < to; i++) y[yOff + i] = dot(a, aOff + i * lda, x, xOff, k);
+        int tasks = Math.max(1, Math.min(TASKS_PER_THREAD * Parallel.threads(), m / minRows));
+        Parallel.forEach(tasks, t -> {
+            for (int i = (int) ((long) m * t / tasks), end = (int) ((long) m * (t + 1) / tasks); i < end; i++)
+                y[yOff + i] = dot(a, aOff + i * lda, x, xOff, k);
         });
     }
 

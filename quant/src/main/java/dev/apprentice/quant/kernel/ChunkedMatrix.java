@@ -7,13 +7,16 @@ import dev.apprentice.engine.parallel.Parallel;
  * turned into lookup tables) a chunk at a time into {@link PreparedRows}, then a kernel sweeps
  * tiles of output channels over the chunk. A small batch (a GEMV, or up to {@link #CHUNK} rows)
  * is prepared once and its output-channel tiles are split over the pool; a large batch is split
- * by chunks, each task preparing its own, so prepared data stays in the task's L2.
+ * by chunks, each task preparing its own, so prepared data stays in the task's L2. There are
+ * more tasks than threads ({@link #TASKS_PER_THREAD}), so a thread that the OS preempts (these
+ * machines share their two cores with other jobs) leaves queued work for the other to steal.
  */
 abstract sealed class ChunkedMatrix implements LowBitMatrix permits TernaryLutMatrix, Int4Matrix, Int8Matrix {
     /** Activation rows prepared at a time. */
     static final int CHUNK = 64;
     /** Multiply-adds below which a task is not worth forking. */
     private static final long MIN_TASK_WORK = 1L << 17;
+    static final int TASKS_PER_THREAD = 4;
 
     final int rows, depth;
 
@@ -116,17 +119,16 @@ abstract sealed class ChunkedMatrix implements LowBitMatrix permits TernaryLutMa
             PreparedRows p = KernelScratch.get().prepared();
             source.prepare(p, 0, batch);
             long tileWork = (long) tileRows() * depth * batch;
-            int minTiles = (int) Math.max(1, MIN_TASK_WORK / tileWork);
-            Parallel.forRange(tiles(), minTiles, (t0, t1) -> compute(p, batch, t0, t1, y, yOff));
+            int tiles = tiles(), minTiles = (int) Math.max(1, MIN_TASK_WORK / tileWork);
+            int tasks = Math.max(1, Math.min(TASKS_PER_THREAD * Parallel.threads(), tiles / minTiles));
+            Parallel.forEach(tasks, i -> compute(p, batch, (int) ((long) tiles * i / tasks), (int) ((long) tiles * (i + 1) / tasks), y, yOff));
         } else {
             int chunks = (batch + CHUNK - 1) / CHUNK;
-            Parallel.forRange(chunks, 1, (c0, c1) -> {
+            Parallel.forEach(chunks, c -> {
                 PreparedRows p = KernelScratch.get().prepared();
-                for (int c = c0; c < c1; c++) {
-                    int n0 = c * CHUNK, count = Math.min(CHUNK, batch - n0);
-                    source.prepare(p, n0, count);
-                    compute(p, count, 0, tiles(), y, yOff + n0 * rows);
-                }
+                int n0 = c * CHUNK, count = Math.min(CHUNK, batch - n0);
+                source.prepare(p, n0, count);
+                compute(p, count, 0, tiles(), y, yOff + n0 * rows);
             });
         }
     }

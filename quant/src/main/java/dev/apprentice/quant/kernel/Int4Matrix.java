@@ -24,7 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (two shifts, flush every 8 chunks) 790–1100 (about 970); 4 weight bit-planes × 8 activation
  * planes with VPOPCNTQ 1200–1400; the same codes through the int8 kernel 1430–1500. Two rows per
  * loop with separate low/high accumulators gained nothing (860–1090): the loop is bound by its
- * multiplies and shifts, which share one port.
+ * multiplies and shifts, which share one port. A table-lookup variant like the ternary kernel
+ * (q = 4·(u − 2) + l, base-4 digits u and l of three codes indexing one 64-entry table of the
+ * three activations through the two-table permute selectFrom(lo, hi), 5.3 bits per weight) lost
+ * in the same runs: 880–900 µs with one channel block per loop, 1370–1520 with two (this kernel
+ * 650–790 there; ternary tables 310–335).
  */
 final class Int4Matrix extends ChunkedMatrix {
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
