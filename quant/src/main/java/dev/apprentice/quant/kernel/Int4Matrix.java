@@ -15,16 +15,18 @@ import jdk.incubator.vector.VectorSpecies;
  * complement, so an arithmetic shift of the sign-extended byte extracts it). One 256-bit load
  * widened to 32 shorts thus gives two vectors of codes lined up with two contiguous vectors of
  * activations, no shuffles. The bias is taken back once per activation row:
- * Σ (q + 8)·x = Σ q·x + 8·Σ x over the low-nibble positions. Products sum in shorts for
- * {@link #FLUSH} chunks (|sum| ≤ 4·(15 + 7)·255 < 2^15), then in ints. Rows are padded to an even
- * count and K to a multiple of 64 with zero codes (and zero activations).
+ * Σ (q + 8)·x = Σ q·x + 8·Σ x over the low-nibble positions. Low- and high-nibble products sum
+ * in separate 16-bit accumulators for {@link #FLUSH} chunks, then in ints: the low ones are
+ * non-negative and read as unsigned (16·15·255 < 2^16), the high ones signed (16·7·255 < 2^15).
+ * Rows are padded to an even count and K to a multiple of 64 with zero codes (and zero activations).
  *
  * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, a training job sharing the two
  * cores, µs per product over 6 runs): this layout 785–1010 (about 850 typical); low nibble signed
  * (two shifts, flush every 8 chunks) 790–1100 (about 970); 4 weight bit-planes × 8 activation
  * planes with VPOPCNTQ 1200–1400; the same codes through the int8 kernel 1430–1500. Two rows per
- * loop with separate low/high accumulators gained nothing (860–1090): the loop is bound by its
- * multiplies and shifts, which share one port. A table-lookup variant like the ternary kernel
+ * loop gained nothing (860–1090). One accumulator for both nibbles, flushed every 4 chunks
+ * (|sum| ≤ 4·(15 + 7)·255), measured 930–1030 beside 635–935 for the split accumulators flushed
+ * every 16 (fewer widenings, two independent add chains). A table-lookup variant like the ternary kernel
  * (q = 4·(u − 2) + l, base-4 digits u and l of three codes indexing one 64-entry table of the
  * three activations through the two-table permute selectFrom(lo, hi), 5.3 bits per weight) lost
  * in the same runs: 880–900 µs with one channel block per loop, 1370–1520 with two (this kernel
@@ -36,7 +38,7 @@ final class Int4Matrix extends ChunkedMatrix {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     private static final int CHUNK_CODES = 64;
     private static final int HALF = 32;
-    private static final int FLUSH = 4;
+    private static final int FLUSH = 16;
     private static final int BIAS = 8;
     private static final short LOW = 0xf;
 
@@ -123,7 +125,7 @@ final class Int4Matrix extends ChunkedMatrix {
     /** Activation rows n, n + 1 × channels o, o + 1: each weight chunk unpacked once, each activation load used twice. */
     private void twoByTwo(short[] xs, int[] corrections, int n, int o, int[] y, int yOff) {
         IntVector t00 = IntVector.zero(I), t01 = t00, t10 = t00, t11 = t00;
-        ShortVector s00 = ShortVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+        ShortVector l00 = ShortVector.zero(S), l01 = l00, l10 = l00, l11 = l00, h00 = l00, h01 = l00, h10 = l00, h11 = l00;
         int x0 = n * kPad, x1 = x0 + kPad, w0 = o * rowBytes, w1 = w0 + rowBytes;
         for (int c = 0, chunks = kPad / CHUNK_CODES; c < chunks; c++, x0 += CHUNK_CODES, x1 += CHUNK_CODES, w0 += HALF, w1 += HALF) {
             ShortVector q0 = (ShortVector) ByteVector.fromArray(B, nibbles, w0).convertShape(VectorOperators.B2S, S, 0);
@@ -132,25 +134,35 @@ final class Int4Matrix extends ChunkedMatrix {
             ShortVector lo1 = q1.and(LOW), hi1 = q1.lanewise(VectorOperators.ASHR, 4);
             ShortVector a0 = ShortVector.fromArray(S, xs, x0), b0 = ShortVector.fromArray(S, xs, x0 + HALF);
             ShortVector a1 = ShortVector.fromArray(S, xs, x1), b1 = ShortVector.fromArray(S, xs, x1 + HALF);
-            s00 = s00.add(lo0.mul(a0)).add(hi0.mul(b0));
-            s01 = s01.add(lo1.mul(a0)).add(hi1.mul(b0));
-            s10 = s10.add(lo0.mul(a1)).add(hi0.mul(b1));
-            s11 = s11.add(lo1.mul(a1)).add(hi1.mul(b1));
+            l00 = l00.add(lo0.mul(a0));
+            h00 = h00.add(hi0.mul(b0));
+            l01 = l01.add(lo1.mul(a0));
+            h01 = h01.add(hi1.mul(b0));
+            l10 = l10.add(lo0.mul(a1));
+            h10 = h10.add(hi0.mul(b1));
+            l11 = l11.add(lo1.mul(a1));
+            h11 = h11.add(hi1.mul(b1));
             if (c % FLUSH == FLUSH - 1) {
-                t00 = t00.add(s00.convertShape(VectorOperators.S2I, I, 0)).add(s00.convertShape(VectorOperators.S2I, I, 1));
-                t01 = t01.add(s01.convertShape(VectorOperators.S2I, I, 0)).add(s01.convertShape(VectorOperators.S2I, I, 1));
-                t10 = t10.add(s10.convertShape(VectorOperators.S2I, I, 0)).add(s10.convertShape(VectorOperators.S2I, I, 1));
-                t11 = t11.add(s11.convertShape(VectorOperators.S2I, I, 0)).add(s11.convertShape(VectorOperators.S2I, I, 1));
-                s00 = ShortVector.zero(S);
-                s01 = s00;
-                s10 = s00;
-                s11 = s00;
+                t00 = t00.add(l00.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l00.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                        .add(h00.convertShape(VectorOperators.S2I, I, 0)).add(h00.convertShape(VectorOperators.S2I, I, 1));
+                t01 = t01.add(l01.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l01.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                        .add(h01.convertShape(VectorOperators.S2I, I, 0)).add(h01.convertShape(VectorOperators.S2I, I, 1));
+                t10 = t10.add(l10.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l10.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                        .add(h10.convertShape(VectorOperators.S2I, I, 0)).add(h10.convertShape(VectorOperators.S2I, I, 1));
+                t11 = t11.add(l11.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l11.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                        .add(h11.convertShape(VectorOperators.S2I, I, 0)).add(h11.convertShape(VectorOperators.S2I, I, 1));
+                l00 = ShortVector.zero(S);
+                l01 = l00; l10 = l00; l11 = l00; h00 = l00; h01 = l00; h10 = l00; h11 = l00;
             }
         }
-        t00 = t00.add(s00.convertShape(VectorOperators.S2I, I, 0)).add(s00.convertShape(VectorOperators.S2I, I, 1));
-        t01 = t01.add(s01.convertShape(VectorOperators.S2I, I, 0)).add(s01.convertShape(VectorOperators.S2I, I, 1));
-        t10 = t10.add(s10.convertShape(VectorOperators.S2I, I, 0)).add(s10.convertShape(VectorOperators.S2I, I, 1));
-        t11 = t11.add(s11.convertShape(VectorOperators.S2I, I, 0)).add(s11.convertShape(VectorOperators.S2I, I, 1));
+        t00 = t00.add(l00.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l00.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                .add(h00.convertShape(VectorOperators.S2I, I, 0)).add(h00.convertShape(VectorOperators.S2I, I, 1));
+        t01 = t01.add(l01.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l01.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                .add(h01.convertShape(VectorOperators.S2I, I, 0)).add(h01.convertShape(VectorOperators.S2I, I, 1));
+        t10 = t10.add(l10.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l10.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                .add(h10.convertShape(VectorOperators.S2I, I, 0)).add(h10.convertShape(VectorOperators.S2I, I, 1));
+        t11 = t11.add(l11.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(l11.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                .add(h11.convertShape(VectorOperators.S2I, I, 0)).add(h11.convertShape(VectorOperators.S2I, I, 1));
         store(y, yOff, n, o, t00.reduceLanes(VectorOperators.ADD) - corrections[n]);
         store(y, yOff, n, o + 1, t01.reduceLanes(VectorOperators.ADD) - corrections[n]);
         store(y, yOff, n + 1, o, t10.reduceLanes(VectorOperators.ADD) - corrections[n + 1]);
@@ -160,17 +172,20 @@ final class Int4Matrix extends ChunkedMatrix {
     /** One activation row × one channel (a GEMV, or the odd row of a batch). */
     private int dot(short[] xs, int x, int w) {
         IntVector total = IntVector.zero(I);
-        ShortVector acc = ShortVector.zero(S);
+        ShortVector lo = ShortVector.zero(S), hi = lo;
         for (int c = 0, chunks = kPad / CHUNK_CODES; c < chunks; c++, x += CHUNK_CODES, w += HALF) {
             ShortVector q = (ShortVector) ByteVector.fromArray(B, nibbles, w).convertShape(VectorOperators.B2S, S, 0);
-            acc = acc.add(q.and(LOW).mul(ShortVector.fromArray(S, xs, x)))
-                    .add(q.lanewise(VectorOperators.ASHR, 4).mul(ShortVector.fromArray(S, xs, x + HALF)));
+            lo = lo.add(q.and(LOW).mul(ShortVector.fromArray(S, xs, x)));
+            hi = hi.add(q.lanewise(VectorOperators.ASHR, 4).mul(ShortVector.fromArray(S, xs, x + HALF)));
             if (c % FLUSH == FLUSH - 1) {
-                total = total.add(acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1));
-                acc = ShortVector.zero(S);
+                total = total.add(lo.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(lo.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                        .add(hi.convertShape(VectorOperators.S2I, I, 0)).add(hi.convertShape(VectorOperators.S2I, I, 1));
+                lo = ShortVector.zero(S);
+                hi = lo;
             }
         }
-        total = total.add(acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1));
+        total = total.add(lo.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)).add(lo.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 1))
+                .add(hi.convertShape(VectorOperators.S2I, I, 0)).add(hi.convertShape(VectorOperators.S2I, I, 1));
         return total.reduceLanes(VectorOperators.ADD);
     }
 }
