@@ -27,7 +27,16 @@ public final class Conv2dKernel {
     /** Most floats of lowered images one weight-gradient pass holds (4 MiB: L2-sized, for big images). Tests shrink it. */
     static int weightGradGroupFloats = 1 << 20;
 
+    /** The calling thread's buffer for packed weights (kernel calls do not nest, so one suffices). */
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+
     private Conv2dKernel() {}
+
+    private static Sgemm.PackedA packWeights(boolean trans, int m, int k, float[] w) {
+        float[] buf = PACKED.get();
+        if (buf.length < Sgemm.packedSize(m, k)) PACKED.set(buf = new float[Sgemm.packedSize(m, k)]);
+        return Sgemm.pack(trans, m, k, w, 0, trans ? m : k, buf);
+    }
 
     /** y = conv(x, w) + bias; bias may be null; y (N×O×outH×outW) is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
@@ -37,7 +46,7 @@ public final class Conv2dKernel {
         KernelChecks.length("y", y, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final Sgemm.PackedA packedW = Sgemm.pack(false, o, k, w, 0, k); // once for all images
+        final Sgemm.PackedA packedW = packWeights(false, o, k, w); // once for all images
         final int[] rows = isWide(g) && !g.isPointwise() ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
@@ -70,7 +79,7 @@ public final class Conv2dKernel {
             backwardDataAsConvolution(g, dy, w, dx);
             return;
         }
-        final Sgemm.PackedA packedWt = Sgemm.pack(true, k, o, w, 0, k); // Wᵀ, once for all images
+        final Sgemm.PackedA packedWt = packWeights(true, k, o, w); // Wᵀ, once for all images
         forEachImage(g.batch(), n -> {
             if (g.isPointwise()) { // dx_n(C×P) += Wᵀ · dy_n, straight into dx
                 Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, 1f, dx, n * xStride, p);
@@ -99,7 +108,7 @@ public final class Conv2dKernel {
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++)
                         flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-        final Sgemm.PackedA packed = Sgemm.pack(false, c, kt, flipped, 0, kt);
+        final Sgemm.PackedA packed = packWeights(false, c, kt, flipped);
         final int[] rows = WideLowering.rowOffsets(t);
         final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
         final int pw = WideLowering.wideCols(t), outOff = WideLowering.paddedSize(t);

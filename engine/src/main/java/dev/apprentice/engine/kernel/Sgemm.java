@@ -100,10 +100,23 @@ public final class Sgemm {
 
     /** Packs op(A) (m x k; stored k x m when transA) for {@link #sgemm(PackedA, boolean, int, float[], int, int, float, float[], int, int)}. */
     public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        return pack(transA, m, k, a, aOff, lda, null);
+    }
+
+    /** Floats the packed form of an m x k matrix takes. */
+    public static int packedSize(int m, int k) {
+        return ceilDiv(m, MR) * MR * k;
+    }
+
+    /**
+     * Like {@link #pack(boolean, int, int, float[], int, int)}, into {@code into} when it is large
+     * enough (every entry is written, padding included), so a caller packing weights on every call
+     * reuses one buffer: allocating it anew measured 13% of a batch-1 ResNet-20 inference.
+     */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] into) {
         if (m < 1 || k < 1) throw new IllegalArgumentException("sgemm: cannot pack a " + m + " x " + k + " matrix");
         checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
-        int mPad = ceilDiv(m, MR) * MR;
-        float[] panels = new float[mPad * k];
+        float[] panels = into != null && into.length >= packedSize(m, k) ? into : new float[packedSize(m, k)];
         PackedA packed = new PackedA(m, k, panels);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
