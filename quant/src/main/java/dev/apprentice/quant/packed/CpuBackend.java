@@ -47,8 +47,10 @@ public final class CpuBackend implements LowBitBackend {
     @Override
     public Activations conv(Activations input, Layer layer, Activations residual, int outBits) {
         CpuActivations x = own(input);
-        PackedConv c = layer.source();
-        LowBitMatrix matrix = ((Prepared) layer).matrix();
+        if (!(layer instanceof Prepared prepared))
+            throw new IllegalArgumentException("a layer prepared by another backend: " + (layer == null ? "null" : layer.getClass().getName()));
+        PackedConv c = prepared.source();
+        LowBitMatrix matrix = prepared.matrix();
         if (x.channels() != c.inChannels())
             throw new IllegalArgumentException(c.name() + " takes " + c.inChannels() + " channels, input has " + x.channels());
         if (x.bits() != c.inBits())

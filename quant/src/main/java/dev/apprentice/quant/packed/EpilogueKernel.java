@@ -3,7 +3,6 @@ package dev.apprentice.quant.packed;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Epilogue} over a block of NHWC outputs, 16 channels at a time: the same float operations
  * in the same order as the scalar specification, so the codes and floats are bit-identical. rint
  * (ties to even) is the classic magic-number rounding: for 0 ≤ x ≤ 2^23, (x + 2^23) − 2^23 rounds
- * x to the nearest integer, ties to even, exactly as Math.rint does. Measured: the scalar
- * per-element epilogue (with a channel modulo) took about a third of a 16-channel ternary
- * convolution.
+ * x to the nearest integer, ties to even, exactly as Math.rint does. Channels past the last full
+ * vector run through the scalar Epilogue (masked vector ops can fall back to Java code in
+ * compiled callers, as found in KernelVectors). Measured: the scalar per-element epilogue (with a
+ * channel modulo) took about a third of a 16-channel ternary convolution.
  */
 final class EpilogueKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
@@ -31,30 +31,34 @@ final class EpilogueKernel {
     static void apply(int[] ints, float[] floats, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0) {
         int ch = c.outChannels();
         float[] scale = c.outScale(), bias = c.outBias();
-        boolean codes = out.bits() > 0;
-        float levels = codes ? out.levels() : 0f;
-        float residualStep = residual != null && residual.bits() > 0 ? 1f / residual.levels() : 0f;
+        boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
+        int levels = codes ? out.levels() : 0;
+        float residualStep = residualCodes ? 1f / residual.levels() : 0f;
         for (int r = 0; r < count; r++) {
-            int src = r * ch, dst = (p0 + r) * ch;
-            for (int o = 0; o < ch; o += L) {
-                VectorMask<Float> m = F.indexInRange(o, ch);
+            int src = r * ch, dst = (p0 + r) * ch, o = 0;
+            for (; o <= ch - L; o += L) {
                 FloatVector acc = ints != null
-                        ? (FloatVector) IntVector.fromArray(I, ints, src + o, m.cast(I)).convert(VectorOperators.I2F, 0)
-                        : FloatVector.fromArray(F, floats, src + o, m);
-                FloatVector v = acc.fma(FloatVector.fromArray(F, scale, o, m), FloatVector.fromArray(F, bias, o, m));
-                if (residual != null) {
-                    FloatVector res = residual.bits() > 0
-                            ? ((FloatVector) ((IntVector) ByteVector.fromArray(B, residual.codes(), dst + o, m.cast(B))
-                                    .convertShape(VectorOperators.B2I, I, 0)).and(0xff).convert(VectorOperators.I2F, 0)).mul(residualStep)
-                            : FloatVector.fromArray(F, residual.values(), dst + o, m);
-                    v = v.add(res);
+                        ? (FloatVector) IntVector.fromArray(I, ints, src + o).convert(VectorOperators.I2F, 0)
+                        : FloatVector.fromArray(F, floats, src + o);
+                FloatVector v = acc.fma(FloatVector.fromArray(F, scale, o), FloatVector.fromArray(F, bias, o));
+                if (residualCodes) {
+                    IntVector code = ((IntVector) ByteVector.fromArray(B, residual.codes(), dst + o).convertShape(VectorOperators.B2I, I, 0)).and(0xff);
+                    v = v.add(((FloatVector) code.convert(VectorOperators.I2F, 0)).mul(residualStep));
+                } else if (residual != null) {
+                    v = v.add(FloatVector.fromArray(F, residual.values(), dst + o));
                 }
                 if (codes) {
-                    FloatVector q = v.max(0f).min(1f).mul(levels).add(MAGIC).sub(MAGIC);
-                    ((ByteVector) q.convertShape(VectorOperators.F2B, B, 0)).intoArray(out.codes(), dst + o, m.cast(B));
+                    FloatVector q = v.max(0f).min(1f).mul((float) levels).add(MAGIC).sub(MAGIC);
+                    ((ByteVector) q.convertShape(VectorOperators.F2B, B, 0)).intoArray(out.codes(), dst + o);
                 } else {
-                    v.intoArray(out.values(), dst + o, m);
+                    v.intoArray(out.values(), dst + o);
                 }
+            }
+            for (; o < ch; o++) {
+                float v = Epilogue.scale(ints != null ? (float) ints[src + o] : floats[src + o], scale[o], bias[o]);
+                if (residual != null) v += residual.value(dst + o);
+                if (codes) out.codes()[dst + o] = (byte) Epilogue.quantize(v, levels);
+                else out.values()[dst + o] = v;
             }
         }
     }

@@ -209,6 +209,7 @@ class CpuBackendTest {
         assertThrows(IllegalArgumentException.class, () -> cpu.conv(ok, l, null, 9));
         assertThrows(IllegalArgumentException.class, () -> cpu.conv(ref.upload(new float[100], 1, 4, 5, 5), l, null, 4));
         assertThrows(IllegalArgumentException.class, () -> cpu.upload(new float[99], 1, 4, 5, 5));
+        assertThrows(IllegalArgumentException.class, () -> cpu.conv(ok, ref.prepare(conv), null, 4));
         byte[] damaged = conv.codes().clone();
         damaged[0] = (byte) 0b10;
         PackedConv bad = new PackedConv("bad", 4, 8, 3, 1, 1, WeightEncoding.TERNARY, 4, damaged, null, conv.weightScale(), conv.outScale(), conv.outBias());
