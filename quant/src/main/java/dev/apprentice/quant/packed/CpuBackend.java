@@ -1,6 +1,7 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.quant.kernel.LaneWords;
 import dev.apprentice.quant.kernel.LowBitMatrix;
 
 /**
@@ -20,7 +21,13 @@ public final class CpuBackend implements LowBitBackend {
     /** Output pixels per im2col block (one prepared chunk of the kernels). */
     private static final int BLOCK = 64;
 
-    record Prepared(PackedConv source, LowBitMatrix matrix) implements Layer {}
+    /**
+     * A layer as this backend runs it: F32 layers keep their weights transposed to [k][o] for
+     * {@link F32Conv}; packed layers are re-packed as {@link LaneWords} for {@link TapConvolution},
+     * or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
+     * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
+     */
+    record Prepared(PackedConv source, float[] transposed, LaneWords words, LowBitMatrix matrix) implements Layer {}
 
     @Override
     public String name() {
@@ -29,12 +36,16 @@ public final class CpuBackend implements LowBitBackend {
 
     @Override
     public Layer prepare(PackedConv conv) {
-        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, null);
+        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
+        LaneWords words = LaneWords.pack(conv.encoding(),
+                ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
+                conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
+        if (words.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, words, null);
         int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
         int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
         int depth = tapStride * conv.kernel() * conv.kernel();
-        return new Prepared(conv, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
+        return new Prepared(conv, null, null, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
     }
 
     @Override
@@ -50,7 +61,6 @@ public final class CpuBackend implements LowBitBackend {
         if (!(layer instanceof Prepared prepared))
             throw new IllegalArgumentException("a layer prepared by another backend: " + (layer == null ? "null" : layer.getClass().getName()));
         PackedConv c = prepared.source();
-        LowBitMatrix matrix = prepared.matrix();
         if (x.channels() != c.inChannels())
             throw new IllegalArgumentException(c.name() + " takes " + c.inChannels() + " channels, input has " + x.channels());
         if (x.bits() != c.inBits())
@@ -66,17 +76,23 @@ public final class CpuBackend implements LowBitBackend {
         int pixels = x.batch() * oh * ow;
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
+        if (prepared.words() != null) {
+            TapConvolution.run(x, c, prepared.words(), r, out);
+            return out;
+        }
+        LowBitMatrix matrix = prepared.matrix();
         int blocks = (pixels + BLOCK - 1) / BLOCK;
         Parallel.forRange(blocks, 1, (b0, b1) -> {
+            int width = F32Conv.width(c);
             int[] sums = matrix == null ? null : new int[BLOCK * outC];
-            float[] floatSums = matrix == null ? new float[BLOCK * outC] : null;
+            float[] floatSums = matrix == null ? new float[BLOCK * width] : null;
             int taps = c.kernel() * c.kernel();
             int[] starts = matrix == null ? null : new int[BLOCK * taps];
             for (int blk = b0; blk < b1; blk++) {
                 int p0 = blk * BLOCK, count = Math.min(BLOCK, pixels - p0);
                 if (matrix == null) {
-                    F32Conv.sums(x, c, oh, ow, p0, count, floatSums);
-                    EpilogueKernel.apply(null, floatSums, count, c, r, out, p0);
+                    F32Conv.sums(x, c, prepared.transposed(), oh, ow, p0, count, floatSums);
+                    EpilogueKernel.apply(null, floatSums, width, count, c, r, out, p0);
                 } else {
                     ConvTaps.runStarts(x, c.kernel(), c.stride(), c.padding(), oh, ow, p0, count, starts);
                     matrix.multiplyRuns(x.codes(), starts, taps, c.inChannels(), count, sums, 0);

@@ -29,13 +29,18 @@ final class EpilogueKernel {
      * null, else float sums), each at r·C + c: scale, residual (same NHWC index), then codes or floats.
      */
     static void apply(int[] ints, float[] floats, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0) {
+        apply(ints, floats, c.outChannels(), count, c, residual, out, p0);
+    }
+
+    /** The same with the sums of pixel r at r·sumStride + c (sumStride ≥ C: kernels write whole 16-channel tiles). */
+    static void apply(int[] ints, float[] floats, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0) {
         int ch = c.outChannels();
         float[] scale = c.outScale(), bias = c.outBias();
         boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
         int levels = codes ? out.levels() : 0;
         float residualStep = residualCodes ? 1f / residual.levels() : 0f;
         for (int r = 0; r < count; r++) {
-            int src = r * ch, dst = (p0 + r) * ch, o = 0;
+            int src = r * sumStride, dst = (p0 + r) * ch, o = 0;
             for (; o <= ch - L; o += L) {
                 FloatVector acc = ints != null
                         ? (FloatVector) IntVector.fromArray(I, ints, src + o).convert(VectorOperators.I2F, 0)

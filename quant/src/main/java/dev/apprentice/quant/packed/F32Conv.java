@@ -1,35 +1,57 @@
 package dev.apprentice.quant.packed;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The full-precision end layers (the image-fed first convolution; the classifier as a 1×1
  * convolution) in exactly the float order the specification fixes: for each output, fma over
  * the OIHW weight index ascending from 0, taps in the padding skipped (not added as zeros, which
- * could turn a −0 sum into +0). These layers are tiny, so plain loops serve.
+ * could turn a −0 sum into +0). Vectorized across 16 output channels: every lane runs the same
+ * fma sequence as the scalar loop (the skipped taps depend on the pixel only), so the sums are
+ * bit-identical. Measured: the scalar loop was 15-30% of a whole packed ResNet-20 at batch 64.
  */
 final class F32Conv {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    static final int LANES = F.length();
+
     private F32Conv() {}
 
-    /** acc[r·outC + o] for output pixels [r0, r0 + count) of the batch. */
-    static void sums(CpuActivations in, PackedConv c, int outH, int outW, int r0, int count, float[] acc) {
-        int inC = in.channels(), h = in.height(), w = in.width(), k = c.kernel(), depth = c.depth(), outC = c.outChannels();
-        int plane = outH * outW;
-        float[] weights = c.weights();
+    /** Output channels padded to whole vectors: the stride of {@link #transpose} and of the sums. */
+    static int width(PackedConv c) {
+        return (c.outChannels() + LANES - 1) / LANES * LANES;
+    }
+
+    /** The layer's float weights transposed to [k][o] (o padded with zeros to {@link #width}), once per layer. */
+    static float[] transpose(PackedConv c) {
+        int depth = c.depth(), outC = c.outChannels(), width = width(c);
+        float[] t = new float[depth * width];
+        for (int o = 0; o < outC; o++)
+            for (int k = 0; k < depth; k++) t[k * width + o] = c.weights()[o * depth + k];
+        return t;
+    }
+
+    /** acc[r·width + o] for output pixels [r0, r0 + count) of the batch, from the transposed weights. */
+    static void sums(CpuActivations in, PackedConv c, float[] transposed, int outH, int outW, int r0, int count, float[] acc) {
+        int inC = in.channels(), h = in.height(), w = in.width(), k = c.kernel(), width = width(c);
+        int plane = outH * outW, stride = c.stride(), pad = c.padding();
         for (int r = 0; r < count; r++) {
             int pixel = r0 + r, b = pixel / plane, oy = pixel % plane / outW, ox = pixel % outW;
-            for (int o = 0; o < outC; o++) {
-                float sum = 0f;
-                int kk = o * depth;
+            for (int o = 0; o < width; o += LANES) {
+                FloatVector sum = FloatVector.zero(F);
+                int kk = 0;
                 for (int ci = 0; ci < inC; ci++) {
                     for (int ki = 0; ki < k; ki++) {
-                        int iy = oy * c.stride() - c.padding() + ki;
+                        int iy = oy * stride - pad + ki;
                         for (int kj = 0; kj < k; kj++, kk++) {
-                            int ix = ox * c.stride() - c.padding() + kj;
+                            int ix = ox * stride - pad + kj;
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                            sum = Math.fma(weights[kk], in.value(((b * h + iy) * w + ix) * inC + ci), sum);
+                            float x = in.value(((b * h + iy) * w + ix) * inC + ci);
+                            sum = FloatVector.fromArray(F, transposed, kk * width + o).fma(FloatVector.broadcast(F, x), sum);
                         }
                     }
                 }
-                acc[r * outC + o] = sum;
+                sum.intoArray(acc, r * width + o);
             }
         }
     }

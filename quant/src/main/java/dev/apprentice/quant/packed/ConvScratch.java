@@ -1,0 +1,32 @@
+package dev.apprentice.quant.packed;
+
+/** Per-thread buffers of the CPU convolutions, grown on demand and reused across layers and calls (no allocation per layer). */
+final class ConvScratch {
+    private static final ThreadLocal<ConvScratch> LOCAL = ThreadLocal.withInitial(ConvScratch::new);
+
+    private float[] padded = new float[0], sums = new float[0];
+    private int[] intSums = new int[0], tapOffsets = new int[0];
+
+    static ConvScratch get() {
+        return LOCAL.get();
+    }
+
+    /** Zero-padded input rows as floats (see {@link PaddedRows}). */
+    float[] padded(int size) {
+        return padded.length >= size ? padded : (padded = new float[size]);
+    }
+
+    /** Sums of a block of output pixels, before the epilogue. */
+    float[] sums(int size) {
+        return sums.length >= size ? sums : (sums = new float[size]);
+    }
+
+    /** Int sums of a block when taps are summed in several exact float passes. */
+    int[] intSums(int size) {
+        return intSums.length >= size ? intSums : (intSums = new int[size]);
+    }
+
+    int[] tapOffsets(int size) {
+        return tapOffsets.length >= size ? tapOffsets : (tapOffsets = new int[size]);
+    }
+}

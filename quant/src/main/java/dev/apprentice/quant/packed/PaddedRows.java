@@ -1,0 +1,52 @@
+package dev.apprentice.quant.packed;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Rows of one image's NHWC activation codes as floats in a zero-padded buffer, the input the
+ * convolution kernel ({@link dev.apprentice.quant.kernel.FloatTapKernel}) reads: the spatial
+ * padding is stored as zeros, so every kernel tap of every output pixel is an in-bounds read and
+ * the kernel needs no padding branches; channels are padded with zeros to the kernel's channel
+ * stride. A code u is stored as the float u (exact), not dequantized: the kernel sums integers.
+ * Converting costs one pass over the input (a 3×3 layer then reads each value 9·outC/16 times).
+ */
+final class PaddedRows {
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+
+    private PaddedRows() {}
+
+    /**
+     * dst[(yy·(W + 2·pad) + xx)·stride + c] for yy &lt; rows: the code of image b at input row
+     * firstRow + yy, column xx − pad, channel c, or 0 where that is outside the image or c ≥ C.
+     */
+    static void fill(CpuActivations in, int b, int firstRow, int rows, int pad, int stride, float[] dst) {
+        int h = in.height(), w = in.width(), ch = in.channels(), wp = w + 2 * pad, rowLength = wp * stride;
+        byte[] codes = in.codes();
+        for (int yy = 0; yy < rows; yy++) {
+            int iy = firstRow + yy, d = yy * rowLength;
+            if (iy < 0 || iy >= h) {
+                java.util.Arrays.fill(dst, d, d + rowLength, 0f);
+                continue;
+            }
+            java.util.Arrays.fill(dst, d, d + pad * stride, 0f);
+            java.util.Arrays.fill(dst, d + (pad + w) * stride, d + rowLength, 0f);
+            int src = ((b * h + iy) * w) * ch;
+            d += pad * stride;
+            for (int xx = 0; xx < w; xx++, src += ch, d += stride) {
+                int c = 0;
+                for (; c <= ch - 16; c += 16) {
+                    IntVector u = (IntVector) ByteVector.fromArray(B, codes, src + c).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    ((FloatVector) u.convert(VectorOperators.I2F, 0)).intoArray(dst, d + c);
+                }
+                for (; c < ch; c++) dst[d + c] = codes[src + c] & 0xff;
+                for (; c < stride; c++) dst[d + c] = 0f;
+            }
+        }
+    }
+}

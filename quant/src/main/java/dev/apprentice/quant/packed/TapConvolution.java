@@ -1,0 +1,100 @@
+package dev.apprentice.quant.packed;
+
+import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.quant.kernel.FloatTapKernel;
+import dev.apprentice.quant.kernel.LaneWords;
+
+/**
+ * A packed convolution on the CPU, direct (no im2col buffer): output rows are split over the
+ * pool; a task converts the input rows its output rows read into zero-padded floats
+ * ({@link PaddedRows}), runs {@link FloatTapKernel} over 8-pixel × 16/32-channel tiles (pixel r
+ * of a tile reads tap t at base_r + tapOffsets[t]), and applies the epilogue to each block of
+ * {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint output rows and every sum
+ * is exact, so results do not depend on the thread count or the split.
+ */
+final class TapConvolution {
+    /** Output pixels per epilogue block (a multiple of the kernel's 8). */
+    private static final int BLOCK = 64;
+    private static final int TILE_PIXELS = 8;
+    /** Multiply-adds below which forking a task costs more than it saves (a pool hand-off is ~10-20 µs). */
+    private static final long MIN_TASK_MACS = 1L << 19;
+    /** More tasks than threads, so a thread preempted by other jobs on the shared cores leaves work to steal. */
+    private static final int TASKS_PER_THREAD = 4;
+
+    private TapConvolution() {}
+
+    static void run(CpuActivations x, PackedConv c, LaneWords w, CpuActivations residual, CpuActivations out) {
+        int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
+        long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
+        int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
+        if (tasks == 1) outputRows(x, c, w, residual, out, 0, rows);
+        else Parallel.forEach(tasks, i -> outputRows(x, c, w, residual, out, (int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
+    }
+
+    /** Output rows [g0, g1) of the batch, row g = image · outHeight + y. */
+    private static void outputRows(CpuActivations x, PackedConv c, LaneWords w, CpuActivations residual, CpuActivations out, int g0, int g1) {
+        ConvScratch scratch = ConvScratch.get();
+        int k = c.kernel(), stride = c.stride(), pad = c.padding(), oh = out.height(), ow = out.width();
+        int channels = w.paddedChannels(), wp = x.width() + 2 * pad, taps = k * k, width = w.tiles() * LaneWords.LANES;
+        int[] tapOffsets = scratch.tapOffsets(taps);
+        for (int ki = 0; ki < k; ki++)
+            for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
+        float[] sums = scratch.sums(BLOCK * width);
+        int tapsPerPass = w.maxTapsPerPass(x.levels());
+        for (int g = g0; g < g1; ) {
+            int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
+            int firstRow = oy0 * stride, rowCount = (oy1 - 1) * stride + k - firstRow;
+            float[] xs = scratch.padded(rowCount * wp * channels);
+            PaddedRows.fill(x, b, firstRow - pad, rowCount, pad, channels, xs);
+            int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
+            for (int i0 = 0; i0 < pixels; i0 += BLOCK) {
+                int count = Math.min(BLOCK, pixels - i0);
+                if (tapsPerPass >= taps) block(w, 0, taps, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width);
+                else passes(w, tapsPerPass, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width, scratch);
+                EpilogueKernel.apply(null, sums, width, count, c, residual, out, pixel0 + i0);
+            }
+            g += oy1 - oy0;
+        }
+    }
+
+    /** Sums of pixels [i0, i0 + count) (relative to the buffer's first output row) over taps [t0, t1), at sums[r·width + o]. */
+    private static void block(LaneWords w, int t0, int t1, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
+                              int i0, int count, float[] sums, int width) {
+        int tiles = w.tiles(), last = i0 + count - 1;
+        for (int r = 0; r < count; r += TILE_PIXELS) {
+            // a partial tile repeats its last pixel; the repeats' sums land in rows past count, unused
+            int i = i0 + r;
+            int b0 = base(i, last, ow, stride, wp, channels), b1 = base(i + 1, last, ow, stride, wp, channels);
+            int b2 = base(i + 2, last, ow, stride, wp, channels), b3 = base(i + 3, last, ow, stride, wp, channels);
+            int b4 = base(i + 4, last, ow, stride, wp, channels), b5 = base(i + 5, last, ow, stride, wp, channels);
+            int b6 = base(i + 6, last, ow, stride, wp, channels), b7 = base(i + 7, last, ow, stride, wp, channels);
+            int tile = 0;
+            for (; tile + 2 <= tiles; tile += 2)
+                FloatTapKernel.twoTiles(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * LaneWords.LANES, width);
+            if (tile < tiles)
+                FloatTapKernel.oneTile(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * LaneWords.LANES, width);
+        }
+    }
+
+    /** Offset of pixel min(i, last)'s top-left tap in the padded rows. */
+    private static int base(int i, int last, int ow, int stride, int wp, int channels) {
+        int p = Math.min(i, last);
+        return ((p / ow) * stride * wp + (p % ow) * stride) * channels;
+    }
+
+    /**
+     * Deep int8 layers: taps in passes of at most tapsPerPass (each pass exact in float), the
+     * passes added as ints, the total converted once ((float) of the int32 sum, as specified).
+     */
+    private static void passes(LaneWords w, int tapsPerPass, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
+                               int i0, int count, float[] sums, int width, ConvScratch scratch) {
+        int n = BLOCK * width, used = ((count + TILE_PIXELS - 1) / TILE_PIXELS) * TILE_PIXELS * width;
+        int[] total = scratch.intSums(n);
+        java.util.Arrays.fill(total, 0, used, 0);
+        for (int t0 = 0; t0 < w.taps(); t0 += tapsPerPass) {
+            block(w, t0, Math.min(w.taps(), t0 + tapsPerPass), tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width);
+            for (int i = 0; i < used; i++) total[i] += (int) sums[i];
+        }
+        for (int i = 0; i < used; i++) sums[i] = total[i];
+    }
+}
