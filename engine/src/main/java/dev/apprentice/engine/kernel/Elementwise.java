@@ -1,12 +1,14 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorized element-wise kernels over flat arrays. Each runs a Vector API body over whole
- * vectors and a scalar tail; same-shape operands only (broadcasting lives in the ops).
+ * vectors and a scalar tail, split over the pool for large arrays; same-shape operands only
+ * (broadcasting lives in the ops).
  */
 public final class Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -14,87 +16,119 @@ public final class Elementwise {
 
     private Elementwise() {}
 
+    /**
+     * Arrays of at least this many elements are split over the pool: these kernels are bound by
+     * memory traffic, and a training step spent a third of its wall time in them on one core
+     * while the other waited. Each element is computed the same way in any split.
+     */
+    private static final int PARALLEL_GRAIN = 1 << 15;
+
     /** dst[i] += src[i] for i in [off, off+len). */
     public static void addInPlace(float[] dst, float[] src, int off, int len) {
-        int i = off, end = off + len, vEnd = off + S.loopBound(len);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
-        for (; i < end; i++) dst[i] += src[i];
+        Parallel.forRange(len, PARALLEL_GRAIN, (from, to) -> {
+            int i = off + from, end = off + to, vEnd = i + S.loopBound(to - from);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
+            for (; i < end; i++) dst[i] += src[i];
+        });
+    }
+
+    /** dst[i] = src[i] (a parallel copy of a large array). */
+    public static void copy(float[] src, float[] dst) {
+        Parallel.forRange(src.length, PARALLEL_GRAIN, (from, to) -> System.arraycopy(src, from, dst, from, to - from));
     }
 
     /** y[i] += alpha * x[i] over n elements from the given offsets. */
     public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0, vEnd = S.loopBound(n);
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            for (; i < to; i++) y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]); // as the vector body: any split, same bits
+        });
     }
 
     /** out = a + b. */
     public static void add(float[] a, float[] b, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = a[i] + b[i];
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+            for (; i < to; i++) out[i] = a[i] + b[i];
+        });
     }
 
     /** out = a - b. */
     public static void sub(float[] a, float[] b, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = a[i] - b[i];
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+            for (; i < to; i++) out[i] = a[i] - b[i];
+        });
     }
 
     /** out = a * b. */
     public static void mul(float[] a, float[] b, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = a[i] * b[i];
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+            for (; i < to; i++) out[i] = a[i] * b[i];
+        });
     }
 
     /** out = a / b. */
     public static void div(float[] a, float[] b, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L)
-            FloatVector.fromArray(S, a, i).div(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = a[i] / b[i];
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L)
+                FloatVector.fromArray(S, a, i).div(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+            for (; i < to; i++) out[i] = a[i] / b[i];
+        });
     }
 
     /** out = a * s + t. */
     public static void affine(float[] a, float s, float t, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        FloatVector vs = FloatVector.broadcast(S, s), vt = FloatVector.broadcast(S, t);
-        for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).fma(vs, vt).intoArray(out, i);
-        for (; i < n; i++) out[i] = a[i] * s + t;
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            FloatVector vs = FloatVector.broadcast(S, s), vt = FloatVector.broadcast(S, t);
+            for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).fma(vs, vt).intoArray(out, i);
+            for (; i < to; i++) out[i] = Math.fma(a[i], s, t); // as the vector body: any split, same bits
+        });
     }
 
     /** out = max(a, 0). */
     public static void relu(float[] a, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).max(0f).intoArray(out, i);
-        for (; i < n; i++) out[i] = Math.max(a[i], 0f);
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).max(0f).intoArray(out, i);
+            for (; i < to; i++) out[i] = Math.max(a[i], 0f);
+        });
     }
 
     /** gradIn += gradOut where y > 0 (relu backward, y = relu output). */
     public static void reluBackward(float[] y, float[] gradOut, float[] gradIn) {
-        int n = y.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L) {
-            FloatVector vy = FloatVector.fromArray(S, y, i);
-            FloatVector g = FloatVector.fromArray(S, gradOut, i);
-            FloatVector acc = FloatVector.fromArray(S, gradIn, i);
-            acc.add(g, vy.compare(VectorOperators.GT, 0f)).intoArray(gradIn, i);
-        }
-        for (; i < n; i++) if (y[i] > 0) gradIn[i] += gradOut[i];
+        Parallel.forRange(y.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L) {
+                FloatVector vy = FloatVector.fromArray(S, y, i);
+                FloatVector g = FloatVector.fromArray(S, gradOut, i);
+                FloatVector acc = FloatVector.fromArray(S, gradIn, i);
+                acc.add(g, vy.compare(VectorOperators.GT, 0f)).intoArray(gradIn, i);
+            }
+            for (; i < to; i++) if (y[i] > 0) gradIn[i] += gradOut[i];
+        });
     }
 
     /** out = min(max(a, lo), hi). */
     public static void clamp(float[] a, float lo, float hi, float[] out) {
-        int n = out.length, i = 0, vEnd = S.loopBound(n);
-        for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).max(lo).min(hi).intoArray(out, i);
-        for (; i < n; i++) out[i] = Math.min(Math.max(a[i], lo), hi);
+        Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L) FloatVector.fromArray(S, a, i).max(lo).min(hi).intoArray(out, i);
+            for (; i < to; i++) out[i] = Math.min(Math.max(a[i], lo), hi);
+        });
     }
 
     /** Sum of a[off, off+len), accumulated in vector lanes then reduced (fixed order). */
@@ -124,8 +158,10 @@ public final class Elementwise {
 
     /** a[off, off+len) *= s. */
     public static void scaleInPlace(float[] a, int off, int len, float s) {
-        int i = 0, vEnd = S.loopBound(len);
-        for (; i < vEnd; i += L) FloatVector.fromArray(S, a, off + i).mul(s).intoArray(a, off + i);
-        for (; i < len; i++) a[off + i] *= s;
+        Parallel.forRange(len, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            for (; i < vEnd; i += L) FloatVector.fromArray(S, a, off + i).mul(s).intoArray(a, off + i);
+            for (; i < to; i++) a[off + i] *= s;
+        });
     }
 }

@@ -159,7 +159,8 @@ public final class Tensor {
         if (g.length != data.length)
             throw new IllegalArgumentException("gradient of " + g.length + " values for a tensor of " + data.length);
         if (grad == null) {
-            grad = g.clone();
+            grad = new float[g.length];
+            dev.apprentice.engine.kernel.Elementwise.copy(g, grad);
         } else {
             dev.apprentice.engine.kernel.Elementwise.addInPlace(grad, g, 0, g.length);
         }
