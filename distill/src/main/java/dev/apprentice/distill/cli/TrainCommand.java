@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "A folder of IDX files, CIFAR-10 batches, or train/ and test/ image folders; 'debian' for Debian's dataset-fashion-mnist; default: the subset embedded in the jar.")
     String data;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "5", description = "Default: ${DEFAULT-VALUE} (the main job finishes in a few minutes; the full-data recipe uses 10).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
