@@ -8,11 +8,12 @@ import dev.apprentice.quant.packed.WeightEncoding;
  * words, one word per output channel, each holding {@link #perWord} codes of {@link #bits} bits
  * in two's complement (ternary: 16 codes of 2 bits, int4: 8 of 4, int8: 4 of 8) — so memory keeps
  * the file's density (2, 4 or 8 bits a weight) and a 64-byte load brings 16 channels × perWord
- * taps-channels, decoded in registers by two shifts and a conversion.
+ * input channels, decoded in registers by shifts and a conversion.
  *
  * <p>Layout: words[((tile·taps + t)·groups + g)·16 + lane] holds the codes of output channel
- * tile·16 + lane for input channels g·perWord + j, j &lt; perWord, of tap t, code j in bits
- * [j·bits, (j+1)·bits). Channels are padded to {@link #paddedChannels} (a multiple of perWord)
+ * tile·16 + lane for input channels g·perWord + j, j &lt; perWord, of tap t, code j in the bits
+ * [32 − (j+1)·bits, 32 − j·bits): the first code on top, so the kernel reads code j as
+ * (word &lt;&lt; j·bits) &gt;&gt; (32 − bits) and moves to the next by one more shift of bits. Channels are padded to {@link #paddedChannels} (a multiple of perWord)
  * and output channels to a multiple of 16, with zero codes.
  */
 public final class LaneWords {
@@ -52,7 +53,7 @@ public final class LaneWords {
                     int q = codes[o * depth + t * channels + c];
                     if (Math.abs(q) > encoding.maxCode) throw new IllegalArgumentException("code " + q + " is not a valid " + encoding + " code");
                     int g = c / w.perWord, j = c % w.perWord;
-                    w.words[(((o / LANES) * taps + t) * w.groups + g) * LANES + o % LANES] |= (q & mask) << (j * w.bits);
+                    w.words[(((o / LANES) * taps + t) * w.groups + g) * LANES + o % LANES] |= (q & mask) << (32 - (j + 1) * w.bits);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LaneWords;
 import dev.apprentice.quant.kernel.LowBitMatrix;
+import dev.apprentice.quant.kernel.TernaryStates;
 
 /**
  * The packed operators on the CPU: integer kernels of {@link LowBitMatrix} (Vector API) for packed
@@ -27,7 +28,7 @@ public final class CpuBackend implements LowBitBackend {
      * or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, LaneWords words, LowBitMatrix matrix) implements Layer {}
+    record Prepared(PackedConv source, float[] transposed, LaneWords words, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
 
     @Override
     public String name() {
@@ -36,16 +37,21 @@ public final class CpuBackend implements LowBitBackend {
 
     @Override
     public Layer prepare(PackedConv conv) {
-        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
+        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
+        int taps = conv.kernel() * conv.kernel();
+        if (conv.encoding() == WeightEncoding.TERNARY) {
+            int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
+            return new Prepared(conv, null, null, TernaryStates.pack(tapMajor, conv.outChannels(), taps, conv.inChannels()), null);
+        }
         LaneWords words = LaneWords.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
-        if (words.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, words, null);
+        if (words.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, words, null, null);
         int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
         int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
         int depth = tapStride * conv.kernel() * conv.kernel();
-        return new Prepared(conv, null, null, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
+        return new Prepared(conv, null, null, null, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
     }
 
     @Override
@@ -76,8 +82,8 @@ public final class CpuBackend implements LowBitBackend {
         int pixels = x.batch() * oh * ow;
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
-        if (prepared.words() != null) {
-            TapConvolution.run(x, c, prepared.words(), r, out);
+        if (prepared.words() != null || prepared.ternary() != null) {
+            TapConvolution.run(x, c, prepared.words(), prepared.ternary(), r, out);
             return out;
         }
         LowBitMatrix matrix = prepared.matrix();
