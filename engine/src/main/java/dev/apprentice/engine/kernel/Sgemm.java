@@ -224,7 +224,7 @@ public final class Sgemm {
                     if (streamB && nr == NR) {
                         bs = b; bo = bOff + j0 + jr; br = bRows; r0 = p0;
                     } else {
-                        bs = pb; bo = streamB ? 0 : jr * kc; br = SgemmMicroKernel.PANEL_ROWS; r0 = 0;
+                        bs = pb; bo = streamB ? 0 : jr * kc; br = null; r0 = 0;
                     }
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
