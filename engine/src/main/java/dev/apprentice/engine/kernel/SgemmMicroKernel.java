@@ -28,9 +28,11 @@ final class SgemmMicroKernel {
      * b[bo + p·NR + j] for a packed panel (rows = null), else b[bo + rows[r0 + p] + j]: the row
      * offsets of a B read in place, such as the slices of a padded image that form a convolution's
      * column matrix. The null test is loop-invariant, so C2 compiles two loops (unswitching) and
-     * the packed one has no index load: measured on one core 93 -> 129 GFLOP/s at 256³ and 96 -> 124 at 1024³ (best of 4 interleaved runs), where the extra
-     * general-purpose registers of the indexed loop spill into vector registers through port 0/5
-     * moves that compete with the FMAs.
+     * the packed one has no index load. Measured on one core: 93 -> 129 GFLOP/s at 256³ and
+     * 96 -> 124 at 1024³ (best of 4 interleaved runs); the indexed loop runs out of general
+     * registers and spills them into vector registers through port 0/5 moves that compete with
+     * the FMAs. (Folding bo into a per-panel row table to free two more registers measured
+     * slower for convolutions, where few row panels share a table.)
      * C tile at c[co + r*ldc + j]. With accumulate the sums start from C (a later k-slice, or beta = 1),
      * else from zero. alpha is folded into packed A and beta applied to C beforehand, so no
      * vector ever leaves this method (a helper taking vectors that C2 declines to inline boxes
