@@ -36,8 +36,15 @@ final class SgemmPack {
                         for (int r = mr; r < MR; r++) dst[d + p * MR + r] = 0f;
                     }
                 }
+            } else if (mr == MR) {
+                // Transpose MR rows, two k at a time: one 16-lane gather reads A(i..i+7, p) and
+                // A(i..i+7, p+1), which are the next 16 floats of the panel.
+                int[] lanes = gatherLanes(lda);
+                int src = aOff + i * lda + p0, p = 0;
+                for (; p + 1 < kc; p += 2) FloatVector.fromArray(S, a, src + p, lanes, 0).mul(alpha).intoArray(dst, d + p * MR);
+                for (; p < kc; p++)
+                    for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p] * alpha;
             } else {
-                // Transpose MR rows: each source row is contiguous in p.
                 for (int r = 0; r < mr; r++) {
                     int src = aOff + (i + r) * lda + p0;
                     for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p] * alpha;
@@ -48,6 +55,18 @@ final class SgemmPack {
             }
         }
     }
+
+    /** Offsets of A(r, q) from A(0, 0) in the packed order (q, r), q < 2, r < MR; the last entry is lda. */
+    private static int[] gatherLanes(int lda) {
+        int[] lanes = LANES.get();
+        if (lanes[2 * MR] != lda) {
+            for (int q = 0; q < 2 * MR; q++) lanes[q] = (q % MR) * lda + q / MR;
+            lanes[2 * MR] = lda;
+        }
+        return lanes;
+    }
+
+    private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[2 * MR + 1]);
 
     /** Like packB for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
     static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst) {
