@@ -1,8 +1,6 @@
 package dev.apprentice.quant.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,24 +8,21 @@ import jdk.incubator.vector.VectorSpecies;
  * sums over kernel taps and input channels (an implicit im2col: pixel r's activation for tap t,
  * channel c is x[base_r + tapOffsets[t] + c]).
  *
- * <p>Exact in float: activations are codes (integers ≤ 255) as floats, weights are decoded in
- * registers from {@link LaneWords} (two shifts and an int→float conversion per 16 weights; never
- * stored as floats), and every product and partial sum is an integer below 2^24 in magnitude
- * (the caller limits taps per pass by {@link LaneWords#maxTapsPerPass}), so FMA sums equal the
- * int32 sums in any order: the result is (float) Σ q·u, as the epilogue specifies.
+ * <p>Exact in float: activations are codes (integers ≤ 255) as floats, weights are integer codes
+ * as floats ({@link TapWeights}), and every product and partial sum is an integer below 2^24 in
+ * magnitude (the caller limits taps per pass by {@link TapWeights#maxTapsPerPass}), so FMA sums
+ * equal the int32 sums in any order: the result is (float) Σ q·u, as the epilogue specifies.
  *
  * <p>Why float FMA and not 16-bit integer multiplies: the Vector API has no vpmaddwd/VNNI, and a
  * 16-bit vpmullw + vpaddw pair gives 32 products in two ops where two FMAs give the same 32,
- * with no 16-bit overflow flushes. Each broadcast activation feeds one FMA per channel tile; each
- * decoded weight vector feeds 8 FMAs (the 8 pixels), so decoding costs 3 ops per 8 FMAs.
+ * with no 16-bit overflow flushes. Each broadcast activation feeds one FMA per channel tile.
  *
  * <p>Every vector stays in a local and every operation is spelled inline: C2 boxes vectors passed
  * to helpers it does not inline (see Int4Matrix).
  */
 public final class FloatTapKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final int LANES = LaneWords.LANES;
+    private static final int LANES = TapWeights.LANES;
 
     private FloatTapKernel() {}
 
@@ -35,137 +30,124 @@ public final class FloatTapKernel {
      * Channel tiles tile and tile + 1 (32 output channels) × 8 pixels, taps [t0, t1): sums of pixel
      * r, channel tile·16 + i at sums[sOff + r·sStride + i] (i &lt; 32).
      */
-    public static void twoTiles(LaneWords w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
+    public static void twoTiles(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
                                 int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
                                 float[] sums, int sOff, int sStride) {
-        int[] words = w.words;
-        int groups = w.groups, per = w.perWord;
-        IntVector step = IntVector.broadcast(I, w.bits), right = IntVector.broadcast(I, 32 - w.bits);
-        int tileWords = w.taps * groups * LANES;
-        int wa = tile * tileWords, wb = wa + tileWords;
+        float[] q = w.weights;
+        int ch = w.paddedChannels;
+        int tileFloats = w.taps * ch * LANES;
+        int wa = tile * tileFloats, wb = wa + tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
         for (int t = t0; t < t1; t++) {
-            int xt = tapOffsets[t], wi = t * groups * LANES;
-            for (int g = 0; g < groups; g++, wi += LANES) {
-                IntVector ua = IntVector.fromArray(I, words, wa + wi), ub = IntVector.fromArray(I, words, wb + wi);
-                // four codes of the word per iteration (perWord is 4, 8 or 16): one loop test and
-                // one address per pixel for four FMA rounds
-                for (int j = 0, xi = xt + g * per; j < per; j += 4, xi += 4) {
-                    FloatVector qa, qb, v;
-                    qa = (FloatVector) ua.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    qb = (FloatVector) ub.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    ua = ua.lanewise(VectorOperators.LSHL, step);
-                    ub = ub.lanewise(VectorOperators.LSHL, step);
-                    v = FloatVector.broadcast(F, x[b0 + xi]);
-                    a0 = v.fma(qa, a0);
-                    c0 = v.fma(qb, c0);
-                    v = FloatVector.broadcast(F, x[b1 + xi]);
-                    a1 = v.fma(qa, a1);
-                    c1 = v.fma(qb, c1);
-                    v = FloatVector.broadcast(F, x[b2 + xi]);
-                    a2 = v.fma(qa, a2);
-                    c2 = v.fma(qb, c2);
-                    v = FloatVector.broadcast(F, x[b3 + xi]);
-                    a3 = v.fma(qa, a3);
-                    c3 = v.fma(qb, c3);
-                    v = FloatVector.broadcast(F, x[b4 + xi]);
-                    a4 = v.fma(qa, a4);
-                    c4 = v.fma(qb, c4);
-                    v = FloatVector.broadcast(F, x[b5 + xi]);
-                    a5 = v.fma(qa, a5);
-                    c5 = v.fma(qb, c5);
-                    v = FloatVector.broadcast(F, x[b6 + xi]);
-                    a6 = v.fma(qa, a6);
-                    c6 = v.fma(qb, c6);
-                    v = FloatVector.broadcast(F, x[b7 + xi]);
-                    a7 = v.fma(qa, a7);
-                    c7 = v.fma(qb, c7);
-                    qa = (FloatVector) ua.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    qb = (FloatVector) ub.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    ua = ua.lanewise(VectorOperators.LSHL, step);
-                    ub = ub.lanewise(VectorOperators.LSHL, step);
-                    v = FloatVector.broadcast(F, x[b0 + xi + 1]);
-                    a0 = v.fma(qa, a0);
-                    c0 = v.fma(qb, c0);
-                    v = FloatVector.broadcast(F, x[b1 + xi + 1]);
-                    a1 = v.fma(qa, a1);
-                    c1 = v.fma(qb, c1);
-                    v = FloatVector.broadcast(F, x[b2 + xi + 1]);
-                    a2 = v.fma(qa, a2);
-                    c2 = v.fma(qb, c2);
-                    v = FloatVector.broadcast(F, x[b3 + xi + 1]);
-                    a3 = v.fma(qa, a3);
-                    c3 = v.fma(qb, c3);
-                    v = FloatVector.broadcast(F, x[b4 + xi + 1]);
-                    a4 = v.fma(qa, a4);
-                    c4 = v.fma(qb, c4);
-                    v = FloatVector.broadcast(F, x[b5 + xi + 1]);
-                    a5 = v.fma(qa, a5);
-                    c5 = v.fma(qb, c5);
-                    v = FloatVector.broadcast(F, x[b6 + xi + 1]);
-                    a6 = v.fma(qa, a6);
-                    c6 = v.fma(qb, c6);
-                    v = FloatVector.broadcast(F, x[b7 + xi + 1]);
-                    a7 = v.fma(qa, a7);
-                    c7 = v.fma(qb, c7);
-                    qa = (FloatVector) ua.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    qb = (FloatVector) ub.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    ua = ua.lanewise(VectorOperators.LSHL, step);
-                    ub = ub.lanewise(VectorOperators.LSHL, step);
-                    v = FloatVector.broadcast(F, x[b0 + xi + 2]);
-                    a0 = v.fma(qa, a0);
-                    c0 = v.fma(qb, c0);
-                    v = FloatVector.broadcast(F, x[b1 + xi + 2]);
-                    a1 = v.fma(qa, a1);
-                    c1 = v.fma(qb, c1);
-                    v = FloatVector.broadcast(F, x[b2 + xi + 2]);
-                    a2 = v.fma(qa, a2);
-                    c2 = v.fma(qb, c2);
-                    v = FloatVector.broadcast(F, x[b3 + xi + 2]);
-                    a3 = v.fma(qa, a3);
-                    c3 = v.fma(qb, c3);
-                    v = FloatVector.broadcast(F, x[b4 + xi + 2]);
-                    a4 = v.fma(qa, a4);
-                    c4 = v.fma(qb, c4);
-                    v = FloatVector.broadcast(F, x[b5 + xi + 2]);
-                    a5 = v.fma(qa, a5);
-                    c5 = v.fma(qb, c5);
-                    v = FloatVector.broadcast(F, x[b6 + xi + 2]);
-                    a6 = v.fma(qa, a6);
-                    c6 = v.fma(qb, c6);
-                    v = FloatVector.broadcast(F, x[b7 + xi + 2]);
-                    a7 = v.fma(qa, a7);
-                    c7 = v.fma(qb, c7);
-                    qa = (FloatVector) ua.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    qb = (FloatVector) ub.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    ua = ua.lanewise(VectorOperators.LSHL, step);
-                    ub = ub.lanewise(VectorOperators.LSHL, step);
-                    v = FloatVector.broadcast(F, x[b0 + xi + 3]);
-                    a0 = v.fma(qa, a0);
-                    c0 = v.fma(qb, c0);
-                    v = FloatVector.broadcast(F, x[b1 + xi + 3]);
-                    a1 = v.fma(qa, a1);
-                    c1 = v.fma(qb, c1);
-                    v = FloatVector.broadcast(F, x[b2 + xi + 3]);
-                    a2 = v.fma(qa, a2);
-                    c2 = v.fma(qb, c2);
-                    v = FloatVector.broadcast(F, x[b3 + xi + 3]);
-                    a3 = v.fma(qa, a3);
-                    c3 = v.fma(qb, c3);
-                    v = FloatVector.broadcast(F, x[b4 + xi + 3]);
-                    a4 = v.fma(qa, a4);
-                    c4 = v.fma(qb, c4);
-                    v = FloatVector.broadcast(F, x[b5 + xi + 3]);
-                    a5 = v.fma(qa, a5);
-                    c5 = v.fma(qb, c5);
-                    v = FloatVector.broadcast(F, x[b6 + xi + 3]);
-                    a6 = v.fma(qa, a6);
-                    c6 = v.fma(qb, c6);
-                    v = FloatVector.broadcast(F, x[b7 + xi + 3]);
-                    a7 = v.fma(qa, a7);
-                    c7 = v.fma(qb, c7);
-                }
+            int xt = tapOffsets[t], wi = t * ch * LANES;
+            for (int c = 0; c < ch; c += 4, wi += 4 * LANES) {
+                int xi = xt + c;
+                FloatVector qa, qb, v;
+                qa = FloatVector.fromArray(F, q, wa + wi);
+                qb = FloatVector.fromArray(F, q, wb + wi);
+                v = FloatVector.broadcast(F, x[b0 + xi]);
+                a0 = v.fma(qa, a0);
+                c0 = v.fma(qb, c0);
+                v = FloatVector.broadcast(F, x[b1 + xi]);
+                a1 = v.fma(qa, a1);
+                c1 = v.fma(qb, c1);
+                v = FloatVector.broadcast(F, x[b2 + xi]);
+                a2 = v.fma(qa, a2);
+                c2 = v.fma(qb, c2);
+                v = FloatVector.broadcast(F, x[b3 + xi]);
+                a3 = v.fma(qa, a3);
+                c3 = v.fma(qb, c3);
+                v = FloatVector.broadcast(F, x[b4 + xi]);
+                a4 = v.fma(qa, a4);
+                c4 = v.fma(qb, c4);
+                v = FloatVector.broadcast(F, x[b5 + xi]);
+                a5 = v.fma(qa, a5);
+                c5 = v.fma(qb, c5);
+                v = FloatVector.broadcast(F, x[b6 + xi]);
+                a6 = v.fma(qa, a6);
+                c6 = v.fma(qb, c6);
+                v = FloatVector.broadcast(F, x[b7 + xi]);
+                a7 = v.fma(qa, a7);
+                c7 = v.fma(qb, c7);
+                qa = FloatVector.fromArray(F, q, wa + wi + 16);
+                qb = FloatVector.fromArray(F, q, wb + wi + 16);
+                v = FloatVector.broadcast(F, x[b0 + xi + 1]);
+                a0 = v.fma(qa, a0);
+                c0 = v.fma(qb, c0);
+                v = FloatVector.broadcast(F, x[b1 + xi + 1]);
+                a1 = v.fma(qa, a1);
+                c1 = v.fma(qb, c1);
+                v = FloatVector.broadcast(F, x[b2 + xi + 1]);
+                a2 = v.fma(qa, a2);
+                c2 = v.fma(qb, c2);
+                v = FloatVector.broadcast(F, x[b3 + xi + 1]);
+                a3 = v.fma(qa, a3);
+                c3 = v.fma(qb, c3);
+                v = FloatVector.broadcast(F, x[b4 + xi + 1]);
+                a4 = v.fma(qa, a4);
+                c4 = v.fma(qb, c4);
+                v = FloatVector.broadcast(F, x[b5 + xi + 1]);
+                a5 = v.fma(qa, a5);
+                c5 = v.fma(qb, c5);
+                v = FloatVector.broadcast(F, x[b6 + xi + 1]);
+                a6 = v.fma(qa, a6);
+                c6 = v.fma(qb, c6);
+                v = FloatVector.broadcast(F, x[b7 + xi + 1]);
+                a7 = v.fma(qa, a7);
+                c7 = v.fma(qb, c7);
+                qa = FloatVector.fromArray(F, q, wa + wi + 32);
+                qb = FloatVector.fromArray(F, q, wb + wi + 32);
+                v = FloatVector.broadcast(F, x[b0 + xi + 2]);
+                a0 = v.fma(qa, a0);
+                c0 = v.fma(qb, c0);
+                v = FloatVector.broadcast(F, x[b1 + xi + 2]);
+                a1 = v.fma(qa, a1);
+                c1 = v.fma(qb, c1);
+                v = FloatVector.broadcast(F, x[b2 + xi + 2]);
+                a2 = v.fma(qa, a2);
+                c2 = v.fma(qb, c2);
+                v = FloatVector.broadcast(F, x[b3 + xi + 2]);
+                a3 = v.fma(qa, a3);
+                c3 = v.fma(qb, c3);
+                v = FloatVector.broadcast(F, x[b4 + xi + 2]);
+                a4 = v.fma(qa, a4);
+                c4 = v.fma(qb, c4);
+                v = FloatVector.broadcast(F, x[b5 + xi + 2]);
+                a5 = v.fma(qa, a5);
+                c5 = v.fma(qb, c5);
+                v = FloatVector.broadcast(F, x[b6 + xi + 2]);
+                a6 = v.fma(qa, a6);
+                c6 = v.fma(qb, c6);
+                v = FloatVector.broadcast(F, x[b7 + xi + 2]);
+                a7 = v.fma(qa, a7);
+                c7 = v.fma(qb, c7);
+                qa = FloatVector.fromArray(F, q, wa + wi + 48);
+                qb = FloatVector.fromArray(F, q, wb + wi + 48);
+                v = FloatVector.broadcast(F, x[b0 + xi + 3]);
+                a0 = v.fma(qa, a0);
+                c0 = v.fma(qb, c0);
+                v = FloatVector.broadcast(F, x[b1 + xi + 3]);
+                a1 = v.fma(qa, a1);
+                c1 = v.fma(qb, c1);
+                v = FloatVector.broadcast(F, x[b2 + xi + 3]);
+                a2 = v.fma(qa, a2);
+                c2 = v.fma(qb, c2);
+                v = FloatVector.broadcast(F, x[b3 + xi + 3]);
+                a3 = v.fma(qa, a3);
+                c3 = v.fma(qb, c3);
+                v = FloatVector.broadcast(F, x[b4 + xi + 3]);
+                a4 = v.fma(qa, a4);
+                c4 = v.fma(qb, c4);
+                v = FloatVector.broadcast(F, x[b5 + xi + 3]);
+                a5 = v.fma(qa, a5);
+                c5 = v.fma(qb, c5);
+                v = FloatVector.broadcast(F, x[b6 + xi + 3]);
+                a6 = v.fma(qa, a6);
+                c6 = v.fma(qb, c6);
+                v = FloatVector.broadcast(F, x[b7 + xi + 3]);
+                a7 = v.fma(qa, a7);
+                c7 = v.fma(qb, c7);
             }
         }
         int s = sOff;
@@ -189,65 +171,56 @@ public final class FloatTapKernel {
 
     /**
      * One channel tile (16 output channels) × 8 pixels, taps [t0, t1), sums at sums[sOff + r·sStride + i]
-     * (i &lt; 16). Eight accumulators: eight FMA chains cover the FMA latency (4 cycles, 2 ports);
-     * a variant with 16 (even and odd channels apart) held 16 broadcasts besides and spilled
-     * accumulators to the stack (measured 10-18 GMAC/s vs 32 for twoTiles, one core).
+     * (i &lt; 16). Eight accumulators: eight FMA chains cover the FMA latency.
      */
-    public static void oneTile(LaneWords w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
+    public static void oneTile(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
                                int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
                                float[] sums, int sOff, int sStride) {
-        int[] words = w.words;
-        int groups = w.groups, per = w.perWord;
-        IntVector step = IntVector.broadcast(I, w.bits), right = IntVector.broadcast(I, 32 - w.bits);
-        int wa = tile * w.taps * groups * LANES;
+        float[] q = w.weights;
+        int ch = w.paddedChannels;
+        int wa = tile * w.taps * ch * LANES;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = t0; t < t1; t++) {
-            int xt = tapOffsets[t], wi = wa + t * groups * LANES;
-            for (int g = 0; g < groups; g++, wi += LANES) {
-                IntVector u = IntVector.fromArray(I, words, wi);
-                for (int j = 0, xi = xt + g * per; j < per; j += 4, xi += 4) {
-                    FloatVector q;
-                    q = (FloatVector) u.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    u = u.lanewise(VectorOperators.LSHL, step);
-                    a0 = FloatVector.broadcast(F, x[b0 + xi]).fma(q, a0);
-                    a1 = FloatVector.broadcast(F, x[b1 + xi]).fma(q, a1);
-                    a2 = FloatVector.broadcast(F, x[b2 + xi]).fma(q, a2);
-                    a3 = FloatVector.broadcast(F, x[b3 + xi]).fma(q, a3);
-                    a4 = FloatVector.broadcast(F, x[b4 + xi]).fma(q, a4);
-                    a5 = FloatVector.broadcast(F, x[b5 + xi]).fma(q, a5);
-                    a6 = FloatVector.broadcast(F, x[b6 + xi]).fma(q, a6);
-                    a7 = FloatVector.broadcast(F, x[b7 + xi]).fma(q, a7);
-                    q = (FloatVector) u.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    u = u.lanewise(VectorOperators.LSHL, step);
-                    a0 = FloatVector.broadcast(F, x[b0 + xi + 1]).fma(q, a0);
-                    a1 = FloatVector.broadcast(F, x[b1 + xi + 1]).fma(q, a1);
-                    a2 = FloatVector.broadcast(F, x[b2 + xi + 1]).fma(q, a2);
-                    a3 = FloatVector.broadcast(F, x[b3 + xi + 1]).fma(q, a3);
-                    a4 = FloatVector.broadcast(F, x[b4 + xi + 1]).fma(q, a4);
-                    a5 = FloatVector.broadcast(F, x[b5 + xi + 1]).fma(q, a5);
-                    a6 = FloatVector.broadcast(F, x[b6 + xi + 1]).fma(q, a6);
-                    a7 = FloatVector.broadcast(F, x[b7 + xi + 1]).fma(q, a7);
-                    q = (FloatVector) u.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    u = u.lanewise(VectorOperators.LSHL, step);
-                    a0 = FloatVector.broadcast(F, x[b0 + xi + 2]).fma(q, a0);
-                    a1 = FloatVector.broadcast(F, x[b1 + xi + 2]).fma(q, a1);
-                    a2 = FloatVector.broadcast(F, x[b2 + xi + 2]).fma(q, a2);
-                    a3 = FloatVector.broadcast(F, x[b3 + xi + 2]).fma(q, a3);
-                    a4 = FloatVector.broadcast(F, x[b4 + xi + 2]).fma(q, a4);
-                    a5 = FloatVector.broadcast(F, x[b5 + xi + 2]).fma(q, a5);
-                    a6 = FloatVector.broadcast(F, x[b6 + xi + 2]).fma(q, a6);
-                    a7 = FloatVector.broadcast(F, x[b7 + xi + 2]).fma(q, a7);
-                    q = (FloatVector) u.lanewise(VectorOperators.ASHR, right).convert(VectorOperators.I2F, 0);
-                    u = u.lanewise(VectorOperators.LSHL, step);
-                    a0 = FloatVector.broadcast(F, x[b0 + xi + 3]).fma(q, a0);
-                    a1 = FloatVector.broadcast(F, x[b1 + xi + 3]).fma(q, a1);
-                    a2 = FloatVector.broadcast(F, x[b2 + xi + 3]).fma(q, a2);
-                    a3 = FloatVector.broadcast(F, x[b3 + xi + 3]).fma(q, a3);
-                    a4 = FloatVector.broadcast(F, x[b4 + xi + 3]).fma(q, a4);
-                    a5 = FloatVector.broadcast(F, x[b5 + xi + 3]).fma(q, a5);
-                    a6 = FloatVector.broadcast(F, x[b6 + xi + 3]).fma(q, a6);
-                    a7 = FloatVector.broadcast(F, x[b7 + xi + 3]).fma(q, a7);
-                }
+            int xt = tapOffsets[t], wi = wa + t * ch * LANES;
+            for (int c = 0; c < ch; c += 4, wi += 4 * LANES) {
+                int xi = xt + c;
+                FloatVector qa;
+                qa = FloatVector.fromArray(F, q, wi);
+                a0 = FloatVector.broadcast(F, x[b0 + xi]).fma(qa, a0);
+                a1 = FloatVector.broadcast(F, x[b1 + xi]).fma(qa, a1);
+                a2 = FloatVector.broadcast(F, x[b2 + xi]).fma(qa, a2);
+                a3 = FloatVector.broadcast(F, x[b3 + xi]).fma(qa, a3);
+                a4 = FloatVector.broadcast(F, x[b4 + xi]).fma(qa, a4);
+                a5 = FloatVector.broadcast(F, x[b5 + xi]).fma(qa, a5);
+                a6 = FloatVector.broadcast(F, x[b6 + xi]).fma(qa, a6);
+                a7 = FloatVector.broadcast(F, x[b7 + xi]).fma(qa, a7);
+                qa = FloatVector.fromArray(F, q, wi + 16);
+                a0 = FloatVector.broadcast(F, x[b0 + xi + 1]).fma(qa, a0);
+                a1 = FloatVector.broadcast(F, x[b1 + xi + 1]).fma(qa, a1);
+                a2 = FloatVector.broadcast(F, x[b2 + xi + 1]).fma(qa, a2);
+                a3 = FloatVector.broadcast(F, x[b3 + xi + 1]).fma(qa, a3);
+                a4 = FloatVector.broadcast(F, x[b4 + xi + 1]).fma(qa, a4);
+                a5 = FloatVector.broadcast(F, x[b5 + xi + 1]).fma(qa, a5);
+                a6 = FloatVector.broadcast(F, x[b6 + xi + 1]).fma(qa, a6);
+                a7 = FloatVector.broadcast(F, x[b7 + xi + 1]).fma(qa, a7);
+                qa = FloatVector.fromArray(F, q, wi + 32);
+                a0 = FloatVector.broadcast(F, x[b0 + xi + 2]).fma(qa, a0);
+                a1 = FloatVector.broadcast(F, x[b1 + xi + 2]).fma(qa, a1);
+                a2 = FloatVector.broadcast(F, x[b2 + xi + 2]).fma(qa, a2);
+                a3 = FloatVector.broadcast(F, x[b3 + xi + 2]).fma(qa, a3);
+                a4 = FloatVector.broadcast(F, x[b4 + xi + 2]).fma(qa, a4);
+                a5 = FloatVector.broadcast(F, x[b5 + xi + 2]).fma(qa, a5);
+                a6 = FloatVector.broadcast(F, x[b6 + xi + 2]).fma(qa, a6);
+                a7 = FloatVector.broadcast(F, x[b7 + xi + 2]).fma(qa, a7);
+                qa = FloatVector.fromArray(F, q, wi + 48);
+                a0 = FloatVector.broadcast(F, x[b0 + xi + 3]).fma(qa, a0);
+                a1 = FloatVector.broadcast(F, x[b1 + xi + 3]).fma(qa, a1);
+                a2 = FloatVector.broadcast(F, x[b2 + xi + 3]).fma(qa, a2);
+                a3 = FloatVector.broadcast(F, x[b3 + xi + 3]).fma(qa, a3);
+                a4 = FloatVector.broadcast(F, x[b4 + xi + 3]).fma(qa, a4);
+                a5 = FloatVector.broadcast(F, x[b5 + xi + 3]).fma(qa, a5);
+                a6 = FloatVector.broadcast(F, x[b6 + xi + 3]).fma(qa, a6);
+                a7 = FloatVector.broadcast(F, x[b7 + xi + 3]).fma(qa, a7);
             }
         }
         int s = sOff;

@@ -1,7 +1,7 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.LaneWords;
+import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.LowBitMatrix;
 import dev.apprentice.quant.kernel.TernaryStates;
 
@@ -24,11 +24,11 @@ public final class CpuBackend implements LowBitBackend {
 
     /**
      * A layer as this backend runs it: F32 layers keep their weights transposed to [k][o] for
-     * {@link F32Conv}; packed layers are re-packed as {@link LaneWords} for {@link TapConvolution},
+     * {@link F32Conv}; packed layers are re-packed as {@link TapWeights} for {@link TapConvolution},
      * or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, LaneWords words, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
+    record Prepared(PackedConv source, float[] transposed, TapWeights weights, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
 
     @Override
     public String name() {
@@ -44,10 +44,10 @@ public final class CpuBackend implements LowBitBackend {
             int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
             return new Prepared(conv, null, null, TernaryStates.pack(tapMajor, conv.outChannels(), taps, conv.inChannels()), null);
         }
-        LaneWords words = LaneWords.pack(conv.encoding(),
+        TapWeights weights = TapWeights.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
-        if (words.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, words, null, null);
+        if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null, null);
         int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
         int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
         int depth = tapStride * conv.kernel() * conv.kernel();
@@ -82,13 +82,13 @@ public final class CpuBackend implements LowBitBackend {
         int pixels = x.batch() * oh * ow;
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
-        if (prepared.words() != null || prepared.ternary() != null) {
-            TapConvolution.run(x, c, prepared.words(), prepared.ternary(), r, out);
+        if (prepared.weights() != null || prepared.ternary() != null) {
+            TapConvolution.run(x, c, prepared.weights(), prepared.ternary(), r, out);
             return out;
         }
         LowBitMatrix matrix = prepared.matrix();
         int blocks = (pixels + BLOCK - 1) / BLOCK;
-        Parallel.forRange(blocks, 1, (b0, b1) -> {
+        Parallel.forRange(blocks, (int) Math.max(1, TapConvolution.MIN_TASK_MACS / ((long) BLOCK * outC * c.depth())), (b0, b1) -> {
             int width = F32Conv.width(c);
             int[] sums = matrix == null ? null : new int[BLOCK * outC];
             float[] floatSums = matrix == null ? new float[BLOCK * width] : null;

@@ -2,7 +2,7 @@ package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.FloatTapKernel;
-import dev.apprentice.quant.kernel.LaneWords;
+import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.TernaryStates;
 import dev.apprentice.quant.kernel.TernaryTapKernel;
 
@@ -18,15 +18,21 @@ final class TapConvolution {
     /** Output pixels per epilogue block (a multiple of the kernel's 8). */
     private static final int BLOCK = 64;
     private static final int TILE_PIXELS = 8;
-    /** Multiply-adds below which forking a task costs more than it saves (a pool hand-off is ~10-20 µs). */
-    private static final long MIN_TASK_MACS = 1L << 19;
+    /**
+     * Multiply-adds below which forking a task costs more than it saves. The two cores are shared
+     * with other jobs: a task handed to a pool thread that is not running waits for it, and a
+     * whole layer with it. Measured on ResNet-20 at batch 1 (1.8 M MACs a layer, 2 threads,
+     * medians of 6 interleaved runs): a8w4 434 img/s with 2^19 (3 tasks a layer), 532 with each
+     * layer on one thread; a8w2 658 → 751.
+     */
+    static final long MIN_TASK_MACS = 1L << 21;
     /** More tasks than threads, so a thread preempted by other jobs on the shared cores leaves work to steal. */
     private static final int TASKS_PER_THREAD = 4;
 
     private TapConvolution() {}
 
-    /** The layer's convolution with its weights as lane words (w) or, for ternary layers, as table states (ternary). */
-    static void run(CpuActivations x, PackedConv c, LaneWords w, TernaryStates ternary, CpuActivations residual, CpuActivations out) {
+    /** The layer's convolution with its weights as tap weights (w) or, for ternary layers, as table states (ternary). */
+    static void run(CpuActivations x, PackedConv c, TapWeights w, TernaryStates ternary, CpuActivations residual, CpuActivations out) {
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
         int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
@@ -73,10 +79,10 @@ final class TapConvolution {
     }
 
     /** Output rows [g0, g1) of the batch, row g = image · outHeight + y. */
-    private static void outputRows(CpuActivations x, PackedConv c, LaneWords w, CpuActivations residual, CpuActivations out, int g0, int g1) {
+    private static void outputRows(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
         int k = c.kernel(), stride = c.stride(), pad = c.padding(), oh = out.height(), ow = out.width();
-        int channels = w.paddedChannels(), wp = x.width() + 2 * pad, taps = k * k, width = w.tiles() * LaneWords.LANES;
+        int channels = w.paddedChannels(), wp = x.width() + 2 * pad, taps = k * k, width = w.tiles() * TapWeights.LANES;
         int[] tapOffsets = scratch.tapOffsets(taps);
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
@@ -99,7 +105,7 @@ final class TapConvolution {
     }
 
     /** Sums of pixels [i0, i0 + count) (relative to the buffer's first output row) over taps [t0, t1), at sums[r·width + o]. */
-    private static void block(LaneWords w, int t0, int t1, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
+    private static void block(TapWeights w, int t0, int t1, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
                               int i0, int count, float[] sums, int width) {
         int tiles = w.tiles(), last = i0 + count - 1;
         for (int r = 0; r < count; r += TILE_PIXELS) {
@@ -111,9 +117,9 @@ final class TapConvolution {
             int b6 = base(i + 6, last, ow, stride, wp, channels), b7 = base(i + 7, last, ow, stride, wp, channels);
             int tile = 0;
             for (; tile + 2 <= tiles; tile += 2)
-                FloatTapKernel.twoTiles(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * LaneWords.LANES, width);
+                FloatTapKernel.twoTiles(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
             if (tile < tiles)
-                FloatTapKernel.oneTile(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * LaneWords.LANES, width);
+                FloatTapKernel.oneTile(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
         }
     }
 
@@ -127,7 +133,7 @@ final class TapConvolution {
      * Deep int8 layers: taps in passes of at most tapsPerPass (each pass exact in float), the
      * passes added as ints, the total converted once ((float) of the int32 sum, as specified).
      */
-    private static void passes(LaneWords w, int tapsPerPass, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
+    private static void passes(TapWeights w, int tapsPerPass, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
                                int i0, int count, float[] sums, int width, ConvScratch scratch) {
         int n = BLOCK * width, used = ((count + TILE_PIXELS - 1) / TILE_PIXELS) * TILE_PIXELS * width;
         int[] total = scratch.intSums(n);
