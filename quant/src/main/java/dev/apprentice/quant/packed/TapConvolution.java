@@ -1,6 +1,7 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.quant.kernel.FloatRowKernel;
 import dev.apprentice.quant.kernel.FloatTapKernel;
 import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.TernaryStates;
@@ -83,24 +84,46 @@ final class TapConvolution {
         ConvScratch scratch = ConvScratch.get();
         int k = c.kernel(), stride = c.stride(), pad = c.padding(), oh = out.height(), ow = out.width();
         int channels = w.paddedChannels(), wp = x.width() + 2 * pad, taps = k * k, width = w.tiles() * TapWeights.LANES;
+        int tapsPerPass = w.maxTapsPerPass(x.levels());
+        boolean rows = k == FloatRowKernel.KERNEL && stride == 1 && tapsPerPass >= taps;
         int[] tapOffsets = scratch.tapOffsets(taps);
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
-        float[] sums = scratch.sums(BLOCK * width);
-        int tapsPerPass = w.maxTapsPerPass(x.levels());
+        int rowPixels = (ow + FloatRowKernel.PIXELS - 1) / FloatRowKernel.PIXELS * FloatRowKernel.PIXELS;
+        float[] sums = scratch.sums((rows ? rowPixels : BLOCK) * width);
         for (int g = g0; g < g1; ) {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
             int firstRow = oy0 * stride, rowCount = (oy1 - 1) * stride + k - firstRow;
-            float[] xs = scratch.padded(rowCount * wp * channels);
+            // the row kernel's last tile of a row may run past the row end (its sums are dropped): slack after the last row
+            float[] xs = scratch.padded((rowCount * wp + (rows ? rowPixels - ow : 0)) * channels);
             PaddedRows.fill(x, b, firstRow - pad, rowCount, pad, channels, xs);
             int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
-            for (int i0 = 0; i0 < pixels; i0 += BLOCK) {
-                int count = Math.min(BLOCK, pixels - i0);
-                if (tapsPerPass >= taps) block(w, 0, taps, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width);
-                else passes(w, tapsPerPass, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width, scratch);
-                EpilogueKernel.apply(null, sums, width, count, c, residual, out, pixel0 + i0);
+            if (rows) {
+                for (int oy = oy0; oy < oy1; oy++) {
+                    rowTiles(w, xs, (oy - oy0) * wp * channels, wp * channels, channels, rowPixels, sums, width);
+                    EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
+                }
+            } else {
+                for (int i0 = 0; i0 < pixels; i0 += BLOCK) {
+                    int count = Math.min(BLOCK, pixels - i0);
+                    if (tapsPerPass >= taps) block(w, 0, taps, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width);
+                    else passes(w, tapsPerPass, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width, scratch);
+                    EpilogueKernel.apply(null, sums, width, count, c, residual, out, pixel0 + i0);
+                }
             }
             g += oy1 - oy0;
+        }
+    }
+
+    /** Sums of the first rowPixels pixels of the output row whose top-left tap is at xs[base], at sums[r·width + o]. */
+    private static void rowTiles(TapWeights w, float[] xs, int base, int rowStride, int channels, int rowPixels, float[] sums, int width) {
+        int tiles = w.tiles();
+        for (int r = 0; r < rowPixels; r += FloatRowKernel.PIXELS) {
+            int at = base + r * channels, tile = 0;
+            for (; tile + 2 <= tiles; tile += 2)
+                FloatRowKernel.twoTiles(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
+            if (tile < tiles)
+                FloatRowKernel.oneTile(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
         }
     }
 

@@ -1,0 +1,187 @@
+package dev.apprentice.quant.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The micro-kernel of 3×3, stride-1 convolutions (most of a ResNet's multiply-adds): 8
+ * consecutive output pixels of one row × 16 or 32 output channels. Neighbouring pixels of a row
+ * read the same input pixels at neighbouring kernel columns, so each broadcast activation feeds
+ * up to three weight vectors (kernel columns 0, 1, 2) of each channel tile: per kernel row and
+ * input channel, 10 broadcasts and 3 weight loads a tile give 24 FMAs, where the tap-by-tap
+ * {@link FloatTapKernel} needs a broadcast per FMA and tile. Exact like it (integer codes as
+ * floats, sums below 2^24: the caller checks {@link TapWeights#maxTapsPerPass} covers all taps).
+ *
+ * <p>Every vector stays in a local and every operation is spelled inline (see FloatTapKernel).
+ */
+public final class FloatRowKernel {
+    /** The kernel size this kernel is unrolled for. */
+    public static final int KERNEL = 3;
+    /** Output pixels per call. */
+    public static final int PIXELS = 8;
+    /** Input pixels a call reads per kernel row: PIXELS + KERNEL − 1. */
+    public static final int SPAN = PIXELS + KERNEL - 1;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final int LANES = TapWeights.LANES;
+
+    private FloatRowKernel() {}
+
+    /**
+     * Channel tiles tile and tile + 1 (32 output channels) × 8 consecutive pixels of one output row:
+     * sums of pixel r, channel tile·16 + i at sums[sOff + r·sStride + i] (i &lt; 32). Pixel r reads
+     * kernel row ki, column kj, channel c at x[base + ki·rowStride + (r + kj)·ch + c].
+     */
+    public static void twoTiles(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        float[] q = w.weights;
+        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+        int wa = tile * tileFloats, wb = wa + tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
+        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch, x9 = 9 * ch;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector s0 = FloatVector.fromArray(F, q, wb + wi), s1 = FloatVector.fromArray(F, q, wb + wi + tapFloats),
+                        s2 = FloatVector.fromArray(F, q, wb + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                c0 = v.fma(s0, c0);
+                v = FloatVector.broadcast(F, x[xi + x1]);
+                a1 = v.fma(p0, a1);
+                c1 = v.fma(s0, c1);
+                a0 = v.fma(p1, a0);
+                c0 = v.fma(s1, c0);
+                v = FloatVector.broadcast(F, x[xi + x2]);
+                a2 = v.fma(p0, a2);
+                c2 = v.fma(s0, c2);
+                a1 = v.fma(p1, a1);
+                c1 = v.fma(s1, c1);
+                a0 = v.fma(p2, a0);
+                c0 = v.fma(s2, c0);
+                v = FloatVector.broadcast(F, x[xi + x3]);
+                a3 = v.fma(p0, a3);
+                c3 = v.fma(s0, c3);
+                a2 = v.fma(p1, a2);
+                c2 = v.fma(s1, c2);
+                a1 = v.fma(p2, a1);
+                c1 = v.fma(s2, c1);
+                v = FloatVector.broadcast(F, x[xi + x4]);
+                a4 = v.fma(p0, a4);
+                c4 = v.fma(s0, c4);
+                a3 = v.fma(p1, a3);
+                c3 = v.fma(s1, c3);
+                a2 = v.fma(p2, a2);
+                c2 = v.fma(s2, c2);
+                v = FloatVector.broadcast(F, x[xi + x5]);
+                a5 = v.fma(p0, a5);
+                c5 = v.fma(s0, c5);
+                a4 = v.fma(p1, a4);
+                c4 = v.fma(s1, c4);
+                a3 = v.fma(p2, a3);
+                c3 = v.fma(s2, c3);
+                v = FloatVector.broadcast(F, x[xi + x6]);
+                a6 = v.fma(p0, a6);
+                c6 = v.fma(s0, c6);
+                a5 = v.fma(p1, a5);
+                c5 = v.fma(s1, c5);
+                a4 = v.fma(p2, a4);
+                c4 = v.fma(s2, c4);
+                v = FloatVector.broadcast(F, x[xi + x7]);
+                a7 = v.fma(p0, a7);
+                c7 = v.fma(s0, c7);
+                a6 = v.fma(p1, a6);
+                c6 = v.fma(s1, c6);
+                a5 = v.fma(p2, a5);
+                c5 = v.fma(s2, c5);
+                v = FloatVector.broadcast(F, x[xi + x8]);
+                a7 = v.fma(p1, a7);
+                c7 = v.fma(s1, c7);
+                a6 = v.fma(p2, a6);
+                c6 = v.fma(s2, c6);
+                v = FloatVector.broadcast(F, x[xi + x9]);
+                a7 = v.fma(p2, a7);
+                c7 = v.fma(s2, c7);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        c0.intoArray(sums, s + LANES);
+        a1.intoArray(sums, s += sStride);
+        c1.intoArray(sums, s + LANES);
+        a2.intoArray(sums, s += sStride);
+        c2.intoArray(sums, s + LANES);
+        a3.intoArray(sums, s += sStride);
+        c3.intoArray(sums, s + LANES);
+        a4.intoArray(sums, s += sStride);
+        c4.intoArray(sums, s + LANES);
+        a5.intoArray(sums, s += sStride);
+        c5.intoArray(sums, s + LANES);
+        a6.intoArray(sums, s += sStride);
+        c6.intoArray(sums, s + LANES);
+        a7.intoArray(sums, s += sStride);
+        c7.intoArray(sums, s + LANES);
+    }
+
+    /** One channel tile (16 output channels) × 8 pixels of a row, as {@link #twoTiles}. */
+    public static void oneTile(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        float[] q = w.weights;
+        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+        int wa = tile * tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch, x9 = 9 * ch;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                v = FloatVector.broadcast(F, x[xi + x1]);
+                a1 = v.fma(p0, a1);
+                a0 = v.fma(p1, a0);
+                v = FloatVector.broadcast(F, x[xi + x2]);
+                a2 = v.fma(p0, a2);
+                a1 = v.fma(p1, a1);
+                a0 = v.fma(p2, a0);
+                v = FloatVector.broadcast(F, x[xi + x3]);
+                a3 = v.fma(p0, a3);
+                a2 = v.fma(p1, a2);
+                a1 = v.fma(p2, a1);
+                v = FloatVector.broadcast(F, x[xi + x4]);
+                a4 = v.fma(p0, a4);
+                a3 = v.fma(p1, a3);
+                a2 = v.fma(p2, a2);
+                v = FloatVector.broadcast(F, x[xi + x5]);
+                a5 = v.fma(p0, a5);
+                a4 = v.fma(p1, a4);
+                a3 = v.fma(p2, a3);
+                v = FloatVector.broadcast(F, x[xi + x6]);
+                a6 = v.fma(p0, a6);
+                a5 = v.fma(p1, a5);
+                a4 = v.fma(p2, a4);
+                v = FloatVector.broadcast(F, x[xi + x7]);
+                a7 = v.fma(p0, a7);
+                a6 = v.fma(p1, a6);
+                a5 = v.fma(p2, a5);
+                v = FloatVector.broadcast(F, x[xi + x8]);
+                a7 = v.fma(p1, a7);
+                a6 = v.fma(p2, a6);
+                v = FloatVector.broadcast(F, x[xi + x9]);
+                a7 = v.fma(p2, a7);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, s += sStride);
+        a2.intoArray(sums, s += sStride);
+        a3.intoArray(sums, s += sStride);
+        a4.intoArray(sums, s += sStride);
+        a5.intoArray(sums, s += sStride);
+        a6.intoArray(sums, s += sStride);
+        a7.intoArray(sums, s += sStride);
+    }
+}
