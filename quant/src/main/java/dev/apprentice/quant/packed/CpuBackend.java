@@ -24,8 +24,8 @@ public final class CpuBackend implements LowBitBackend {
 
     /**
      * A layer as this backend runs it: F32 layers keep their weights transposed to [k][o] for
-     * {@link F32Conv}; packed layers are re-packed as {@link TapWeights} for {@link TapConvolution},
-     * or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
+     * {@link F32Conv}; packed layers are re-packed as {@link TapWeights} for {@link TapConvolution}
+     * (ternary layers other than 3×3 stride 1 as {@link TernaryStates}, its lookup tables), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
     record Prepared(PackedConv source, float[] transposed, TapWeights weights, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
@@ -40,7 +40,7 @@ public final class CpuBackend implements LowBitBackend {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
         int taps = conv.kernel() * conv.kernel();
-        if (conv.encoding() == WeightEncoding.TERNARY) {
+        if (conv.encoding() == WeightEncoding.TERNARY && !TapConvolution.byRows(conv)) {
             int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
             return new Prepared(conv, null, null, TernaryStates.pack(tapMajor, conv.outChannels(), taps, conv.inChannels()), null);
         }
