@@ -80,6 +80,28 @@ class CliTest {
         assertTrue(out.toString().contains("top-1 " + acc + "%"), out + " vs " + acc);
     }
 
+    /**
+     * A PyTorch state dict (ResNet-8 of ../shared/peers/resnet_cifar.py saved with safetensors; see
+     * distill/src/test/resources/pytorch) evaluates once its network is named, and teaches in scheme B
+     * with the same test accuracy as eval gives it.
+     */
+    @Test
+    void pyTorchStateDictEvaluatesAndTeaches() throws IOException {
+        Path data = tinyData(96, 64), torch = Path.of("..", "distill", "src", "test", "resources", "pytorch", "resnet8-torch.safetensors");
+        assertEquals(2, Cli.run("eval", torch.toString(), "--data", data.toString()));
+        assertTrue(err.toString().contains("no 'arch' metadata") && err.toString().contains("--arch"), err.toString());
+
+        assertEquals(0, Cli.run("eval", torch.toString(), "--arch", "resnet8", "--data", data.toString()), err.toString());
+        String acc = out.toString().replaceAll("(?s).*resnet8.*?: top-1 ([0-9.]+)%.*", "$1");
+        assertTrue(acc.matches("[0-9.]+"), out.toString());
+
+        out.reset();
+        int code = Cli.run("train", "--data", data.toString(), "--scheme", "B", "--teacher", "resnet8", "--teacher-model", torch.toString(),
+                "--student", "resnet8", "--width", "0.25", "--epochs", "1", "--batch-size", "32", "--out", tmp.resolve("b").toString(), "--quiet");
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("(frozen): test top-1 " + acc + "%"), out + " vs eval " + acc);
+    }
+
     /** The default job: scheme A, a ResNet teacher and a ternary student trained together; both models and the packed student written. */
     @Test
     void defaultSchemeATrainsTeacherAndStudentAndPacksTheStudent() throws IOException {

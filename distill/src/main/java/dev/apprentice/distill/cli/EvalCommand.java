@@ -1,6 +1,7 @@
 package dev.apprentice.distill.cli;
 
 import dev.apprentice.distill.data.DataSources;
+import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.model.ModelFiles;
 import dev.apprentice.distill.model.ModelSpec;
@@ -32,6 +33,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR|embedded|debian", description = "Test data (same sources as train).")
     String data;
 
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "The network of a MODEL that does not name one, such as a PyTorch state dict saved with safetensors (resnet8, resnet20, resnet18, ...); "
+                    + "its inputs are normalized like ours (per-channel mean and std of the training images).")
+    String arch;
+
+    @Option(names = "--width", paramLabel = "X", defaultValue = "1", description = "Width multiplier with --arch. Default: ${DEFAULT-VALUE}.")
+    double width;
+
     @Option(names = "--batch-size", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
@@ -43,8 +52,11 @@ final class EvalCommand implements Callable<Integer> {
         threads.apply();
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1");
         if (packed) return evalPacked();
-        ModelFiles.Loaded loaded = ModelFiles.load(modelFile, null);
         Splits splits = DataSources.resolve(data);
+        var test = splits.test();
+        ModelSpec named = arch == null ? null
+                : new ModelSpec(arch, width, test.channels(), test.height(), test.width(), test.classes(), Normalization.of(splits.train()));
+        ModelFiles.Loaded loaded = ModelFiles.load(modelFile, named);
         ModelSpec spec = loaded.spec();
         checkFits(spec, splits);
         System.out.printf("data: %s%n", splits.source());

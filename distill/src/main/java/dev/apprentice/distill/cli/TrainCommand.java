@@ -101,16 +101,17 @@ final class TrainCommand implements Callable<Integer> {
                         + "finetune: C without the teacher. Default: ${DEFAULT-VALUE}.")
         String scheme;
 
-        @Option(names = "--teacher", paramLabel = "NAME", description = "Teacher network for scheme A (default resnet20); in B and C, checked against --teacher-model.")
+        @Option(names = "--teacher", paramLabel = "NAME", description = "Teacher network for scheme A (default resnet20); in B and C, checked against --teacher-model, "
+                        + "or the network of a --teacher-model that does not name one (a PyTorch state dict).")
         String teacher;
 
         @Option(names = "--teacher-width", paramLabel = "X", defaultValue = "1", description = "Teacher width multiplier (scheme A). Default: ${DEFAULT-VALUE}.")
         double teacherWidth;
 
-        @Option(names = "--teacher-model", paramLabel = "FILE", description = "Trained teacher (a model.safetensors) for schemes B and C.")
+        @Option(names = "--teacher-model", paramLabel = "FILE", description = "Trained teacher for schemes B and C: a model.safetensors, or a PyTorch state dict saved with safetensors (give --teacher).")
         Path teacherModel;
 
-        @Option(names = "--student-init", paramLabel = "FILE", description = "Trained full-precision student of the same architecture for schemes C and finetune.")
+        @Option(names = "--student-init", paramLabel = "FILE", description = "Trained full-precision student of the same architecture for schemes C and finetune (ours, or a PyTorch state dict).")
         Path studentInit;
 
         @Option(names = "--alpha", defaultValue = "1", description = "Weight of the teacher's hard-label term H(y, p_T). Default: ${DEFAULT-VALUE}.")

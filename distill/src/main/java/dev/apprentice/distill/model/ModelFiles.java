@@ -38,7 +38,7 @@ public final class ModelFiles {
         } else if (fallback != null) {
             spec = fallback;
         } else {
-            throw new ModelFileException(file + " does not say which network it holds (no 'arch' metadata); give the architecture explicitly");
+            throw new ModelFileException(file + " does not say which network it holds (no 'arch' metadata, as in a PyTorch state dict): name it (eval --arch, train --teacher)");
         }
         Module model;
         try {

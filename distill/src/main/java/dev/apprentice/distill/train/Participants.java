@@ -25,7 +25,7 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
         ModelSpec studentSpec = new ModelSpec(cfg.arch(), cfg.width(), t.channels(), t.height(), t.width(), t.classes(), norm, cfg.quant());
         Module student = studentSpec.build(cfg.seed());
         if (d.scheme().initialisesStudent()) {
-            ModelFiles.Loaded init = loadFitting(d.studentInit(), "--student-init", studentSpec);
+            ModelFiles.Loaded init = loadFitting(d.studentInit(), "--student-init", studentSpec, studentSpec.withQuant(QuantConfig.FULL));
             if (!init.spec().arch().equals(cfg.arch()) || init.spec().width() != cfg.width())
                 throw new IllegalArgumentException("--student-init " + d.studentInit() + " holds " + init.spec().label()
                         + ", not the student " + studentSpec.label() + " (scheme " + d.scheme().label() + " fine-tunes the same architecture)");
@@ -38,7 +38,10 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
             teacherSpec = new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL);
             teacher = teacherSpec.build(cfg.seed() ^ 0x7EAC4E5L);
         } else if (d.scheme().hasTeacher()) {
-            ModelFiles.Loaded loaded = loadFitting(d.teacherModel(), "--teacher-model", studentSpec);
+            // A file without our metadata (a PyTorch state dict) is read as the --teacher network.
+            ModelSpec named = d.teacherArch() == null ? null
+                    : new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL);
+            ModelFiles.Loaded loaded = loadFitting(d.teacherModel(), "--teacher-model", studentSpec, named);
             teacherSpec = loaded.spec();
             if (d.teacherArch() != null && !d.teacherArch().equalsIgnoreCase(teacherSpec.arch()))
                 throw new IllegalArgumentException("--teacher " + d.teacherArch() + " does not match --teacher-model " + d.teacherModel()
@@ -50,9 +53,12 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
         return new Participants(studentSpec, student, teacherSpec, teacher);
     }
 
-    /** Loads a model file that must take the student's input shape and classes. */
-    private static ModelFiles.Loaded loadFitting(java.nio.file.Path file, String flag, ModelSpec student) throws IOException {
-        ModelFiles.Loaded l = ModelFiles.load(file, null);
+    /**
+     * Loads a model file that must take the student's input shape and classes; a file that does
+     * not name its network (no 'arch' metadata) is read as {@code fallback}.
+     */
+    private static ModelFiles.Loaded loadFitting(java.nio.file.Path file, String flag, ModelSpec student, ModelSpec fallback) throws IOException {
+        ModelFiles.Loaded l = ModelFiles.load(file, fallback);
         ModelSpec s = l.spec();
         if (s.channels() != student.channels() || s.height() != student.height() || s.imageWidth() != student.imageWidth() || s.classes() != student.classes())
             throw new ModelFileException(flag + " " + file + " takes " + s.channels() + "×" + s.height() + "×" + s.imageWidth() + " images in "
