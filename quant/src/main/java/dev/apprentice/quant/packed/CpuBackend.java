@@ -1,22 +1,22 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.LowBitMatrix;
+import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.TernaryStates;
 
 /**
- * The packed operators on the CPU: integer kernels of {@link LowBitMatrix} (Vector API) for packed
- * layers, the specification's float loops for F32 layers, then {@link Epilogue}, bit-identical to
- * {@link ReferenceBackend}.
+ * The packed operators on the CPU: direct convolutions over exact integer sums for packed layers
+ * ({@link TapConvolution}), the specification's float loops for F32 layers, then {@link Epilogue},
+ * bit-identical to {@link ReferenceBackend}.
  *
- * <p>Activations are kept NHWC ({@link CpuActivations}), so a convolution is one matrix product
- * Y[p][o] = Σ_k X[p][k]·q[o][k] whose rows are kh·kw runs of C contiguous codes, one per kernel
- * tap, given to {@link LowBitMatrix#multiplyRuns} as offsets into the input ({@link ConvTaps}, an
- * implicit im2col: the ternary kernel builds each input pixel's tables once for all the taps
- * over it). Each layer's weights are re-ordered to that (ki, kj, c) order and re-packed once, in
- * {@link #prepare}. Output pixels are split over {@link Parallel} in blocks of {@link #BLOCK}
- * rows, so a block's prepared activations and int32 sums stay in cache.
+ * <p>Activations are kept NHWC ({@link CpuActivations}). Layers that no float kernel can sum
+ * exactly (channels·maxCode·levels ≥ 2^24, far beyond real layers) take an integer im2col path:
+ * one matrix product Y[p][o] = Σ_k X[p][k]·q[o][k] whose rows are kh·kw runs of C contiguous
+ * codes, given to {@link LowBitMatrix#multiplyRuns} as offsets into the input ({@link ConvTaps}),
+ * output pixels split over {@link Parallel} in blocks of {@link #BLOCK} rows (F32 layers are split
+ * the same way). Each layer's weights are re-ordered to (ki, kj, c) order and re-packed once, in
+ * {@link #prepare}.
  */
 public final class CpuBackend implements LowBitBackend {
     /** Output pixels per im2col block (one prepared chunk of the kernels). */

@@ -9,11 +9,12 @@ import dev.apprentice.quant.kernel.TernaryTapKernel;
 
 /**
  * A packed convolution on the CPU, direct (no im2col buffer): output rows are split over the
- * pool; a task converts the input rows its output rows read into zero-padded floats
- * ({@link PaddedRows}), runs {@link FloatTapKernel} over 8-pixel × 16/32-channel tiles (pixel r
- * of a tile reads tap t at base_r + tapOffsets[t]), and applies the epilogue to each block of
- * {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint output rows and every sum
- * is exact, so results do not depend on the thread count or the split.
+ * pool (layers too small to split run on the caller); a task converts the input rows its output
+ * rows read into zero-padded floats ({@link PaddedRows}), runs {@link FloatRowKernel} over each
+ * output row (3×3, stride 1) or {@link FloatTapKernel} over 8-pixel tiles (pixel r of a tile
+ * reads tap t at base_r + tapOffsets[t]), both 16/32 channels wide, and applies the epilogue to
+ * each row or block of {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint
+ * output rows and every sum is exact, so results do not depend on the thread count or the split.
  */
 final class TapConvolution {
     /** Output pixels per epilogue block (a multiple of the kernel's 8). */
