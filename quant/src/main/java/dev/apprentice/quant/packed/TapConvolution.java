@@ -100,7 +100,8 @@ final class TapConvolution {
         int[] tapOffsets = scratch.tapOffsets(taps);
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
-        int rowPixels = (ow + FloatRowKernel.PIXELS - 1) / FloatRowKernel.PIXELS * FloatRowKernel.PIXELS;
+        int step = w.tiles() == 1 && ow > FloatRowKernel.PIXELS ? FloatRowKernel.WIDE_PIXELS : FloatRowKernel.PIXELS;
+        int rowPixels = (ow + step - 1) / step * step;
         float[] sums = scratch.sums((rows ? rowPixels : BLOCK) * width);
         for (int g = g0; g < g1; ) {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
@@ -111,7 +112,7 @@ final class TapConvolution {
             int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
             if (rows) {
                 for (int oy = oy0; oy < oy1; oy++) {
-                    rowTiles(w, xs, (oy - oy0) * wp * channels, wp * channels, channels, rowPixels, sums, width);
+                    rowTiles(w, xs, (oy - oy0) * wp * channels, wp * channels, channels, rowPixels, step, sums, width);
                     EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
                 }
             } else {
@@ -126,11 +127,19 @@ final class TapConvolution {
         }
     }
 
-    /** Sums of the first rowPixels pixels of the output row whose top-left tap is at xs[base], at sums[r·width + o]. */
-    private static void rowTiles(TapWeights w, float[] xs, int base, int rowStride, int channels, int rowPixels, float[] sums, int width) {
+    /**
+     * Sums of the first rowPixels pixels of the output row whose top-left tap is at xs[base], at
+     * sums[r·width + o]: calls of step pixels ({@link FloatRowKernel#WIDE_PIXELS} for a single channel tile).
+     */
+    private static void rowTiles(TapWeights w, float[] xs, int base, int rowStride, int channels, int rowPixels, int step,
+                                 float[] sums, int width) {
         int tiles = w.tiles();
-        for (int r = 0; r < rowPixels; r += FloatRowKernel.PIXELS) {
+        for (int r = 0; r < rowPixels; r += step) {
             int at = base + r * channels, tile = 0;
+            if (step == FloatRowKernel.WIDE_PIXELS) {
+                FloatRowKernel.oneTileWide(w, 0, xs, at, rowStride, sums, r * width, width);
+                continue;
+            }
             for (; tile + 2 <= tiles; tile += 2)
                 FloatRowKernel.twoTiles(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
             if (tile < tiles)
