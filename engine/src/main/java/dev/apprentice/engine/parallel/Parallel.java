@@ -1,7 +1,5 @@
 package dev.apprentice.engine.parallel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
 
 /**
@@ -9,10 +7,15 @@ import java.util.function.IntConsumer;
  * their own part of the output, so results do not depend on scheduling (bit-identical runs for
  * a given thread count). Reductions that must be deterministic split into a fixed number of
  * chunks and combine them in order.
+ *
+ * <p>The calling thread works too: {@code threads() - 1} {@link WorkerPool} threads join it, and
+ * everyone claims tasks from one counter until none are left. Kernel calls are short (a ResNet-20
+ * layer at batch 1 is tens of microseconds), so the workers spin briefly before sleeping, and
+ * a call never waits for a sleeping thread to wake before its own work starts.
  */
 public final class Parallel {
     private static volatile int threads = defaultThreads();
-    private static volatile ForkJoinPool pool = newPool(threads);
+    private static volatile WorkerPool pool = new WorkerPool(threads - 1);
 
     private Parallel() {}
 
@@ -29,15 +32,6 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(n, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("apprentice-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
-    }
-
     /** Number of threads kernels use. */
     public static int threads() {
         return threads;
@@ -47,20 +41,21 @@ public final class Parallel {
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n == threads) return;
-        ForkJoinPool old = pool;
-        pool = newPool(n);
+        WorkerPool old = pool;
+        pool = new WorkerPool(n - 1);
         threads = n;
         old.shutdown();
     }
 
-    /** Runs body(i) for i in [0, tasks), spread over the pool; returns when all are done. */
+    /**
+     * Runs body(i) for i in [0, tasks), spread over the pool; returns when all are done. Calls
+     * from inside a task, or while another thread's call is running, run serially on the caller.
+     */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
-        if (tasks == 1 || threads == 1 || inPool()) {
+        if (tasks == 1 || threads == 1 || !pool.run(tasks, body)) {
             for (int i = 0; i < tasks; i++) body.accept(i);
-            return;
         }
-        pool.invoke(new Range(body, 0, tasks));
     }
 
     /** Splits [0, n) into at most threads() contiguous chunks of at least minChunk items each. */
@@ -74,34 +69,9 @@ public final class Parallel {
         forEach(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }
 
-    private static boolean inPool() {
-        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == pool;
-    }
-
     /** A body over a half-open index range. */
     @FunctionalInterface
     public interface RangeBody {
         void run(int from, int to);
-    }
-
-    private static final class Range extends RecursiveAction {
-        private final IntConsumer body;
-        private final int from, to;
-
-        Range(IntConsumer body, int from, int to) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Range(body, from, mid), new Range(body, mid, to));
-        }
     }
 }
