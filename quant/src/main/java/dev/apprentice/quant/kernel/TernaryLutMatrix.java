@@ -40,7 +40,7 @@ final class TernaryLutMatrix extends ChunkedMatrix {
     /** The state of three zero weights: digits (q + 1) = 1, 1, 1 in base 3. */
     private static final byte ZERO_STATE = 13;
     /** DIGIT[j][state] = the weight of activation j in that state (−1, 0, 1); states 27..31 are 0. */
-    private static final ShortVector DIGIT0, DIGIT1, DIGIT2;
+    static final ShortVector DIGIT0, DIGIT1, DIGIT2;
 
     static {
         short[][] digits = new short[3][LANES];

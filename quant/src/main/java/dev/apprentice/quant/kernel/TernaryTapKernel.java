@@ -25,20 +25,8 @@ public final class TernaryTapKernel {
     private static final int LANES = TernaryStates.LANES;
     /** Table lookups summed in 16 bits before widening: 42 · 3 · 255 = 32130 &lt; 2^15. */
     static final int FLUSH = 42;
-    /** DIGIT[j][state] = the weight of activation j in that state (−1, 0, 1); states 27..31 are 0. */
-    private static final ShortVector DIGIT0, DIGIT1, DIGIT2;
-
-    static {
-        short[][] digits = new short[3][LANES];
-        for (int s = 0; s < 27; s++) {
-            digits[0][s] = (short) (s % 3 - 1);
-            digits[1][s] = (short) (s / 3 % 3 - 1);
-            digits[2][s] = (short) (s / 9 - 1);
-        }
-        DIGIT0 = ShortVector.fromArray(S, digits[0], 0);
-        DIGIT1 = ShortVector.fromArray(S, digits[1], 0);
-        DIGIT2 = ShortVector.fromArray(S, digits[2], 0);
-    }
+    /** The digit tables of {@link TernaryLutMatrix}: the weight of activation j in each state. */
+    private static final ShortVector DIGIT0 = TernaryLutMatrix.DIGIT0, DIGIT1 = TernaryLutMatrix.DIGIT1, DIGIT2 = TernaryLutMatrix.DIGIT2;
 
     private TernaryTapKernel() {}
 
