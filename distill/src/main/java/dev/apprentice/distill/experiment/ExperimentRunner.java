@@ -22,6 +22,11 @@ import java.util.List;
  * file, C and finetune after the full-precision runs they start from. Each finished run appends
  * its row and refreshes the table and plots, so the table grows across sittings; a run killed
  * half-way resumes from its checkpoint the next time.
+ *
+ * <p>Run directories live outside git and do not outlive a sitting, so each finished run also
+ * leaves a committed copy next to the results ({@link #ARCHIVE}): its per-epoch metrics (for the
+ * plots) and, for full-precision scheme-none runs, its model, which B, C and finetune start from.
+ * A starting model found in neither place is trained again (its row is kept as it is).
  */
 public final class ExperimentRunner {
     private final Plan plan;
@@ -31,6 +36,10 @@ public final class ExperimentRunner {
     private final Path docs;
     private final PrintStream out;
     private final Progress progress;
+    private final Path archive;
+
+    /** Folder, beside the results file, of the committed copies of finished runs. */
+    public static final String ARCHIVE = "runs";
 
     public ExperimentRunner(Plan plan, Splits data, Path runs, ResultsFile results, Path docs, PrintStream out, Progress progress) {
         this.plan = plan;
@@ -40,6 +49,7 @@ public final class ExperimentRunner {
         this.docs = docs;
         this.out = out;
         this.progress = progress;
+        this.archive = docs.resolve(ARCHIVE);
     }
 
     /** One training run of the plan. */
@@ -80,6 +90,7 @@ public final class ExperimentRunner {
         for (Job j : todo) {
             out.printf("%n[%d/%d] %s%n", ++done, todo.size(), j.dirName());
             Trainer.Result r = train(j);
+            keep(j);
             ResultRow row = j.row(100 - r.test().top1(), 100 - r.test().top5(), r.seconds());
             results.append(row);
             out.printf("result: %s%n", row.csv());
@@ -105,21 +116,40 @@ public final class ExperimentRunner {
         return new Trainer(cfg, data, out, progress).run(resume, false);
     }
 
-    private Path teacherModel(String arch) {
+    private Path teacherModel(String arch) throws IOException {
         Plan.Teacher t = plan.teachers().stream().filter(x -> x.arch().equals(arch)).findFirst().orElseThrow();
-        Job tj = new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe());
-        return existing(runs.resolve(tj.dirName()).resolve(Trainer.MODEL), "teacher");
+        return startingModel(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe()), "teacher");
     }
 
-    private Path initModel(Job j) {
-        Job init = new Job(j.student(), j.width(), Precision.FULL, Scheme.NONE, null, j.seed(), plan.recipe());
-        return existing(runs.resolve(init.dirName()).resolve(Trainer.MODEL), "full-precision student");
+    private Path initModel(Job j) throws IOException {
+        return startingModel(new Job(j.student(), j.width(), Precision.FULL, Scheme.NONE, null, j.seed(), plan.recipe()), "full-precision student");
     }
 
-    private static Path existing(Path model, String what) {
-        if (!Files.exists(model))
-            throw new IllegalArgumentException("the " + what + " " + model + " is missing (its row is in the results but its run directory "
-                    + "is not here); delete that row from the results file to train it again");
+    /** The model of a finished full-precision run: from its run directory, else its committed copy, else trained again. */
+    private Path startingModel(Job source, String what) throws IOException {
+        Path model = runs.resolve(source.dirName()).resolve(Trainer.MODEL);
+        if (Files.exists(model)) return model;
+        Path kept = archive.resolve(source.dirName()).resolve(Trainer.MODEL);
+        if (Files.exists(kept)) return kept;
+        out.printf("the %s %s is neither in %s nor in %s: training it again (its row in the results stays as it is)%n",
+                what, source.dirName(), runs, archive);
+        train(source);
+        keep(source);
         return model;
+    }
+
+    /** Copies a finished run's metrics, and the model of a full-precision scheme-none run, next to the results. */
+    private void keep(Job j) throws IOException {
+        Path from = runs.resolve(j.dirName()), to = archive.resolve(j.dirName());
+        Files.createDirectories(to);
+        copyAtomically(from.resolve(Trainer.METRICS), to.resolve(Trainer.METRICS));
+        if (j.precision().isFull() && j.scheme() == Scheme.NONE)
+            copyAtomically(from.resolve(Trainer.MODEL), to.resolve(Trainer.MODEL));
+    }
+
+    private static void copyAtomically(Path from, Path to) throws IOException {
+        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+        Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

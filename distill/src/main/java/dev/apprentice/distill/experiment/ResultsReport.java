@@ -62,7 +62,7 @@ public final class ResultsReport {
     public static void write(List<ResultRow> rows, Path runs, Path docs) throws IOException {
         Files.createDirectories(docs);
         AtomicFiles.writeString(docs.resolve("table.md"), table(rows));
-        plots(rows, runs, docs.resolve("plots"));
+        plots(rows, runs, docs.resolve(ExperimentRunner.ARCHIVE), docs.resolve("plots"));
     }
 
     static String table(List<ResultRow> rows) {
@@ -103,7 +103,7 @@ public final class ResultsReport {
     }
 
     /** One chart per student and precision: mean test error per epoch of each scheme's runs. */
-    private static void plots(List<ResultRow> rows, Path runs, Path dir) throws IOException {
+    private static void plots(List<ResultRow> rows, Path runs, Path archive, Path dir) throws IOException {
         Map<String, Map<String, List<ResultRow>>> charts = new TreeMap<>();
         for (ResultRow r : rows)
             charts.computeIfAbsent(r.student() + "-" + r.precision(), k -> new TreeMap<>())
@@ -114,22 +114,24 @@ public final class ResultsReport {
                     .xAxisTitle("epoch").yAxisTitle("top-1 test error (%)").build();
             int series = 0;
             for (var s : chart.getValue().entrySet()) {
-                double[] mean = meanCurve(s.getValue(), runs);
+                List<double[]> curves = curves(s.getValue(), runs, archive);
+                double[] mean = mean(curves);
                 if (mean.length == 0) continue;
                 double[] x = new double[mean.length];
                 for (int i = 0; i < x.length; i++) x[i] = i + 1;
-                c.addSeries(s.getKey() + " (n=" + s.getValue().size() + ")", x, mean);
+                c.addSeries(s.getKey() + " (n=" + curves.size() + ")", x, mean);
                 series++;
             }
             if (series > 0) BitmapEncoder.saveBitmap(c, dir.resolve(chart.getKey() + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
     }
 
-    /** Test error per epoch averaged over the rows' runs, from their metrics files (runs that are not here are skipped). */
-    private static double[] meanCurve(List<ResultRow> rows, Path runs) throws IOException {
+    /** Test error per epoch of the rows' runs, from their metrics files in the run directories or their committed copies (runs found in neither are skipped). */
+    private static List<double[]> curves(List<ResultRow> rows, Path runs, Path archive) throws IOException {
         List<double[]> curves = new ArrayList<>();
         for (ResultRow r : rows) {
             Path metrics = runs.resolve(runDir(r)).resolve("metrics.jsonl");
+            if (!Files.exists(metrics)) metrics = archive.resolve(runDir(r)).resolve("metrics.jsonl");
             if (!Files.exists(metrics)) continue;
             List<Double> err = new ArrayList<>();
             for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
@@ -139,6 +141,10 @@ public final class ResultsReport {
             }
             curves.add(err.stream().mapToDouble(Double::doubleValue).toArray());
         }
+        return curves;
+    }
+
+    private static double[] mean(List<double[]> curves) {
         int len = curves.stream().mapToInt(a -> a.length).min().orElse(0);
         double[] mean = new double[len];
         for (double[] c : curves) for (int i = 0; i < len; i++) mean[i] += c[i] / curves.size();

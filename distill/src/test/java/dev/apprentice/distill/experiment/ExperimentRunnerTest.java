@@ -75,6 +75,41 @@ class ExperimentRunnerTest {
         new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
         assertTrue(log.toString().contains("3 already in the results, 1 to do"), log.toString());
         assertEquals(lines.get(4).replaceAll(",[0-9.]+$", ""), Files.readAllLines(csv).get(4).replaceAll(",[0-9.]+$", ""));
+
+        // Every run left its metrics beside the results, and the fp32 runs their models.
+        Path kept = csv.getParent().resolve(ExperimentRunner.ARCHIVE);
+        for (String run : List.of("resnet8x0.5-fp32-none-s1", "resnet8x0.25-fp32-none-s1", "resnet8x0.25-a8w2-B-resnet8-s1", "resnet8x0.25-a8w2-finetune-s1"))
+            assertTrue(Files.exists(kept.resolve(run).resolve("metrics.jsonl")), run);
+        assertTrue(Files.exists(kept.resolve("resnet8x0.5-fp32-none-s1/model.safetensors")));
+        assertTrue(Files.exists(kept.resolve("resnet8x0.25-fp32-none-s1/model.safetensors")));
+        assertTrue(Files.notExists(kept.resolve("resnet8x0.25-a8w2-B-resnet8-s1/model.safetensors")));
+
+        // A new sitting without the run directories: B starts from the committed teacher, not a retrained one.
+        deleteTree(runs);
+        Files.write(csv, lines.subList(0, 3));
+        log.reset();
+        new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
+        assertTrue(log.toString().contains("2 already in the results, 2 to do"), log.toString());
+        assertTrue(!log.toString().contains("training it again"), log.toString());
+        assertEquals(lines.get(3).replaceAll(",[0-9.]+$", ""), Files.readAllLines(csv).get(3).replaceAll(",[0-9.]+$", ""),
+                "B from the committed teacher matches B from the original one");
+
+        // With the committed teacher gone as well, the teacher is trained again and its row left alone.
+        deleteTree(runs);
+        deleteTree(kept.resolve("resnet8x0.5-fp32-none-s1"));
+        List<String> now = Files.readAllLines(csv);
+        Files.write(csv, now.stream().filter(l -> !l.contains(",B,")).toList());
+        log.reset();
+        new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
+        assertTrue(log.toString().contains("the teacher resnet8x0.5-fp32-none-s1 is neither in"), log.toString());
+        assertEquals(now.size(), Files.readAllLines(csv).size(), "the teacher's row is not added twice");
+        assertTrue(Files.exists(kept.resolve("resnet8x0.5-fp32-none-s1/model.safetensors")));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     @Test
