@@ -13,7 +13,13 @@ import dev.apprentice.quant.packed.WeightEncoding;
  * <p>Why floats and not the file's 2/4/8-bit codes: decoding packed words in registers (two
  * shifts and a conversion per 16 weights, all on the vector ports the FMAs need) cost more than
  * it saved; a layer's floats (at most 148 KB in ResNet-20) stay in L2. Measured on ResNet-20
- * a8w4, batch 1, one core (thread CPU time): 700 → 950 img/s.
+ * a8w4, batch 1, one core (thread CPU time): 700 → 950 img/s. Two more alternatives measured
+ * 2026-11-26 (JMH, ResNet-20, 2 threads, 2 forks each, same minutes): codes held as signed bytes and
+ * widened to floats in registers (vpmovsxbd + vcvtdq2ps per 16 weights) ran a8w2 at 0.59× (batch 1)
+ * and 0.68× (batch 64) of this layout, a8w4 at 0.80× and 0.85× (the conversions share ports 0 and 5
+ * with the FMAs; on the 16-channel layer alone they cost only 1–7%); a 16-bit integer row kernel
+ * (vpmullw + vpaddw, flushed to int32 before overflow; the Vector API has no vpmaddwd/VNNI) ran the
+ * 16→16 28×28 int4 layer at 0.40× this kernel, 0.52–0.56× even without the flushes.
  */
 public final class TapWeights {
     /** Output channels per tile: the lanes of a 512-bit float vector. */
