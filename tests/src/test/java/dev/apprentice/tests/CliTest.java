@@ -166,6 +166,19 @@ class CliTest {
         assertFalse(Files.exists(tmp.resolve("r")), "nothing written for refused runs");
     }
 
+    @Test
+    void anExperimentSittingThatSelectsNothingIsRefused() throws IOException {
+        Path plan = tmp.resolve("plan.json"), results = tmp.resolve("results.csv");
+        Files.writeString(plan, """
+                {"recipe": {}, "cells": [{"student": "resnet8", "precision": "fp32", "scheme": "none", "seeds": [1]}]}""");
+        assertEquals(2, Cli.run("experiment", "--plan", plan.toString(), "--seeds", "9", "--results", results.toString()));
+        assertEquals("error: no run of the plan has a seed in [9]", err.toString().strip());
+        err.reset();
+        assertEquals(2, Cli.run("experiment", "--plan", plan.toString(), "--schemes", "D", "--results", results.toString()));
+        assertTrue(err.toString().startsWith("error: "), err.toString());
+        assertFalse(Files.exists(results), "nothing written for refused runs");
+    }
+
     /** A checkpoint of another network, a batch too big for the heap, a loss that becomes NaN: one line, exit 2, nothing half-written. */
     @Test
     void runsThatCannotWorkStopWithOneClearLine() throws IOException {

@@ -31,6 +31,14 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR|embedded|debian", description = "Override the plan's data.")
     String data;
 
+    @Option(names = "--seeds", paramLabel = "N", split = ",",
+            description = "Run only these seeds of the plan's cells (a sitting's share); the rows of the others are kept.")
+    java.util.List<Integer> seeds;
+
+    @Option(names = "--schemes", paramLabel = "S", split = ",",
+            description = "Run only the cells of these schemes (none, A, B, C, finetune). Teachers and starting models are still trained when needed.")
+    java.util.List<String> schemes;
+
     @Option(names = "--report-only", description = "Only rewrite the table and plots from the results file.")
     boolean reportOnly;
 
@@ -44,6 +52,9 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         threads.apply();
         Plan p = Plan.read(plan);
+        if (seeds != null || schemes != null)
+            p = p.only(seeds == null ? null : java.util.Set.copyOf(seeds),
+                    schemes == null ? null : schemes.stream().map(dev.apprentice.distill.apprentice.Scheme::parse).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         ResultsFile file = new ResultsFile(results);
         Path docs = results.toAbsolutePath().getParent();
         if (reportOnly) {

@@ -80,6 +80,29 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
         return plan;
     }
 
+    /**
+     * The part of this plan a sitting runs: the cells' seeds in seeds and cells of the schemes in
+     * schemes (null: all). A teacher stays when it matches both itself (a scheme-none run of its seed)
+     * or a remaining B or C cell needs it; models that C and finetune start from are trained by the
+     * runner as needed whether or not their cells remain.
+     */
+    public Plan only(java.util.Set<Integer> seeds, java.util.Set<Scheme> schemes) {
+        List<Cell> kept = new ArrayList<>();
+        for (Cell c : cells) {
+            if (schemes != null && !schemes.contains(c.scheme())) continue;
+            List<Integer> s = c.seeds().stream().filter(x -> seeds == null || seeds.contains(x)).toList();
+            if (!s.isEmpty()) kept.add(new Cell(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), s));
+        }
+        List<Teacher> keptTeachers = teachers.stream()
+                .filter(t -> ((schemes == null || schemes.contains(Scheme.NONE)) && (seeds == null || seeds.contains(t.seed())))
+                        || kept.stream().anyMatch(c -> (c.scheme() == Scheme.B || c.scheme() == Scheme.C) && t.arch().equals(c.teacher())))
+                .toList();
+        if (kept.isEmpty() && keptTeachers.isEmpty())
+            throw new IllegalArgumentException("no run of the plan has " + (seeds == null ? "" : "a seed in " + seeds)
+                    + (seeds != null && schemes != null ? " and " : "") + (schemes == null ? "" : "a scheme in " + schemes.stream().map(Scheme::label).toList()));
+        return new Plan(data, recipe, finetuneRecipe, keptTeachers, kept);
+    }
+
     /** The full-precision, teacher-less cell of the same student (what C and finetune start from). */
     public Cell initCell(Cell c) {
         for (Cell x : cells)

@@ -113,6 +113,30 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aSittingRunsTheSeedsAndSchemesItIsGiven() {
+        Plan plan = Plan.parse(JsonParser.parseString("""
+                {"recipe": {}, "teachers": [{"arch": "resnet20", "seed": 1}],
+                 "cells": [
+                   {"student": "resnet8", "precision": "fp32", "scheme": "none", "seeds": [1, 2, 3]},
+                   {"student": "resnet8", "precision": "a8w2", "scheme": "B", "teacher": "resnet20", "seeds": [1, 2, 3]},
+                   {"student": "resnet8", "precision": "a8w2", "scheme": "finetune", "seeds": [1, 2]}
+                 ]}""").getAsJsonObject());
+        Plan seed2 = plan.only(java.util.Set.of(2), null);
+        assertEquals(List.of(List.of(2), List.of(2), List.of(2)), seed2.cells().stream().map(Plan.Cell::seeds).toList());
+        assertEquals(1, seed2.teachers().size(), "B of seed 2 needs the teacher");
+        Plan noneOnly = plan.only(java.util.Set.of(3), java.util.Set.of(dev.apprentice.distill.apprentice.Scheme.NONE));
+        assertEquals(1, noneOnly.cells().size());
+        assertEquals(List.of(3), noneOnly.cells().get(0).seeds());
+        assertTrue(noneOnly.teachers().isEmpty(), "the teacher's seed is 1, and no B or C cell needs it");
+        Plan finetune = plan.only(null, java.util.Set.of(dev.apprentice.distill.apprentice.Scheme.FINETUNE));
+        assertEquals(List.of(1, 2), finetune.cells().get(0).seeds());
+        assertTrue(finetune.teachers().isEmpty());
+        var e = assertThrows(IllegalArgumentException.class, () -> plan.only(java.util.Set.of(3),
+                java.util.Set.of(dev.apprentice.distill.apprentice.Scheme.FINETUNE)));
+        assertTrue(e.getMessage().startsWith("no run of the plan has a seed in [3] and a scheme in [finetune]"), e.getMessage());
+    }
+
+    @Test
     void plansThatCannotRunAreRefusedUpFront() {
         var e = assertThrows(IllegalArgumentException.class, () -> Plan.parse(JsonParser.parseString("""
                 {"recipe": {}, "cells": [{"student": "resnet8", "precision": "a8w2", "scheme": "C", "teacher": "resnet20", "seeds": [1]}]}
