@@ -131,8 +131,11 @@ public final class ExperimentRunner {
         if (Files.exists(model)) return model;
         Path kept = archive.resolve(source.dirName()).resolve(Trainer.MODEL);
         if (Files.exists(kept)) return kept;
-        out.printf("the %s %s is neither in %s nor in %s: training it again (its row in the results stays as it is)%n",
-                what, source.dirName(), runs, archive);
+        if (Files.exists(runs.resolve(source.dirName()).resolve(Trainer.CHECKPOINT)))
+            out.printf("the %s %s is not finished: finishing it (its row in the results stays as it is)%n", what, source.dirName());
+        else
+            out.printf("the %s %s is neither in %s nor in %s: training it again (its row in the results stays as it is)%n",
+                    what, source.dirName(), runs, archive);
         train(source);
         keep(source);
         return model;
