@@ -10,7 +10,12 @@ import dev.apprentice.quant.packed.WeightEncoding;
  * tile·16 + lane, tap t, input channel c. Input channels are padded to a multiple of 4 (the
  * kernel's unrolling) and output channels to a multiple of 16, with zero codes.
  *
- * <p>Why floats and not the file's 2/4/8-bit codes: decoding packed words in registers (two
+ * <p>A loaded model does not hold these floats: it keeps each layer as {@link TapCodes} (the
+ * file's bits per weight) and decodes one layer at a time into a per-thread buffer right before
+ * its convolution (ResNet-20: all layers in 27 µs a forward pass, against ~700 µs for the pass at
+ * batch 1), so resident weights stay 2 or 4 bits each while the kernels read float codes.
+ *
+ * <p>Why the kernels read floats and not the 2/4/8-bit codes: decoding packed words in registers (two
  * shifts and a conversion per 16 weights, all on the vector ports the FMAs need) cost more than
  * it saved; a layer's floats (at most 148 KB in ResNet-20) stay in L2. Measured on ResNet-20
  * a8w4, batch 1, one core (thread CPU time): 700 → 950 img/s. Two more alternatives measured
@@ -31,14 +36,21 @@ public final class TapWeights {
     final int rows, taps, channels, paddedChannels, tiles;
     final float[] weights;
 
-    private TapWeights(WeightEncoding encoding, int rows, int taps, int channels) {
+    private TapWeights(WeightEncoding encoding, int rows, int taps, int channels, float[] weights) {
         this.encoding = encoding;
         this.rows = rows;
         this.taps = taps;
         this.channels = channels;
         this.paddedChannels = (channels + CHANNEL_STEP - 1) / CHANNEL_STEP * CHANNEL_STEP;
         this.tiles = (rows + LANES - 1) / LANES;
-        this.weights = new float[Math.multiplyExact(Math.multiplyExact(tiles * LANES, taps), paddedChannels)];
+        int floats = Math.multiplyExact(Math.multiplyExact(tiles * LANES, taps), paddedChannels);
+        this.weights = weights != null ? weights : new float[floats];
+        if (this.weights.length < floats) throw new IllegalArgumentException(this.weights.length + " floats for a layer of " + floats);
+    }
+
+    /** A layer whose codes {@link TapCodes#decode} has just written into buf (which may be longer). */
+    static TapWeights over(WeightEncoding encoding, int rows, int taps, int channels, float[] buf) {
+        return new TapWeights(encoding, rows, taps, channels, buf);
     }
 
     /**
@@ -49,7 +61,7 @@ public final class TapWeights {
         if (encoding == WeightEncoding.F32) throw new IllegalArgumentException("F32 weights have no integer kernel");
         if (rows < 1 || taps < 1 || channels < 1 || codes.length != (long) rows * taps * channels)
             throw new IllegalArgumentException(codes.length + " codes for " + rows + " rows of " + taps + " taps × " + channels + " channels");
-        TapWeights w = new TapWeights(encoding, rows, taps, channels);
+        TapWeights w = new TapWeights(encoding, rows, taps, channels, null);
         int depth = taps * channels;
         for (int o = 0; o < rows; o++) {
             for (int t = 0; t < taps; t++) {
@@ -93,6 +105,10 @@ public final class TapWeights {
      * Returns 0 when not even one tap fits.
      */
     public int maxTapsPerPass(int maxActivation) {
+        return maxTapsPerPass(encoding, taps, channels, maxActivation);
+    }
+
+    static int maxTapsPerPass(WeightEncoding encoding, int taps, int channels, int maxActivation) {
         long perTap = (long) encoding.maxCode * Math.max(1, maxActivation) * channels;
         return (int) Math.min(taps, (1L << 24) / perTap);
     }

@@ -4,7 +4,7 @@ package dev.apprentice.quant.packed;
 final class ConvScratch {
     private static final ThreadLocal<ConvScratch> LOCAL = ThreadLocal.withInitial(ConvScratch::new);
 
-    private float[] padded = new float[0], sums = new float[0];
+    private float[] padded = new float[0], sums = new float[0], weights = new float[0];
     private int[] intSums = new int[0], tapOffsets = new int[0];
     private short[] tables = new short[0];
 
@@ -15,6 +15,11 @@ final class ConvScratch {
     /** Zero-padded input rows as floats (see {@link PaddedRows}). */
     float[] padded(int size) {
         return padded.length >= size ? padded : (padded = new float[size]);
+    }
+
+    /** A layer's weight codes decoded to floats ({@link dev.apprentice.quant.kernel.TapCodes#decode}), held by the thread that runs the layer. */
+    float[] weights(int size) {
+        return weights.length >= size ? weights : (weights = new float[size]);
     }
 
     /** Ternary lookup tables of padded input rows (see {@link PaddedRows#tables}). */

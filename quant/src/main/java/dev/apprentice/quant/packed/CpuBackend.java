@@ -2,7 +2,7 @@ package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LowBitMatrix;
-import dev.apprentice.quant.kernel.TapWeights;
+import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TernaryStates;
 
 /**
@@ -24,11 +24,11 @@ public final class CpuBackend implements LowBitBackend {
 
     /**
      * A layer as this backend runs it: F32 layers keep their weights transposed to [k][o] for
-     * {@link F32Conv}; packed layers are re-packed as {@link TapWeights} for {@link TapConvolution}
+     * {@link F32Conv}; packed layers are re-packed as {@link TapCodes} (decoded per call) for {@link TapConvolution}
      * (ternary layers other than 3×3 stride 1 as {@link TernaryStates}, its lookup tables), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, TapWeights weights, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
+    record Prepared(PackedConv source, float[] transposed, TapCodes weights, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
 
     @Override
     public String name() {
@@ -44,7 +44,7 @@ public final class CpuBackend implements LowBitBackend {
             int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
             return new Prepared(conv, null, null, TernaryStates.pack(tapMajor, conv.outChannels(), taps, conv.inChannels()), null);
         }
-        TapWeights weights = TapWeights.pack(conv.encoding(),
+        TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
         if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null, null);

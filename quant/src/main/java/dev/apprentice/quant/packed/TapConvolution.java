@@ -3,6 +3,7 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.FloatRowKernel;
 import dev.apprentice.quant.kernel.FloatTapKernel;
+import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TapWeights;
 import dev.apprentice.quant.kernel.TernaryStates;
 import dev.apprentice.quant.kernel.TernaryTapKernel;
@@ -35,7 +36,7 @@ final class TapConvolution {
 
     /**
      * Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1) when given as
-     * {@link TapWeights}: ternary layers too, since it beat their lookup tables there (ResNet-20
+     * {@link TapCodes}: ternary layers too, since it beat their lookup tables there (ResNet-20
      * a8w2 batch 1, 2 threads, medians of 6 interleaved runs: 1038 → 1170 img/s; the tables keep
      * the other layers, where the two measured alike).
      */
@@ -44,7 +45,9 @@ final class TapConvolution {
     }
 
     /** The layer's convolution with its weights as tap weights (w) or, for ternary layers, as table states (ternary). */
-    static void run(CpuActivations x, PackedConv c, TapWeights w, TernaryStates ternary, CpuActivations residual, CpuActivations out) {
+    static void run(CpuActivations x, PackedConv c, TapCodes codes, TernaryStates ternary, CpuActivations residual, CpuActivations out) {
+        // decoded once by the calling thread into its own buffer, read by every task until this call returns
+        TapWeights w = codes == null ? null : codes.decode(ConvScratch.get().weights(codes.floats()));
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
         int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
