@@ -19,6 +19,11 @@ public final class Trace {
         if (l != null) l.accept(new Event(layer, out.shape(), macs));
     }
 
+    /** Whether a summary watches this thread's layers (then every layer must run, and report, on its own). */
+    public static boolean watched() {
+        return LISTENER.get() != null;
+    }
+
     /** Runs body with listener receiving every leaf layer's event on this thread. */
     static void watching(Consumer<Event> listener, Runnable body) {
         LISTENER.set(listener);

@@ -4,6 +4,7 @@ import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.layers.BatchNorm2d;
 import dev.apprentice.nn.layers.Conv2d;
+import dev.apprentice.nn.layers.ConvBnEval;
 import dev.apprentice.nn.layers.GlobalAvgPool;
 import dev.apprentice.nn.layers.Linear;
 import dev.apprentice.nn.layers.ReLU;
@@ -54,7 +55,7 @@ public final class CifarResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = relu.forward(bn.forward(conv.forward(x)));
+        Tensor h = ConvBnEval.applies(bn) ? ConvBnEval.addRelu(ConvBnEval.forward(conv, bn, x), null, relu) : relu.forward(bn.forward(conv.forward(x)));
         h = layers.forward(h);
         return fc.forward(pool.forward(h));
     }

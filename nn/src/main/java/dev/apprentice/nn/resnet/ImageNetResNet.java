@@ -4,6 +4,7 @@ import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.layers.BatchNorm2d;
 import dev.apprentice.nn.layers.Conv2d;
+import dev.apprentice.nn.layers.ConvBnEval;
 import dev.apprentice.nn.layers.GlobalAvgPool;
 import dev.apprentice.nn.layers.Linear;
 import dev.apprentice.nn.layers.MaxPool2d;
@@ -67,7 +68,8 @@ public final class ImageNetResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = maxpool.forward(relu.forward(bn1.forward(conv1.forward(x))));
+        Tensor stem = ConvBnEval.applies(bn1) ? ConvBnEval.addRelu(ConvBnEval.forward(conv1, bn1, x), null, relu) : relu.forward(bn1.forward(conv1.forward(x)));
+        Tensor h = maxpool.forward(stem);
         for (Sequential s : stages) h = s.forward(h);
         return fc.forward(avgpool.forward(h));
     }
