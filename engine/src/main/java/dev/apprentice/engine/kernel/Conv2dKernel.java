@@ -46,10 +46,20 @@ public final class Conv2dKernel {
 
     /** y = conv(x, w) + bias; bias may be null; y (N×O×outH×outW) is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(g, x, w, bias, null, false, y);
+    }
+
+    /**
+     * y = conv(x, w) + bias + residual, then max(·, 0) when relu: the epilogue of an inference
+     * block applied while each image's result is still in cache (bias and residual may be null;
+     * residual has y's shape). Each element as separate passes would compute it.
+     */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, boolean relu, float[] y) {
         KernelChecks.length("x", x, g.inputSize());
         KernelChecks.length("w", w, g.weightSize());
         KernelChecks.optionalLength("bias", bias, g.outChannels());
         KernelChecks.length("y", y, g.outputSize());
+        KernelChecks.optionalLength("residual", residual, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
         final Sgemm.PackedA packedW = packWeights(false, o, k, w); // once for all images
@@ -58,18 +68,18 @@ public final class Conv2dKernel {
             int yOff = n * yStride;
             if (g.isPointwise()) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
-                addBias(bias, y, yOff, o, p);
+                epilogue(bias, residual, relu, y, yOff, o, p);
             } else if (rows != null) { // implicit im2col: B's rows are slices of the padded image
                 int pw = WideLowering.wideCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
                 Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
-                WideLowering.narrow(g, buf, outOff, bias, y, yOff);
+                WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Im2col.im2col(g, x, n * xStride, col);
                 Sgemm.sgemm(packedW, false, p, col, 0, p, 0f, y, yOff, p);
-                addBias(bias, y, yOff, o, p);
+                epilogue(bias, residual, relu, y, yOff, o, p);
             }
         });
     }
@@ -174,8 +184,13 @@ public final class Conv2dKernel {
         return g.strideH() == 1 && g.strideW() == 1;
     }
 
-    private static void addBias(float[] bias, float[] y, int yOff, int o, int p) {
-        if (bias != null) for (int c = 0; c < o; c++) KernelVectors.addScalar(y, yOff + c * p, p, bias[c]);
+    /** The epilogue in place over one image's planes (o planes of p at yOff). */
+    private static void epilogue(float[] bias, float[] residual, boolean relu, float[] y, int yOff, int o, int p) {
+        if (bias == null && residual == null && !relu) return;
+        for (int c = 0; c < o; c++) {
+            int off = yOff + c * p;
+            KernelVectors.copyEpilogue(y, off, y, off, p, bias != null, bias == null ? 0f : bias[c], residual, off, relu);
+        }
     }
 
     private static int kRows(ConvGeometry g) {

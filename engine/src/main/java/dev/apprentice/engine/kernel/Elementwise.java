@@ -108,21 +108,6 @@ public final class Elementwise {
         });
     }
 
-    /** y = max(y + r, 0) in place (r may be null: y = max(y, 0)); r the same length as y. */
-    public static void addRelu(float[] y, float[] r) {
-        if (r != null && r.length != y.length) throw new IllegalArgumentException("addRelu: " + y.length + " values and " + r.length + " to add");
-        Parallel.forRange(y.length, PARALLEL_GRAIN, (from, to) -> {
-            int i = from, vEnd = from + S.loopBound(to - from);
-            if (r == null) {
-                for (; i < vEnd; i += L) FloatVector.fromArray(S, y, i).max(0f).intoArray(y, i);
-                for (; i < to; i++) y[i] = Math.max(y[i], 0f);
-            } else {
-                for (; i < vEnd; i += L) FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, r, i)).max(0f).intoArray(y, i);
-                for (; i < to; i++) y[i] = Math.max(y[i] + r[i], 0f);
-            }
-        });
-    }
-
     /** gradIn += gradOut where y > 0 (relu backward, y = relu output). */
     public static void reluBackward(float[] y, float[] gradOut, float[] gradIn) {
         Parallel.forRange(y.length, PARALLEL_GRAIN, (from, to) -> {

@@ -39,6 +39,41 @@ final class KernelVectors {
         for (; i < len; i++) dst[dOff + i] = src[sOff + i];
     }
 
+    private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_128;
+
+    /**
+     * dst[dOff + i] = src[sOff + i] + bias + res[rOff + i], then max(·, 0) when relu, for i in
+     * [0, len): a convolution's output row copied out with its epilogue in one pass (bias ignored
+     * when hasBias is false, res when null; the additions in this order, as separate passes would
+     * do them). A 4-lane step before the scalar tail, for the 7- and 14-wide rows of small images.
+     */
+    static void copyEpilogue(float[] src, int sOff, float[] dst, int dOff, int len, boolean hasBias, float bias,
+                             float[] res, int rOff, boolean relu) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        for (; i < vEnd; i += L) {
+            FloatVector v = FloatVector.fromArray(S, src, sOff + i);
+            if (hasBias) v = v.add(bv);
+            if (res != null) v = v.add(FloatVector.fromArray(S, res, rOff + i));
+            if (relu) v = v.max(0f);
+            v.intoArray(dst, dOff + i);
+        }
+        if (len - i >= HALF.length()) {
+            FloatVector v = FloatVector.fromArray(HALF, src, sOff + i);
+            if (hasBias) v = v.add(bias);
+            if (res != null) v = v.add(FloatVector.fromArray(HALF, res, rOff + i));
+            if (relu) v = v.max(0f);
+            v.intoArray(dst, dOff + i);
+            i += HALF.length();
+        }
+        for (; i < len; i++) {
+            float v = src[sOff + i];
+            if (hasBias) v += bias;
+            if (res != null) v += res[rOff + i];
+            dst[dOff + i] = relu ? Math.max(v, 0f) : v;
+        }
+    }
+
     /** dst[dOff + i] += src[sOff + i] for i in [0, len). */
     static void addTo(float[] dst, int dOff, float[] src, int sOff, int len) {
         int i = 0, vEnd = S.loopBound(len);

@@ -53,14 +53,13 @@ final class WideLowering {
                 System.arraycopy(x, xOff + (c * h + i) * w, pad, pOff + (c * hp + i + g.padH()) * wp + g.padW(), w);
     }
 
-    /** y image at yOff (O × outH × outW) = valid columns of the wide result (+ bias). */
-    static void narrow(ConvGeometry g, float[] wide, int wOff, float[] bias, float[] y, int yOff) {
+    /** y image at yOff (O × outH × outW) = valid columns of the wide result, with the epilogue (bias, residual at the same offsets as y, relu; see {@link Conv2dKernel#forward(ConvGeometry, float[], float[], float[], float[], boolean, float[])}). */
+    static void narrow(ConvGeometry g, float[] wide, int wOff, float[] bias, float[] residual, boolean relu, float[] y, int yOff) {
         int oh = g.outH(), ow = g.outW(), wp = paddedW(g);
         for (int o = 0; o < g.outChannels(); o++)
             for (int r = 0; r < oh; r++) {
                 int dst = yOff + (o * oh + r) * ow;
-                KernelVectors.copy(wide, wOff + (o * oh + r) * wp, y, dst, ow);
-                if (bias != null) KernelVectors.addScalar(y, dst, ow, bias[o]);
+                KernelVectors.copyEpilogue(wide, wOff + (o * oh + r) * wp, y, dst, ow, bias != null, bias == null ? 0f : bias[o], residual, dst, relu);
             }
     }
 

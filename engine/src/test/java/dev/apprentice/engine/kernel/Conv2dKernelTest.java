@@ -31,7 +31,9 @@ class Conv2dKernelTest {
                 new ConvGeometry(2, 5, 7, 8, 3, 3, 2, 2, 1, 1, 2),  // 3×2 kernel, pads 1/2
                 new ConvGeometry(2, 3, 6, 9, 4, 2, 3, 1, 1, 1, 0),  // 2×3 kernel, stride 1 (wide lowering), pads 1/0
                 new ConvGeometry(3, 2, 5, 4, 3, 3, 3, 1, 1, 2, 0),  // pad larger than half the kernel, stride 1
-                ConvGeometry.of(19, 2, 6, 5, 3, 3, 1, 1));          // batch > weight-gradient chunks, uneven split
+                ConvGeometry.of(19, 2, 6, 5, 3, 3, 1, 1),           // batch > weight-gradient chunks, uneven split
+                ConvGeometry.of(2, 4, 14, 14, 6, 3, 1, 1),          // 14-wide rows: 8 + 4 lanes + 2 scalar
+                ConvGeometry.of(2, 4, 14, 14, 8, 3, 2, 1));         // 7-wide rows, strided: 4 lanes + 3 scalar
     }
 
     private static int terms(ConvGeometry g, String which) {
@@ -57,6 +59,31 @@ class Conv2dKernelTest {
         Conv2dKernel.forward(g, x, w, null, y0);
         var ref0 = ConvReference.forward(g, x, w, null);
         assertClose("y (no bias)", ref0.value(), ref0.magnitude(), y0, terms(g, "forward"));
+    }
+
+    /** The inference epilogue (bias, residual, relu while the result is copied out) equals the same steps run after the convolution, bit for bit. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forwardEpilogueEqualsSeparatePasses(ConvGeometry g) {
+        Random rng = new Random(2);
+        float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), b = random(rng, g.outChannels());
+        float[] r = random(rng, g.outputSize());
+        for (boolean relu : new boolean[] {false, true}) {
+            for (float[] bias : new float[][] {null, b}) {
+                for (float[] residual : new float[][] {null, r}) {
+                    float[] expected = new float[g.outputSize()];
+                    Conv2dKernel.forward(g, x, w, bias, expected);
+                    for (int i = 0; i < expected.length; i++) {
+                        float v = expected[i];
+                        if (residual != null) v += residual[i];
+                        expected[i] = relu ? Math.max(v, 0f) : v;
+                    }
+                    float[] y = random(rng, g.outputSize());
+                    Conv2dKernel.forward(g, x, w, bias, residual, relu, y);
+                    assertArrayEquals(expected, y, "relu " + relu + ", bias " + (bias != null) + ", residual " + (residual != null));
+                }
+            }
+        }
     }
 
     @ParameterizedTest

@@ -7,10 +7,10 @@ import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Trace;
 
 /**
- * Inference without a graph: convolution → batchnorm (eval mode) run as one convolution with the
- * batchnorm folded in, w' = w·γ/σ per output channel and bias b' = β − μ·γ/σ (σ = √(var + eps)), so
- * the normalization pass over the output disappears (the convolution adds its bias while copying
- * its result out); the block's relu, and the residual add before it, then run in place in one pass.
+ * Inference without a graph: convolution → batchnorm (eval mode) → (+ residual) → relu run as one
+ * convolution with the batchnorm folded in, w' = w·γ/σ per output channel and bias b' = β − μ·γ/σ
+ * (σ = √(var + eps)), and the bias, residual and relu applied while each image's result is copied
+ * out ({@link Conv#conv2dInference}): no separate passes over the activations.
  *
  * <p>Used only where nobody can tell the difference but the last bits of rounding: batchnorm in
  * eval mode, no graph being recorded, no model summary watching (it wants every layer's event).
@@ -25,8 +25,12 @@ public final class ConvBnEval {
         return !bn.training() && !GradMode.enabled() && !Trace.watched();
     }
 
-    /** bn(conv(x)) with the batchnorm folded into the convolution; call only when {@link #applies}. */
-    public static Tensor forward(Conv2d conv, BatchNorm2d bn, Tensor x) {
+    /**
+     * relu(bn(conv(x)) + residual) with the batchnorm folded into the convolution and the rest
+     * applied as its output is written (residual and relu may be null); call only when
+     * {@link #applies}. A relu replaced by a quantized activation runs that replacement after.
+     */
+    public static Tensor forward(Conv2d conv, BatchNorm2d bn, Tensor x, Tensor residual, ReLU relu) {
         Tensor w = conv.transform() == null ? conv.weight() : conv.transform().apply(conv.weight());
         int o = conv.outChannels, perChannel = w.size() / o;
         float[] folded = w.data().clone(), shift = new float[o];
@@ -37,18 +41,8 @@ public final class ConvBnEval {
             shift[c] = (float) (beta[c] + ((convBias == null ? 0 : convBias[c]) - mean[c]) * scale);
             Elementwise.scaleInPlace(folded, c * perChannel, perChannel, (float) scale);
         }
-        return Conv.conv2d(x, Tensor.of(folded, w.shape()), Tensor.of(shift, o), conv.stride, conv.padding);
-    }
-
-    /** relu(y + residual) (residual may be null) on a tensor this caller owns, overwritten in place; a replaced relu runs its replacement. */
-    public static Tensor addRelu(Tensor y, Tensor residual, ReLU relu) {
-        if (residual != null && !java.util.Arrays.equals(y.shape(), residual.shape()))
-            return relu.forward(y.add(residual));   // broadcasting: leave it to the general op
-        if (relu.transform() != null) {
-            if (residual != null) Elementwise.addInPlace(y.data(), residual.data(), 0, y.size());
-            return relu.forward(y);
-        }
-        Elementwise.addRelu(y.data(), residual == null ? null : residual.data());
-        return y;
+        boolean plainRelu = relu != null && relu.transform() == null;
+        Tensor y = Conv.conv2dInference(x, Tensor.of(folded, w.shape()), Tensor.of(shift, o), conv.stride, conv.padding, residual, plainRelu);
+        return relu == null || plainRelu ? y : relu.forward(y);
     }
 }

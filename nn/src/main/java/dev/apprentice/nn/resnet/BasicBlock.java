@@ -36,9 +36,9 @@ public final class BasicBlock extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (ConvBnEval.applies(bn1)) {   // inference: batchnorms folded into the convolutions
-            Tensor h = ConvBnEval.addRelu(ConvBnEval.forward(conv1, bn1, x), null, relu1);
-            Tensor sc = shortcut == null ? x : ConvBnEval.forward((Conv2d) shortcut.layers().get(0), (BatchNorm2d) shortcut.layers().get(1), x);
-            return ConvBnEval.addRelu(ConvBnEval.forward(conv2, bn2, h), sc, relu2);
+            Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
+            Tensor sc = shortcut == null ? x : ConvBnEval.forward((Conv2d) shortcut.layers().get(0), (BatchNorm2d) shortcut.layers().get(1), x, null, null);
+            return ConvBnEval.forward(conv2, bn2, h, sc, relu2);
         }
         Tensor h = relu1.forward(bn1.forward(conv1.forward(x)));
         h = bn2.forward(conv2.forward(h));

@@ -40,10 +40,10 @@ public final class Bottleneck extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (ConvBnEval.applies(bn1)) {   // inference: batchnorms folded into the convolutions
-            Tensor h = ConvBnEval.addRelu(ConvBnEval.forward(conv1, bn1, x), null, relu1);
-            h = ConvBnEval.addRelu(ConvBnEval.forward(conv2, bn2, h), null, relu2);
-            Tensor sc = downsample == null ? x : ConvBnEval.forward((Conv2d) downsample.layers().get(0), (BatchNorm2d) downsample.layers().get(1), x);
-            return ConvBnEval.addRelu(ConvBnEval.forward(conv3, bn3, h), sc, relu3);
+            Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
+            h = ConvBnEval.forward(conv2, bn2, h, null, relu2);
+            Tensor sc = downsample == null ? x : ConvBnEval.forward((Conv2d) downsample.layers().get(0), (BatchNorm2d) downsample.layers().get(1), x, null, null);
+            return ConvBnEval.forward(conv3, bn3, h, sc, relu3);
         }
         Tensor h = relu1.forward(bn1.forward(conv1.forward(x)));
         h = relu2.forward(bn2.forward(conv2.forward(h)));
