@@ -20,9 +20,11 @@ import dev.apprentice.nn.Trace;
 public final class ConvBnEval {
     private ConvBnEval() {}
 
-    /** Whether conv → bn may run fused now. */
-    public static boolean applies(BatchNorm2d bn) {
-        return !bn.training() && !GradMode.enabled() && !Trace.watched();
+    /** Whether conv → bn may run fused now, for every one of the given batchnorms (null entries ignored). */
+    public static boolean applies(BatchNorm2d... bns) {
+        if (GradMode.enabled() || Trace.watched()) return false;
+        for (BatchNorm2d bn : bns) if (bn != null && bn.training()) return false;
+        return true;
     }
 
     /**

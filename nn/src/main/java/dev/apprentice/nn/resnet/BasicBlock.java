@@ -35,7 +35,7 @@ public final class BasicBlock extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (ConvBnEval.applies(bn1)) {   // inference: batchnorms folded into the convolutions
+        if (ConvBnEval.applies(bn1, bn2, shortcut == null ? null : (BatchNorm2d) shortcut.layers().get(1))) {   // inference: batchnorms folded into the convolutions
             Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
             Tensor sc = shortcut == null ? x : ConvBnEval.forward((Conv2d) shortcut.layers().get(0), (BatchNorm2d) shortcut.layers().get(1), x, null, null);
             return ConvBnEval.forward(conv2, bn2, h, sc, relu2);

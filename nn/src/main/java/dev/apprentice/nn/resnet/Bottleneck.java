@@ -39,7 +39,7 @@ public final class Bottleneck extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (ConvBnEval.applies(bn1)) {   // inference: batchnorms folded into the convolutions
+        if (ConvBnEval.applies(bn1, bn2, bn3, downsample == null ? null : (BatchNorm2d) downsample.layers().get(1))) {   // inference: batchnorms folded into the convolutions
             Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
             h = ConvBnEval.forward(conv2, bn2, h, null, relu2);
             Tensor sc = downsample == null ? x : ConvBnEval.forward((Conv2d) downsample.layers().get(0), (BatchNorm2d) downsample.layers().get(1), x, null, null);

@@ -67,6 +67,7 @@ class ConvBnEvalTest {
             assertFalse(ConvBnEval.applies(bn));
             bn.eval();
             assertTrue(ConvBnEval.applies(bn));
+            assertFalse(ConvBnEval.applies(bn, new BatchNorm2d(4)), "one batchnorm of the block still training");
         }
     }
 }
