@@ -70,7 +70,7 @@ public final class Conv2dKernel {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 epilogue(bias, residual, relu, y, yOff, o, p);
             } else if (rows != null) { // implicit im2col: B's rows are slices of the padded image
-                int pw = WideLowering.wideCols(g), outOff = WideLowering.paddedSize(g);
+                int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
                 Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
@@ -127,7 +127,7 @@ public final class Conv2dKernel {
         final Sgemm.PackedA packed = packWeights(false, c, kt, flipped);
         final int[] rows = WideLowering.rowOffsets(t);
         final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
-        final int pw = WideLowering.wideCols(t), outOff = WideLowering.paddedSize(t);
+        final int pw = WideLowering.gemmCols(t), outOff = WideLowering.paddedSize(t);
         forEachImage(g.batch(), n -> {
             float[] buf = Scratch.floats(outOff + c * pw);
             WideLowering.pad(t, dy, n * yStride, buf, 0);

@@ -29,9 +29,23 @@ final class WideLowering {
         return g.outH() * paddedW(g);
     }
 
-    /** Floats of a padded image: the last column-matrix row reads kernelW − 1 past the last plane. */
+    /**
+     * Columns the GEMM computes: P' rounded up to whole micro-kernel panels, so that no column
+     * panel is ragged. A ragged panel of a B read in place is packed and run through the edge
+     * kernel; at 7×7 (P' = 63) that was half of every image's columns. The extra columns are
+     * garbage like the other wide ones (and cost the FMAs the edge panel spent anyway).
+     */
+    static int gemmCols(ConvGeometry g) {
+        int nr = SgemmMicroKernel.NR;
+        return (wideCols(g) + nr - 1) / nr * nr;
+    }
+
+    /**
+     * Floats of a padded image: the last column-matrix row reads kernelW − 1 past the last plane,
+     * and the GEMM's extra columns ({@link #gemmCols}) read that much further (zeros).
+     */
     static int paddedSize(ConvGeometry g) {
-        return g.inChannels() * paddedH(g) * paddedW(g) + g.kernelW();
+        return g.inChannels() * paddedH(g) * paddedW(g) + g.kernelW() + gemmCols(g) - wideCols(g);
     }
 
     /** Start of column-matrix row (c, ki, kj) in the padded image: c·Hp·Wp + ki·Wp + kj. */
@@ -53,21 +67,21 @@ final class WideLowering {
                 System.arraycopy(x, xOff + (c * h + i) * w, pad, pOff + (c * hp + i + g.padH()) * wp + g.padW(), w);
     }
 
-    /** y image at yOff (O × outH × outW) = valid columns of the wide result, with the epilogue (bias, residual at the same offsets as y, relu; see {@link Conv2dKernel#forward(ConvGeometry, float[], float[], float[], float[], boolean, float[])}). */
+    /** y image at yOff (O × outH × outW) = valid columns of the wide result (channel o's row at o·{@link #gemmCols}), with the epilogue (bias, residual at the same offsets as y, relu; see {@link Conv2dKernel#forward(ConvGeometry, float[], float[], float[], float[], boolean, float[])}). */
     static void narrow(ConvGeometry g, float[] wide, int wOff, float[] bias, float[] residual, boolean relu, float[] y, int yOff) {
-        int oh = g.outH(), ow = g.outW(), wp = paddedW(g);
+        int oh = g.outH(), ow = g.outW(), wp = paddedW(g), cols = gemmCols(g);
         for (int o = 0; o < g.outChannels(); o++)
             for (int r = 0; r < oh; r++) {
                 int dst = yOff + (o * oh + r) * ow;
-                KernelVectors.copyEpilogue(wide, wOff + (o * oh + r) * wp, y, dst, ow, bias != null, bias == null ? 0f : bias[o], residual, dst, relu);
+                KernelVectors.copyEpilogue(wide, wOff + o * cols + r * wp, y, dst, ow, bias != null, bias == null ? 0f : bias[o], residual, dst, relu);
             }
     }
 
-    /** y image at yOff += valid columns of the wide result. */
+    /** y image at yOff += valid columns of the wide result (channel o's row at o·{@link #gemmCols}). */
     static void narrowAdd(ConvGeometry g, float[] wide, int wOff, float[] y, int yOff) {
-        int oh = g.outH(), ow = g.outW(), wp = paddedW(g);
+        int oh = g.outH(), ow = g.outW(), wp = paddedW(g), cols = gemmCols(g);
         for (int o = 0; o < g.outChannels(); o++)
             for (int r = 0; r < oh; r++)
-                KernelVectors.addTo(y, yOff + (o * oh + r) * ow, wide, wOff + (o * oh + r) * wp, ow);
+                KernelVectors.addTo(y, yOff + (o * oh + r) * ow, wide, wOff + o * cols + r * wp, ow);
     }
 }
