@@ -28,12 +28,13 @@ import java.util.concurrent.TimeUnit;
  * backward, Nesterov SGD with weight decay) and eval-mode inference without a graph. Scores are
  * batches per second; images/s = score × batch. The PyTorch peer for the same model and step is
  * ../shared/peers/throughput.py (run it in the same minute: `benchmarks/peer-throughput.sh`).
+ * Forks use the parallel collector, as the jar's launcher does for `train` and `eval`.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-XX:+UseParallelGC"})
 @State(Scope.Benchmark)
 public class ResNetBenchmark {
     @Param({"resnet20"})

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * Entry point of apprentice-engine.jar, compiled for Java 17 so that a plain `java -jar` works
  * whatever the default java is: when this JVM is Java 25+ with the Vector API module loaded, it
  * runs the CLI directly; otherwise it starts a Java 25 (this one, JAVA_HOME, or one under
- * /usr/lib/jvm) with `--add-modules jdk.incubator.vector` and the same arguments.
+ * /usr/lib/jvm) with `--add-modules jdk.incubator.vector`, the parallel collector (see
+ * {@link #jvmOptions}) and the same arguments.
  */
 public final class Launcher {
     private static final String CLI = "dev.apprentice.distill.cli.Cli";
@@ -40,9 +41,7 @@ public final class Launcher {
         cmd.add("--add-modules");
         cmd.add(VECTOR);
         cmd.add("--enable-native-access=ALL-UNNAMED"); // the progress bar's terminal library loads a native helper
-        // Heap size and other JVM options given to this JVM apply to the real one too.
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!a.startsWith("-Djava.class.path") && !a.startsWith("--add-modules")) cmd.add(a);
+        cmd.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.add("-cp");
         cmd.add(jarPath());
         cmd.add(CLI);
@@ -55,6 +54,25 @@ public final class Launcher {
         int code = p.waitFor();
         err.join();
         System.exit(code);
+    }
+
+    /**
+     * Options for the Java 25 it starts: heap size and the other options given to this JVM, and the
+     * parallel collector unless they choose a collector. A training step allocates its activations
+     * and gradients anew (about half a gigabyte for ResNet-20 at batch 128, in arrays of several
+     * MB, which G1 allocates as humongous objects); measured on ResNet-20, batch 128, 2 threads,
+     * five paired runs: training step median +15% and inference +9% with the parallel collector.
+     */
+    static List<String> jvmOptions(List<String> inherited) {
+        List<String> out = new ArrayList<>();
+        boolean collectorChosen = false;
+        for (String a : inherited) {
+            if (a.startsWith("-Djava.class.path") || a.startsWith("--add-modules")) continue;
+            if (a.matches("-XX:[+-]Use\\w*GC")) collectorChosen = true;
+            out.add(a);
+        }
+        if (!collectorChosen) out.add("-XX:+UseParallelGC");
+        return out;
     }
 
     private static String jarPath() throws Exception {
