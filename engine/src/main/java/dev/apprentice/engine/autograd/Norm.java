@@ -15,13 +15,8 @@ public final class Norm {
      */
     public static Tensor batchNorm2d(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
                                      boolean training, float momentum, float eps) {
-        if (x.rank() != 4) throw new IllegalArgumentException("batchNorm2d takes NCHW input, got " + Shape.str(x.shape()));
+        check("batchNorm2d", x, gamma, beta, runningMean, runningVar);
         int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
-        for (Tensor p : new Tensor[] {gamma, beta})
-            if (p.rank() != 1 || p.dim(0) != c)
-                throw new IllegalArgumentException("batchNorm2d: parameter " + Shape.str(p.shape()) + " does not match " + c + " channels");
-        if (runningMean.length != c || runningVar.length != c)
-            throw new IllegalArgumentException("batchNorm2d: running statistics do not match " + c + " channels");
         float[] y = new float[x.size()];
         if (!training) {
             BatchNormKernel.forwardEval(n, c, hw, x.data(), gamma.data(), beta.data(), eps, runningMean, runningVar, y);
@@ -36,6 +31,34 @@ public final class Norm {
                 x.requiresGrad() ? x.gradBuffer() : null,
                 gamma.requiresGrad() ? gamma.gradBuffer() : null,
                 beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+    }
+
+    /**
+     * relu(batchNorm2d(x)) in training mode as one op: one pass writes the relu's output, and the
+     * backward pass lets the gradient through where that output is positive while it computes the
+     * batch-norm gradient, with no tensor or pass between the two. Same values as the two ops.
+     */
+    public static Tensor batchNorm2dRelu(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
+                                         float momentum, float eps) {
+        check("batchNorm2dRelu", x, gamma, beta, runningMean, runningVar);
+        int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
+        if (n * hw < 2) throw new IllegalArgumentException("batchNorm2dRelu needs more than one value per channel, got input " + Shape.str(x.shape()));
+        float[] y = new float[x.size()], mean = new float[c], invStd = new float[c];
+        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd, true);
+        return Tensor.result(y, x.shape(), "batch_norm_relu", dy -> BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
+                x.requiresGrad() ? x.gradBuffer() : null,
+                gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+    }
+
+    private static void check(String op, Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar) {
+        if (x.rank() != 4) throw new IllegalArgumentException(op + " takes NCHW input, got " + Shape.str(x.shape()));
+        int c = x.dim(1);
+        for (Tensor p : new Tensor[] {gamma, beta})
+            if (p.rank() != 1 || p.dim(0) != c)
+                throw new IllegalArgumentException(op + ": parameter " + Shape.str(p.shape()) + " does not match " + c + " channels");
+        if (runningMean.length != c || runningVar.length != c)
+            throw new IllegalArgumentException(op + ": running statistics do not match " + c + " channels");
     }
 
     /** Eval mode: y = γ·(x − μ)·s + β with fixed μ, s, so gradients are per-channel affine. */

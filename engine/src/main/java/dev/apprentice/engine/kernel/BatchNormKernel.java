@@ -22,6 +22,13 @@ public final class BatchNormKernel {
     public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
                                     float eps, float momentum, float[] runningMean, float[] runningVar,
                                     float[] y, float[] saveMean, float[] saveInvStd) {
+        forwardTrain(batch, channels, hw, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd, false);
+    }
+
+    /** {@link #forwardTrain}, then y = max(y, 0) when relu, in the same pass. */
+    public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
+                                    float eps, float momentum, float[] runningMean, float[] runningVar,
+                                    float[] y, float[] saveMean, float[] saveInvStd, boolean relu) {
         checkShape(batch, channels, hw);
         long count = (long) batch * hw;
         if (count < 2)
@@ -44,7 +51,7 @@ public final class BatchNormKernel {
             double shift = dev[0] / count, mean = m + shift;
             double var = Math.max(0, dev[1] / count - shift * shift);
             double invStd = 1 / Math.sqrt(var + eps);
-            normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta);
+            normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta, relu);
             if (saveMean != null) saveMean[c] = (float) mean;
             if (saveInvStd != null) saveInvStd[c] = (float) invStd;
             if (runningMean != null) runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + (double) momentum * mean);
@@ -66,7 +73,7 @@ public final class BatchNormKernel {
         final int stride = channels * hw;
         Parallel.forRange(channels, 1, (from, to) -> {
             for (int c = from; c < to; c++)
-                normalize(batch, stride, hw, c, x, y, runningMean[c], 1 / Math.sqrt((double) runningVar[c] + eps), gamma, beta);
+                normalize(batch, stride, hw, c, x, y, runningMean[c], 1 / Math.sqrt((double) runningVar[c] + eps), gamma, beta, false);
         });
     }
 
@@ -77,12 +84,23 @@ public final class BatchNormKernel {
      */
     public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] gamma,
                                 float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
+        backward(batch, channels, hw, x, dy, null, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
+    }
+
+    /**
+     * {@link #backward} of batch norm followed by a relu whose output was reluOut (null: no relu):
+     * dy, the gradient at the relu's output, passes where reluOut > 0, as the relu's own backward
+     * would pass it, without a separate pass or buffer.
+     */
+    public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
+                                float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
         checkShape(batch, channels, hw);
         checkData("x", x, batch, channels, hw);
         checkData("dy", dy, batch, channels, hw);
         KernelChecks.optionalLength("gamma", gamma, channels);
         KernelChecks.length("saveMean", saveMean, channels);
         KernelChecks.length("saveInvStd", saveInvStd, channels);
+        if (reluOut != null) checkData("reluOut", reluOut, batch, channels, hw);
         if (dx != null) checkData("dx", dx, batch, channels, hw);
         KernelChecks.optionalLength("dgamma", dgamma, channels);
         KernelChecks.optionalLength("dbeta", dbeta, channels);
@@ -94,8 +112,8 @@ public final class BatchNormKernel {
             double sumDy = 0, sumDyXc = 0; // Σdy and Σdy·(x − mean)
             for (int n = 0; n < batch; n++) {
                 int off = n * stride + c * hw;
-                sumDy += KernelVectors.sum(dy, off, hw);
-                sumDyXc += KernelVectors.dotCentered(x, dy, off, hw, m);
+                sumDy += reluOut == null ? KernelVectors.sum(dy, off, hw) : KernelVectors.sumPassed(dy, reluOut, off, hw);
+                sumDyXc += reluOut == null ? KernelVectors.dotCentered(x, dy, off, hw, m) : KernelVectors.dotCenteredPassed(x, dy, reluOut, off, hw, m);
             }
             if (dbeta != null) dbeta[c] += (float) sumDy;
             if (dgamma != null) dgamma[c] += (float) (sumDyXc * inv);
@@ -103,16 +121,22 @@ public final class BatchNormKernel {
             double gi = (gamma == null ? 1.0 : gamma[c]) * inv;
             // dx += a·dy + b·(x − mean) + k
             float a = (float) gi, b = (float) (-gi * inv * inv * sumDyXc / count), k = (float) (-gi * sumDy / count);
-            for (int n = 0; n < batch; n++) KernelVectors.addBatchNormGrad(dx, dy, x, n * stride + c * hw, hw, a, b, m, k);
+            for (int n = 0; n < batch; n++) {
+                if (reluOut == null) KernelVectors.addBatchNormGrad(dx, dy, x, n * stride + c * hw, hw, a, b, m, k);
+                else KernelVectors.addBatchNormGradPassed(dx, dy, reluOut, x, n * stride + c * hw, hw, a, b, m, k);
+            }
         });
     }
 
     /** y = (x − mean)·invStd·γ + β for channel c, as one fused multiply-add per element. */
     private static void normalize(int batch, int stride, int hw, int c, float[] x, float[] y, double mean, double invStd,
-                                  float[] gamma, float[] beta) {
+                                  float[] gamma, float[] beta, boolean relu) {
         double scale = (gamma == null ? 1.0 : gamma[c]) * invStd;
         double shift = (beta == null ? 0.0 : beta[c]) - mean * scale;
-        for (int n = 0; n < batch; n++) KernelVectors.affine(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
+        for (int n = 0; n < batch; n++) {
+            if (relu) KernelVectors.affineRelu(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
+            else KernelVectors.affine(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
+        }
     }
 
     private static void checkShape(int batch, int channels, int hw) {

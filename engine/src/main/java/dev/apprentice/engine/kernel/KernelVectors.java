@@ -1,6 +1,7 @@
 package dev.apprentice.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -126,20 +127,7 @@ final class KernelVectors {
 
     /** Σ b[i]·(a[i] − m) over the same range of a and b (blocked like {@link #sum}). */
     static double dotCentered(float[] a, float[] b, int off, int len, float m) {
-        float[] lanes = new float[L];
-        FloatVector mv = FloatVector.broadcast(S, m);
-        double total = 0;
-        for (int blk = 0; blk < len; blk += BLOCK) {
-            int n = Math.min(BLOCK, len - blk), base = off + blk, i = 0, vEnd = S.loopBound(n);
-            FloatVector acc = FloatVector.zero(S);
-            for (; i < vEnd; i += L)
-                acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(FloatVector.fromArray(S, b, base + i), acc);
-            acc.intoArray(lanes, 0);
-            float s = Lanes.sum(lanes, L);
-            for (; i < n; i++) s = Math.fma(a[base + i] - m, b[base + i], s);
-            total += s;
-        }
-        return total;
+        return dotCenteredPassed(a, b, null, off, len, m);
     }
 
     /** y[off + i] = x[off + i]·scale + shift. */
@@ -148,6 +136,67 @@ final class KernelVectors {
         FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
         for (; i < vEnd; i += L) FloatVector.fromArray(S, x, off + i).fma(sv, tv).intoArray(y, off + i);
         for (; i < len; i++) y[off + i] = Math.fma(x[off + i], scale, shift);
+    }
+
+    /** y[off + i] = max(x[off + i]·scale + shift, 0): batch norm and the relu after it in one pass. */
+    static void affineRelu(float[] x, float[] y, int off, int len, float scale, float shift) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
+        for (; i < vEnd; i += L) FloatVector.fromArray(S, x, off + i).fma(sv, tv).max(0f).intoArray(y, off + i);
+        for (; i < len; i++) y[off + i] = Math.max(Math.fma(x[off + i], scale, shift), 0f);
+    }
+
+    /** dy[off + i] where r[off + i] > 0, else 0: the gradient through a relu whose output is r. */
+    private static FloatVector passed(float[] dy, float[] r, int at) {
+        FloatVector g = FloatVector.fromArray(S, dy, at);
+        return FloatVector.zero(S).blend(g, FloatVector.fromArray(S, r, at).compare(VectorOperators.GT, 0f));
+    }
+
+    /** {@link #sum} of dy passed through a relu whose output is r (dy where r > 0). */
+    static double sumPassed(float[] dy, float[] r, int off, int len) {
+        float[] lanes = new float[L];
+        double total = 0;
+        for (int b = 0; b < len; b += BLOCK) {
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vEnd; i += L) acc = acc.add(passed(dy, r, base + i));
+            acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
+            for (; i < n; i++) s += r[base + i] > 0 ? dy[base + i] : 0f;
+            total += s;
+        }
+        return total;
+    }
+
+    /** {@link #dotCentered} with b passed through a relu whose output is r (r null: no relu). */
+    static double dotCenteredPassed(float[] a, float[] b, float[] r, int off, int len, float m) {
+        float[] lanes = new float[L];
+        FloatVector mv = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int blk = 0; blk < len; blk += BLOCK) {
+            int n = Math.min(BLOCK, len - blk), base = off + blk, i = 0, vEnd = S.loopBound(n);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < vEnd; i += L)
+                acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(r == null ? FloatVector.fromArray(S, b, base + i) : passed(b, r, base + i), acc);
+            acc.intoArray(lanes, 0);
+            float s = Lanes.sum(lanes, L);
+            for (; i < n; i++) s = Math.fma(a[base + i] - m, r == null || r[base + i] > 0 ? b[base + i] : 0f, s);
+            total += s;
+        }
+        return total;
+    }
+
+    /** {@link #addBatchNormGrad} with dy passed through a relu whose output is r. */
+    static void addBatchNormGradPassed(float[] dx, float[] dy, float[] r, float[] x, int off, int len, float a, float b, float m, float k) {
+        int i = 0, vEnd = S.loopBound(len);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
+        FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
+        for (; i < vEnd; i += L) {
+            FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+            t = passed(dy, r, off + i).fma(av, t);
+            t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+        }
+        for (; i < len; i++) dx[off + i] += Math.fma(r[off + i] > 0 ? dy[off + i] : 0f, a, Math.fma(x[off + i] - m, b, k));
     }
 
     /** dx[off + i] += a·dy[off + i] + b·(x[off + i] − m) + k (the batch-norm input gradient). */

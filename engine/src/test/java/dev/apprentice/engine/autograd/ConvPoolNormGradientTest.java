@@ -66,6 +66,37 @@ class ConvPoolNormGradientTest {
     }
 
     @Test
+    void batchNormReluTrainingMode() {
+        // |γ·x̂| ≤ 0.5·√59 < 4 for 60 values a channel, so with β = ±6 no output is near the relu's kink,
+        // where finite differences break: channels 0 and 2 pass everything, channel 1 nothing (mixed
+        // masks are checked against the two separate ops below)
+        float[] rm = new float[3], rv = {1, 1, 1};
+        GradCheck.of(in -> Norm.batchNorm2dRelu(in[0], in[1], in[2], rm.clone(), rv.clone(), 0.1f, 1e-5f))
+                .check(GradCheck.param(rng, 4, 3, 3, 5), Tensor.of(new float[] {0.5f, 0.4f, -0.5f}, 3).requireGrad(),
+                        Tensor.of(new float[] {6f, -6f, 6f}, 3).requireGrad());
+    }
+
+    /** The fused op gives the values, gradients and running statistics of batch norm then relu, bit for bit. */
+    @Test
+    void batchNormReluEqualsTheTwoOps() {
+        Tensor x1 = GradCheck.param(rng, 6, 4, 5, 7), g1 = GradCheck.param(rng, 4), b1 = GradCheck.param(rng, 4);
+        Tensor x2 = Tensor.of(x1.data().clone(), x1.shape()).requireGrad(), g2 = Tensor.of(g1.data().clone(), 4).requireGrad();
+        Tensor b2 = Tensor.of(b1.data().clone(), 4).requireGrad();
+        float[] rm1 = {0.1f, 0, 0, 0}, rv1 = {1, 2, 1, 1}, rm2 = rm1.clone(), rv2 = rv1.clone();
+        Tensor y1 = Norm.batchNorm2d(x1, g1, b1, rm1, rv1, true, 0.1f, 1e-5f).relu();
+        Tensor y2 = Norm.batchNorm2dRelu(x2, g2, b2, rm2, rv2, 0.1f, 1e-5f);
+        assertArrayEquals(y1.data(), y2.data());
+        assertArrayEquals(rm1, rm2);
+        assertArrayEquals(rv1, rv2);
+        Tensor w = GradCheck.param(rng, 6, 4, 5, 7);   // a loss that weighs every output differently
+        y1.mul(w).sum().backward();
+        y2.mul(w).sum().backward();
+        assertArrayEquals(x1.grad(), x2.grad());
+        assertArrayEquals(g1.grad(), g2.grad());
+        assertArrayEquals(b1.grad(), b2.grad());
+    }
+
+    @Test
     void batchNormEvalMode() {
         float[] rm = {0.2f, -0.1f}, rv = {1.5f, 0.7f};
         GradCheck.of(in -> Norm.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1f, 1e-5f))

@@ -32,6 +32,18 @@ public final class BatchNorm2d extends Module {
         return y;
     }
 
+    /**
+     * relu(this(x)): in training mode, with a plain relu, one fused op ({@link Norm#batchNorm2dRelu});
+     * otherwise the two layers one after the other (eval mode, or a relu replaced by a quantizer).
+     */
+    public Tensor forwardRelu(Tensor x, ReLU relu) {
+        if (!training() || relu.transform() != null) return relu.forward(forward(x));
+        Tensor y = Norm.batchNorm2dRelu(x, gamma, beta, runningMean.data(), runningVar.data(), momentum, eps);
+        Trace.record(this, y, 0);
+        Trace.record(relu, y, 0);
+        return y;
+    }
+
     public Tensor gamma() {
         return gamma;
     }

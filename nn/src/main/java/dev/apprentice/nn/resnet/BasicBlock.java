@@ -40,7 +40,7 @@ public final class BasicBlock extends Module {
             Tensor sc = shortcut == null ? x : ConvBnEval.forward((Conv2d) shortcut.layers().get(0), (BatchNorm2d) shortcut.layers().get(1), x, null, null);
             return ConvBnEval.forward(conv2, bn2, h, sc, relu2);
         }
-        Tensor h = relu1.forward(bn1.forward(conv1.forward(x)));
+        Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);
         h = bn2.forward(conv2.forward(h));
         return relu2.forward(h.add(shortcut == null ? x : shortcut.forward(x)));
     }

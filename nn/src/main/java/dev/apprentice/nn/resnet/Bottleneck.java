@@ -45,8 +45,8 @@ public final class Bottleneck extends Module {
             Tensor sc = downsample == null ? x : ConvBnEval.forward((Conv2d) downsample.layers().get(0), (BatchNorm2d) downsample.layers().get(1), x, null, null);
             return ConvBnEval.forward(conv3, bn3, h, sc, relu3);
         }
-        Tensor h = relu1.forward(bn1.forward(conv1.forward(x)));
-        h = relu2.forward(bn2.forward(conv2.forward(h)));
+        Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);
+        h = bn2.forwardRelu(conv2.forward(h), relu2);
         h = bn3.forward(conv3.forward(h));
         return relu3.forward(h.add(downsample == null ? x : downsample.forward(x)));
     }

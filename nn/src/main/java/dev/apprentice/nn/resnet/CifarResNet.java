@@ -55,7 +55,7 @@ public final class CifarResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = ConvBnEval.applies(bn) ? ConvBnEval.forward(conv, bn, x, null, relu) : relu.forward(bn.forward(conv.forward(x)));
+        Tensor h = ConvBnEval.applies(bn) ? ConvBnEval.forward(conv, bn, x, null, relu) : bn.forwardRelu(conv.forward(x), relu);
         h = layers.forward(h);
         return fc.forward(pool.forward(h));
     }

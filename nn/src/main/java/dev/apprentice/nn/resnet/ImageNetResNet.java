@@ -68,7 +68,7 @@ public final class ImageNetResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor stem = ConvBnEval.applies(bn1) ? ConvBnEval.forward(conv1, bn1, x, null, relu) : relu.forward(bn1.forward(conv1.forward(x)));
+        Tensor stem = ConvBnEval.applies(bn1) ? ConvBnEval.forward(conv1, bn1, x, null, relu) : bn1.forwardRelu(conv1.forward(x), relu);
         Tensor h = maxpool.forward(stem);
         for (Sequential s : stages) h = s.forward(h);
         return fc.forward(avgpool.forward(h));
