@@ -1,6 +1,7 @@
 package dev.apprentice.engine.autograd;
 
 import dev.apprentice.engine.kernel.BatchNormKernel;
+import dev.apprentice.engine.kernel.Elementwise;
 import dev.apprentice.engine.tensor.Shape;
 import dev.apprentice.engine.tensor.Tensor;
 
@@ -40,15 +41,32 @@ public final class Norm {
      */
     public static Tensor batchNorm2dRelu(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
                                          float momentum, float eps) {
+        return batchNorm2dAddRelu(x, gamma, beta, runningMean, runningVar, momentum, eps, null);
+    }
+
+    /**
+     * relu(batchNorm2d(x) + residual) in training mode as one op (residual, of x's shape, may be
+     * null): a residual block's end. The gradient that passes the relu goes to the batch norm and,
+     * unchanged, to the residual, as the separate add would send it. Same values as the three ops.
+     */
+    public static Tensor batchNorm2dAddRelu(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
+                                            float momentum, float eps, Tensor residual) {
         check("batchNorm2dRelu", x, gamma, beta, runningMean, runningVar);
+        if (residual != null && !java.util.Arrays.equals(residual.shape(), x.shape()))
+            throw new IllegalArgumentException("batchNorm2dRelu: residual " + Shape.str(residual.shape()) + " does not match " + Shape.str(x.shape()));
         int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
         if (n * hw < 2) throw new IllegalArgumentException("batchNorm2dRelu needs more than one value per channel, got input " + Shape.str(x.shape()));
         float[] y = new float[x.size()], mean = new float[c], invStd = new float[c];
-        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd, true);
-        return Tensor.result(y, x.shape(), "batch_norm_relu", dy -> BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
-                x.requiresGrad() ? x.gradBuffer() : null,
-                gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
+                residual == null ? null : residual.data(), true);
+        Tensor[] inputs = residual == null ? new Tensor[] {x, gamma, beta} : new Tensor[] {x, gamma, beta, residual};
+        return Tensor.result(y, x.shape(), residual == null ? "batch_norm_relu" : "batch_norm_add_relu", dy -> {
+            BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
+                    x.requiresGrad() ? x.gradBuffer() : null,
+                    gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                    beta.requiresGrad() ? beta.gradBuffer() : null);
+            if (residual != null && residual.requiresGrad()) Elementwise.reluBackward(y, dy, residual.gradBuffer());
+        }, inputs);
     }
 
     private static void check(String op, Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar) {

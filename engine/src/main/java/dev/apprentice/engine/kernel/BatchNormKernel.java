@@ -22,13 +22,18 @@ public final class BatchNormKernel {
     public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
                                     float eps, float momentum, float[] runningMean, float[] runningVar,
                                     float[] y, float[] saveMean, float[] saveInvStd) {
-        forwardTrain(batch, channels, hw, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd, false);
+        forwardTrain(batch, channels, hw, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd, null, false);
     }
 
-    /** {@link #forwardTrain}, then y = max(y, 0) when relu, in the same pass. */
+    /**
+     * {@link #forwardTrain}, then, in the same pass, y = max(y + residual, 0) when relu (residual,
+     * of y's shape, may be null; it needs relu).
+     */
     public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
                                     float eps, float momentum, float[] runningMean, float[] runningVar,
-                                    float[] y, float[] saveMean, float[] saveInvStd, boolean relu) {
+                                    float[] y, float[] saveMean, float[] saveInvStd, float[] residual, boolean relu) {
+        if (residual != null && !relu) throw new IllegalArgumentException("a residual is added only before a relu");
+        if (residual != null) checkData("residual", residual, batch, channels, hw);
         checkShape(batch, channels, hw);
         long count = (long) batch * hw;
         if (count < 2)
@@ -51,7 +56,7 @@ public final class BatchNormKernel {
             double shift = dev[0] / count, mean = m + shift;
             double var = Math.max(0, dev[1] / count - shift * shift);
             double invStd = 1 / Math.sqrt(var + eps);
-            normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta, relu);
+            normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta, residual, relu);
             if (saveMean != null) saveMean[c] = (float) mean;
             if (saveInvStd != null) saveInvStd[c] = (float) invStd;
             if (runningMean != null) runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + (double) momentum * mean);
@@ -73,7 +78,7 @@ public final class BatchNormKernel {
         final int stride = channels * hw;
         Parallel.forRange(channels, 1, (from, to) -> {
             for (int c = from; c < to; c++)
-                normalize(batch, stride, hw, c, x, y, runningMean[c], 1 / Math.sqrt((double) runningVar[c] + eps), gamma, beta, false);
+                normalize(batch, stride, hw, c, x, y, runningMean[c], 1 / Math.sqrt((double) runningVar[c] + eps), gamma, beta, null, false);
         });
     }
 
@@ -128,13 +133,13 @@ public final class BatchNormKernel {
         });
     }
 
-    /** y = (x − mean)·invStd·γ + β for channel c, as one fused multiply-add per element. */
+    /** y = (x − mean)·invStd·γ + β for channel c, as one fused multiply-add per element (then + residual and relu, when asked). */
     private static void normalize(int batch, int stride, int hw, int c, float[] x, float[] y, double mean, double invStd,
-                                  float[] gamma, float[] beta, boolean relu) {
+                                  float[] gamma, float[] beta, float[] residual, boolean relu) {
         double scale = (gamma == null ? 1.0 : gamma[c]) * invStd;
         double shift = (beta == null ? 0.0 : beta[c]) - mean * scale;
         for (int n = 0; n < batch; n++) {
-            if (relu) KernelVectors.affineRelu(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
+            if (relu) KernelVectors.affineRelu(x, residual, y, n * stride + c * hw, hw, (float) scale, (float) shift);
             else KernelVectors.affine(x, y, n * stride + c * hw, hw, (float) scale, (float) shift);
         }
     }

@@ -138,12 +138,23 @@ final class KernelVectors {
         for (; i < len; i++) y[off + i] = Math.fma(x[off + i], scale, shift);
     }
 
-    /** y[off + i] = max(x[off + i]·scale + shift, 0): batch norm and the relu after it in one pass. */
-    static void affineRelu(float[] x, float[] y, int off, int len, float scale, float shift) {
+    /**
+     * y[off + i] = max(x[off + i]·scale + shift + res[off + i], 0) (res may be null): batch norm, a
+     * residual add and the relu after them in one pass.
+     */
+    static void affineRelu(float[] x, float[] res, float[] y, int off, int len, float scale, float shift) {
         int i = 0, vEnd = S.loopBound(len);
         FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
-        for (; i < vEnd; i += L) FloatVector.fromArray(S, x, off + i).fma(sv, tv).max(0f).intoArray(y, off + i);
-        for (; i < len; i++) y[off + i] = Math.max(Math.fma(x[off + i], scale, shift), 0f);
+        for (; i < vEnd; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i).fma(sv, tv);
+            if (res != null) v = v.add(FloatVector.fromArray(S, res, off + i));
+            v.max(0f).intoArray(y, off + i);
+        }
+        for (; i < len; i++) {
+            float v = Math.fma(x[off + i], scale, shift);
+            if (res != null) v += res[off + i];
+            y[off + i] = Math.max(v, 0f);
+        }
     }
 
     /** dy[off + i] where r[off + i] > 0, else 0: the gradient through a relu whose output is r. */

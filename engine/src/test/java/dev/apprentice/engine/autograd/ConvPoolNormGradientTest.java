@@ -96,6 +96,27 @@ class ConvPoolNormGradientTest {
         assertArrayEquals(b1.grad(), b2.grad());
     }
 
+    /** With a residual: values, running statistics and the gradients of x, γ, β and the residual equal batch norm, add, relu. */
+    @Test
+    void batchNormAddReluEqualsTheThreeOps() {
+        Tensor x1 = GradCheck.param(rng, 5, 3, 4, 6), g1 = GradCheck.param(rng, 3), b1 = GradCheck.param(rng, 3), r1 = GradCheck.param(rng, 5, 3, 4, 6);
+        Tensor x2 = Tensor.of(x1.data().clone(), x1.shape()).requireGrad(), g2 = Tensor.of(g1.data().clone(), 3).requireGrad();
+        Tensor b2 = Tensor.of(b1.data().clone(), 3).requireGrad(), r2 = Tensor.of(r1.data().clone(), r1.shape()).requireGrad();
+        float[] rm1 = {0.1f, 0, 0}, rv1 = {1, 2, 1}, rm2 = rm1.clone(), rv2 = rv1.clone();
+        Tensor y1 = Norm.batchNorm2d(x1, g1, b1, rm1, rv1, true, 0.1f, 1e-5f).add(r1).relu();
+        Tensor y2 = Norm.batchNorm2dAddRelu(x2, g2, b2, rm2, rv2, 0.1f, 1e-5f, r2);
+        assertArrayEquals(y1.data(), y2.data());
+        assertArrayEquals(rm1, rm2);
+        assertArrayEquals(rv1, rv2);
+        Tensor w = GradCheck.param(rng, 5, 3, 4, 6);
+        y1.mul(w).sum().backward();
+        y2.mul(w).sum().backward();
+        assertArrayEquals(x1.grad(), x2.grad());
+        assertArrayEquals(g1.grad(), g2.grad());
+        assertArrayEquals(b1.grad(), b2.grad());
+        assertArrayEquals(r1.grad(), r2.grad());
+    }
+
     @Test
     void batchNormEvalMode() {
         float[] rm = {0.2f, -0.1f}, rv = {1.5f, 0.7f};

@@ -37,8 +37,16 @@ public final class BatchNorm2d extends Module {
      * otherwise the two layers one after the other (eval mode, or a relu replaced by a quantizer).
      */
     public Tensor forwardRelu(Tensor x, ReLU relu) {
-        if (!training() || relu.transform() != null) return relu.forward(forward(x));
-        Tensor y = Norm.batchNorm2dRelu(x, gamma, beta, runningMean.data(), runningVar.data(), momentum, eps);
+        return forwardAddRelu(x, null, relu);
+    }
+
+    /** relu(this(x) + residual) (residual may be null), fused in training mode like {@link #forwardRelu}. */
+    public Tensor forwardAddRelu(Tensor x, Tensor residual, ReLU relu) {
+        if (!training() || relu.transform() != null || (residual != null && !java.util.Arrays.equals(residual.shape(), x.shape()))) {
+            Tensor y = forward(x);
+            return relu.forward(residual == null ? y : y.add(residual));
+        }
+        Tensor y = Norm.batchNorm2dAddRelu(x, gamma, beta, runningMean.data(), runningVar.data(), momentum, eps, residual);
         Trace.record(this, y, 0);
         Trace.record(relu, y, 0);
         return y;

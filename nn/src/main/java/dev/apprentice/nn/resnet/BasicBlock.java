@@ -41,7 +41,7 @@ public final class BasicBlock extends Module {
             return ConvBnEval.forward(conv2, bn2, h, sc, relu2);
         }
         Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);
-        h = bn2.forward(conv2.forward(h));
-        return relu2.forward(h.add(shortcut == null ? x : shortcut.forward(x)));
+        Tensor sc = shortcut == null ? x : shortcut.forward(x);
+        return bn2.forwardAddRelu(conv2.forward(h), sc, relu2);
     }
 }

@@ -47,7 +47,7 @@ public final class Bottleneck extends Module {
         }
         Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);
         h = bn2.forwardRelu(conv2.forward(h), relu2);
-        h = bn3.forward(conv3.forward(h));
-        return relu3.forward(h.add(downsample == null ? x : downsample.forward(x)));
+        Tensor sc = downsample == null ? x : downsample.forward(x);
+        return bn3.forwardAddRelu(conv3.forward(h), sc, relu3);
     }
 }
