@@ -59,14 +59,13 @@ public final class Norm {
         float[] y = new float[x.size()], mean = new float[c], invStd = new float[c];
         BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
                 residual == null ? null : residual.data(), true);
-        Tensor[] inputs = residual == null ? new Tensor[] {x, gamma, beta} : new Tensor[] {x, gamma, beta, residual};
         return Tensor.result(y, x.shape(), residual == null ? "batch_norm_relu" : "batch_norm_add_relu", dy -> {
             BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
                     x.requiresGrad() ? x.gradBuffer() : null,
                     gamma.requiresGrad() ? gamma.gradBuffer() : null,
                     beta.requiresGrad() ? beta.gradBuffer() : null);
             if (residual != null && residual.requiresGrad()) Elementwise.reluBackward(y, dy, residual.gradBuffer());
-        }, inputs);
+        }, x, gamma, beta, residual);
     }
 
     private static void check(String op, Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar) {

@@ -20,6 +20,9 @@ public final class BasicBlock extends Module {
     private final BatchNorm2d bn1, bn2;
     private final ReLU relu1, relu2;
     private final Sequential shortcut;
+    /** The projection shortcut's layers (null for the identity), for the folded inference path. */
+    private final Conv2d scConv;
+    private final BatchNorm2d scBn;
 
     public BasicBlock(int cin, int cout, int stride, String c1, String b1, String c2, String b2, String sc, Random rng) {
         conv1 = child(c1, new Conv2d(cin, cout, 3, stride, 1, false, rng));
@@ -27,17 +30,18 @@ public final class BasicBlock extends Module {
         relu1 = child("relu1", new ReLU());
         conv2 = child(c2, new Conv2d(cout, cout, 3, 1, 1, false, rng));
         bn2 = child(b2, new BatchNorm2d(cout));
-        shortcut = stride != 1 || cin != cout
-                ? child(sc, new Sequential(new Conv2d(cin, cout, 1, stride, 0, false, rng), new BatchNorm2d(cout)))
-                : null;
+        boolean project = stride != 1 || cin != cout;
+        scConv = project ? new Conv2d(cin, cout, 1, stride, 0, false, rng) : null;
+        scBn = project ? new BatchNorm2d(cout) : null;
+        shortcut = project ? child(sc, new Sequential(scConv, scBn)) : null;
         relu2 = child("relu2", new ReLU());
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        if (ConvBnEval.applies(bn1, bn2, shortcut == null ? null : (BatchNorm2d) shortcut.layers().get(1))) {   // inference: batchnorms folded into the convolutions
+        if (ConvBnEval.applies(bn1, bn2, scBn)) {   // inference: batchnorms folded into the convolutions
             Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
-            Tensor sc = shortcut == null ? x : ConvBnEval.forward((Conv2d) shortcut.layers().get(0), (BatchNorm2d) shortcut.layers().get(1), x, null, null);
+            Tensor sc = shortcut == null ? x : ConvBnEval.forward(scConv, scBn, x, null, null);
             return ConvBnEval.forward(conv2, bn2, h, sc, relu2);
         }
         Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);

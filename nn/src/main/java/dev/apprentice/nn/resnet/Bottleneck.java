@@ -20,6 +20,9 @@ public final class Bottleneck extends Module {
     private final BatchNorm2d bn1, bn2, bn3;
     private final ReLU relu1, relu2, relu3;
     private final Sequential downsample;
+    /** The downsample's layers (null without one), for the folded inference path. */
+    private final Conv2d dsConv;
+    private final BatchNorm2d dsBn;
 
     public Bottleneck(int cin, int planes, int stride, Random rng) {
         int cout = planes * EXPANSION;
@@ -31,18 +34,19 @@ public final class Bottleneck extends Module {
         relu2 = child("relu2", new ReLU());
         conv3 = child("conv3", new Conv2d(planes, cout, 1, 1, 0, false, rng));
         bn3 = child("bn3", new BatchNorm2d(cout));
-        downsample = stride != 1 || cin != cout
-                ? child("downsample", new Sequential(new Conv2d(cin, cout, 1, stride, 0, false, rng), new BatchNorm2d(cout)))
-                : null;
+        boolean project = stride != 1 || cin != cout;
+        dsConv = project ? new Conv2d(cin, cout, 1, stride, 0, false, rng) : null;
+        dsBn = project ? new BatchNorm2d(cout) : null;
+        downsample = project ? child("downsample", new Sequential(dsConv, dsBn)) : null;
         relu3 = child("relu3", new ReLU());
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        if (ConvBnEval.applies(bn1, bn2, bn3, downsample == null ? null : (BatchNorm2d) downsample.layers().get(1))) {   // inference: batchnorms folded into the convolutions
+        if (ConvBnEval.applies(bn1, bn2, bn3, dsBn)) {   // inference: batchnorms folded into the convolutions
             Tensor h = ConvBnEval.forward(conv1, bn1, x, null, relu1);
             h = ConvBnEval.forward(conv2, bn2, h, null, relu2);
-            Tensor sc = downsample == null ? x : ConvBnEval.forward((Conv2d) downsample.layers().get(0), (BatchNorm2d) downsample.layers().get(1), x, null, null);
+            Tensor sc = downsample == null ? x : ConvBnEval.forward(dsConv, dsBn, x, null, null);
             return ConvBnEval.forward(conv3, bn3, h, sc, relu3);
         }
         Tensor h = bn1.forwardRelu(conv1.forward(x), relu1);

@@ -36,8 +36,8 @@ public final class TapCodes {
         this.rows = rows;
         this.taps = taps;
         this.channels = channels;
-        this.paddedChannels = (channels + TapWeights.CHANNEL_STEP - 1) / TapWeights.CHANNEL_STEP * TapWeights.CHANNEL_STEP;
-        this.tiles = (rows + LANES - 1) / LANES;
+        this.paddedChannels = TapWeights.paddedChannels(channels);
+        this.tiles = TapWeights.tiles(rows);
         this.intsPerGroup = LANES * encoding.bits / 32;
         this.words = new int[Math.addExact(Math.multiplyExact(groups(), intsPerGroup), LANES)];
         int[] word = new int[LANES], shift = new int[LANES];
@@ -51,12 +51,10 @@ public final class TapCodes {
 
     /**
      * Packs codes given as rows × (taps · channels), each row in (tap, channel) order, each code
-     * within ±encoding.maxCode (validated); padding channels and rows get zero codes.
+     * within ±encoding.maxCode (validated as for {@link TapWeights#pack}); padding channels and rows get zero codes.
      */
     public static TapCodes pack(WeightEncoding encoding, int[] codes, int rows, int taps, int channels) {
-        if (encoding == WeightEncoding.F32) throw new IllegalArgumentException("F32 weights have no integer kernel");
-        if (rows < 1 || taps < 1 || channels < 1 || codes.length != (long) rows * taps * channels)
-            throw new IllegalArgumentException(codes.length + " codes for " + rows + " rows of " + taps + " taps × " + channels + " channels");
+        TapWeights.checkCodes(encoding, codes, rows, taps, channels);
         TapCodes w = new TapCodes(encoding, rows, taps, channels);
         int depth = taps * channels, bits = encoding.bits, mask = (1 << bits) - 1;
         for (int o = 0; o < rows; o++) {
@@ -64,7 +62,6 @@ public final class TapCodes {
             for (int t = 0; t < taps; t++) {
                 for (int c = 0; c < channels; c++) {
                     int q = codes[o * depth + t * channels + c];
-                    if (Math.abs(q) > encoding.maxCode) throw new IllegalArgumentException("code " + q + " is not a valid " + encoding + " code");
                     int group = ((o / LANES) * taps + t) * w.paddedChannels + c;
                     w.words[group * w.intsPerGroup + word] |= (q & mask) << shift;
                 }

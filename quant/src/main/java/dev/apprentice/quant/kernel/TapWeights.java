@@ -41,8 +41,8 @@ public final class TapWeights {
         this.rows = rows;
         this.taps = taps;
         this.channels = channels;
-        this.paddedChannels = (channels + CHANNEL_STEP - 1) / CHANNEL_STEP * CHANNEL_STEP;
-        this.tiles = (rows + LANES - 1) / LANES;
+        this.paddedChannels = paddedChannels(channels);
+        this.tiles = tiles(rows);
         int floats = Math.multiplyExact(Math.multiplyExact(tiles * LANES, taps), paddedChannels);
         this.weights = weights != null ? weights : new float[floats];
         if (this.weights.length < floats) throw new IllegalArgumentException(this.weights.length + " floats for a layer of " + floats);
@@ -58,21 +58,33 @@ public final class TapWeights {
      * code within ±encoding.maxCode (validated).
      */
     public static TapWeights pack(WeightEncoding encoding, int[] codes, int rows, int taps, int channels) {
+        checkCodes(encoding, codes, rows, taps, channels);
+        TapWeights w = new TapWeights(encoding, rows, taps, channels, null);
+        int depth = taps * channels;
+        for (int o = 0; o < rows; o++)
+            for (int t = 0; t < taps; t++)
+                for (int c = 0; c < channels; c++)
+                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = codes[o * depth + t * channels + c];
+        return w;
+    }
+
+    /** Rejects codes that are not rows × (taps · channels) valid codes of the encoding (shared with {@link TapCodes#pack}). */
+    static void checkCodes(WeightEncoding encoding, int[] codes, int rows, int taps, int channels) {
         if (encoding == WeightEncoding.F32) throw new IllegalArgumentException("F32 weights have no integer kernel");
         if (rows < 1 || taps < 1 || channels < 1 || codes.length != (long) rows * taps * channels)
             throw new IllegalArgumentException(codes.length + " codes for " + rows + " rows of " + taps + " taps × " + channels + " channels");
-        TapWeights w = new TapWeights(encoding, rows, taps, channels, null);
-        int depth = taps * channels;
-        for (int o = 0; o < rows; o++) {
-            for (int t = 0; t < taps; t++) {
-                for (int c = 0; c < channels; c++) {
-                    int q = codes[o * depth + t * channels + c];
-                    if (Math.abs(q) > encoding.maxCode) throw new IllegalArgumentException("code " + q + " is not a valid " + encoding + " code");
-                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = q;
-                }
-            }
-        }
-        return w;
+        for (int q : codes)
+            if (Math.abs(q) > encoding.maxCode) throw new IllegalArgumentException("code " + q + " is not a valid " + encoding + " code");
+    }
+
+    /** Input channels as laid out: padded to a multiple of {@link #CHANNEL_STEP}. */
+    static int paddedChannels(int channels) {
+        return (channels + CHANNEL_STEP - 1) / CHANNEL_STEP * CHANNEL_STEP;
+    }
+
+    /** 16-channel tiles covering the output channels. */
+    static int tiles(int rows) {
+        return (rows + LANES - 1) / LANES;
     }
 
     public WeightEncoding encoding() {
