@@ -4,6 +4,7 @@ import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.autograd.Loss;
 import dev.apprentice.engine.optim.Sgd;
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.resnet.ResNets;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * backward, Nesterov SGD with weight decay) and eval-mode inference without a graph. Scores are
  * batches per second; images/s = score × batch. The PyTorch peer for the same model and step is
  * ../shared/peers/throughput.py (run it in the same minute: `benchmarks/peer-throughput.sh`).
- * Forks use the parallel collector, as the jar's launcher does for `train` and `eval`.
+ * Forks use the parallel collector, as the jar's launcher does for `train` and `eval`, and each
+ * step or batch runs in a {@link StepArena}, as the trainer's do.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -61,19 +63,21 @@ public class ResNetBenchmark {
 
     @Benchmark
     public float trainStep() {
-        net.train(true);
-        sgd.zeroGrad();
-        Tensor loss = Loss.crossEntropy(net.forward(x), y);
-        loss.backward();
-        sgd.step();
-        return loss.item();
+        try (var arena = StepArena.open()) { // as the trainer runs a step
+            net.train(true);
+            sgd.zeroGrad();
+            Tensor loss = Loss.crossEntropy(net.forward(x), y);
+            loss.backward();
+            sgd.step();
+            return loss.item();
+        }
     }
 
     @Benchmark
-    public Tensor inference() {
+    public float inference() {
         net.eval();
-        try (var noGrad = GradMode.off()) {
-            return net.forward(x);
+        try (var noGrad = GradMode.off(); var arena = StepArena.open()) { // as the trainer evaluates a batch
+            return net.forward(x).data()[0];
         }
     }
 }

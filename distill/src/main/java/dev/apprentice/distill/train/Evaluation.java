@@ -6,6 +6,7 @@ import dev.apprentice.distill.data.ImageSet;
 import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.autograd.Loss;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 
@@ -33,13 +34,15 @@ public record Evaluation(double top1, double top5, double loss, int images) {
         int seen = 0;
         try (var noGrad = GradMode.off(); BatchLoader loader = new BatchLoader(set, batchSize, false, null, norm, 0)) {
             for (Batch b : loader) {
-                Tensor logits = classifier.apply(b.images());
-                lossSum += Loss.crossEntropy(logits, b.labels()).item() * b.size();
-                int[] hits = hits(logits, b.labels());
-                correct1 += hits[0];
-                correct5 += hits[1];
-                if (predictions != null) for (int i = 0; i < b.size(); i++) predictions[seen + i] = argMax(logits.data(), i, logits.dim(1));
-                seen += b.size();
+                try (var arena = StepArena.open()) { // each batch reuses the previous one's activations
+                    Tensor logits = classifier.apply(b.images());
+                    lossSum += Loss.crossEntropy(logits, b.labels()).item() * b.size();
+                    int[] hits = hits(logits, b.labels());
+                    correct1 += hits[0];
+                    correct5 += hits[1];
+                    if (predictions != null) for (int i = 0; i < b.size(); i++) predictions[seen + i] = argMax(logits.data(), i, logits.dim(1));
+                    seen += b.size();
+                }
             }
         }
         int n = set.size();

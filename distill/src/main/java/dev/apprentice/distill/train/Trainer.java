@@ -12,6 +12,7 @@ import dev.apprentice.distill.model.PackedModels;
 import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.optim.LrSchedule;
 import dev.apprentice.engine.optim.Sgd;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.io.ModelFileException;
@@ -115,31 +116,35 @@ public final class Trainer {
             try (BatchLoader loader = new BatchLoader(t, cfg.batchSize(), true, aug, norm, epochSeed(cfg.seed(), epoch));
                  Progress.Bar bar = progress.start(String.format("epoch %d/%d", epoch, cfg.epochs()), loader.batches())) {
                 for (Batch b : loader) {
-                    schedule.applyTo(sgd, step);
-                    sgd.zeroGrad();
-                    Tensor zS = student.forward(b.images());
-                    Tensor zT = null;
-                    if (teacher != null) {
-                        long t0 = System.nanoTime();
-                        Tensor xT = teacherInput.apply(b.images());
-                        if (scheme.trainsTeacher()) {
-                            zT = teacher.forward(xT);
-                        } else {
-                            try (var noGraph = GradMode.off()) {
+                    // One step's activations and gradients live in the arena and are reused by the
+                    // next step; everything read after the step (loss, accuracy counts) is summed first.
+                    try (var arena = StepArena.open()) {
+                        schedule.applyTo(sgd, step);
+                        sgd.zeroGrad();
+                        Tensor zS = student.forward(b.images());
+                        Tensor zT = null;
+                        if (teacher != null) {
+                            long t0 = System.nanoTime();
+                            Tensor xT = teacherInput.apply(b.images());
+                            if (scheme.trainsTeacher()) {
                                 zT = teacher.forward(xT);
+                            } else {
+                                try (var noGraph = GradMode.off()) {
+                                    zT = teacher.forward(xT);
+                                }
                             }
+                            teacherNanos += System.nanoTime() - t0;
                         }
-                        teacherNanos += System.nanoTime() - t0;
+                        ApprenticeLoss.Terms loss = ApprenticeLoss.of(zS, zT, b.labels(), cfg.distill().weights());
+                        float lv = loss.total().item();
+                        if (!Float.isFinite(lv))
+                            throw new DivergenceException(String.format("the loss became %s at epoch %d, step %d (learning rate %.4g); "
+                                    + "try a lower --lr. The last good checkpoint is in %s", lv, epoch, step, sgd.lr(), dir));
+                        loss.total().backward();
+                        sgd.step();
+                        step++;
+                        sums.add(b, loss, zS, zT);
                     }
-                    ApprenticeLoss.Terms loss = ApprenticeLoss.of(zS, zT, b.labels(), cfg.distill().weights());
-                    float lv = loss.total().item();
-                    if (!Float.isFinite(lv))
-                        throw new DivergenceException(String.format("the loss became %s at epoch %d, step %d (learning rate %.4g); "
-                                + "try a lower --lr. The last good checkpoint is in %s", lv, epoch, step, sgd.lr(), dir));
-                    loss.total().backward();
-                    sgd.step();
-                    step++;
-                    sums.add(b, loss, zS, zT);
                     double secs = (System.nanoTime() - start) / 1e9;
                     bar.step(String.format("loss %.4f acc %.2f%%%s %.0f img/s", sums.loss(), sums.studentAcc(),
                             scheme.trainsTeacher() ? String.format(" teacher %.2f%%", sums.teacherAcc()) : "", sums.images() / secs));

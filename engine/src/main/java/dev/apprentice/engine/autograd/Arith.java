@@ -2,6 +2,7 @@ package dev.apprentice.engine.autograd;
 
 import dev.apprentice.engine.kernel.Elementwise;
 import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 
 import java.util.Arrays;
@@ -36,7 +37,7 @@ public final class Arith {
         // Same-shape operands take the vector kernels; broadcast ones go through an index map.
         int[] am = same ? null : Broadcast.indexMap(a.shape(), shape);
         int[] bm = same ? null : Broadcast.indexMap(b.shape(), shape);
-        float[] out = new float[n];
+        float[] out = StepArena.overwritten(n);
         if (same) {
             switch (op) {
                 case ADD -> Elementwise.add(ad, bd, out);
@@ -57,7 +58,7 @@ public final class Arith {
         }
         return Tensor.result(out, shape, op.name().toLowerCase(), g -> {
             if (a.requiresGrad()) {
-                float[] ga = new float[n];
+                float[] ga = StepArena.overwritten(n);
                 switch (op) {
                     case ADD, SUB -> System.arraycopy(g, 0, ga, 0, n);
                     case MUL -> { for (int i = 0; i < n; i++) ga[i] = g[i] * bd[same ? i : bm[i]]; }
@@ -66,7 +67,7 @@ public final class Arith {
                 addReduced(a, ga, am);
             }
             if (b.requiresGrad()) {
-                float[] gb = new float[n];
+                float[] gb = StepArena.overwritten(n);
                 switch (op) {
                     case ADD -> System.arraycopy(g, 0, gb, 0, n);
                     case SUB -> { for (int i = 0; i < n; i++) gb[i] = -g[i]; }
@@ -94,10 +95,10 @@ public final class Arith {
 
     /** a * s + t, element-wise, for scalars s and t. */
     public static Tensor affine(Tensor a, float s, float t) {
-        float[] out = new float[a.size()];
+        float[] out = StepArena.overwritten(a.size());
         Elementwise.affine(a.data(), s, t, out);
         return Tensor.result(out, a.shape(), "affine", g -> {
-            float[] ga = new float[g.length];
+            float[] ga = StepArena.overwritten(g.length);
             Elementwise.affine(g, s, 0f, ga);
             a.accumulateGrad(ga);
         }, a);
@@ -116,7 +117,7 @@ public final class Arith {
     }
 
     public static Tensor relu(Tensor a) {
-        float[] out = new float[a.size()];
+        float[] out = StepArena.overwritten(a.size());
         Elementwise.relu(a.data(), out);
         return Tensor.result(out, a.shape(), "relu", g -> Elementwise.reluBackward(out, g, a.gradBuffer()), a);
     }
@@ -125,7 +126,7 @@ public final class Arith {
     public static Tensor clamp(Tensor a, float lo, float hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp needs lo <= hi, got " + lo + " > " + hi);
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.overwritten(x.length);
         Elementwise.clamp(x, lo, hi, out);
         return Tensor.result(out, a.shape(), "clamp", g -> {
             float[] ga = a.gradBuffer();
@@ -139,17 +140,17 @@ public final class Arith {
      */
     public static Tensor roundSte(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.overwritten(x.length);
         for (int i = 0; i < x.length; i++) out[i] = (float) Math.rint(x[i]);
         return Tensor.result(out, a.shape(), "round_ste", a::accumulateGrad, a);
     }
 
     public static Tensor exp(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.overwritten(x.length);
         for (int i = 0; i < x.length; i++) out[i] = (float) Math.exp(x[i]);
         return Tensor.result(out, a.shape(), "exp", g -> {
-            float[] ga = new float[g.length];
+            float[] ga = StepArena.overwritten(g.length);
             Elementwise.mul(g, out, ga);
             a.accumulateGrad(ga);
         }, a);
@@ -158,10 +159,10 @@ public final class Arith {
     /** Natural log; log of a non-positive value gives -inf/NaN, as in IEEE arithmetic. */
     public static Tensor log(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.overwritten(x.length);
         for (int i = 0; i < x.length; i++) out[i] = (float) Math.log(x[i]);
         return Tensor.result(out, a.shape(), "log", g -> {
-            float[] ga = new float[g.length];
+            float[] ga = StepArena.overwritten(g.length);
             Elementwise.div(g, x, ga);
             a.accumulateGrad(ga);
         }, a);
@@ -170,7 +171,7 @@ public final class Arith {
     /** Element-wise square, a common building block (e.g. L2 penalties). */
     public static Tensor square(Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = StepArena.overwritten(x.length);
         Elementwise.mul(x, x, out);
         return Tensor.result(out, a.shape(), "square", g -> {
             float[] ga = a.gradBuffer();

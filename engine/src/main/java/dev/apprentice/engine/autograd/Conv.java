@@ -3,6 +3,7 @@ package dev.apprentice.engine.autograd;
 import dev.apprentice.engine.kernel.Conv2dKernel;
 import dev.apprentice.engine.kernel.ConvGeometry;
 import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 
 /** 2-D convolution over NCHW input with OIHW weights. */
@@ -16,7 +17,7 @@ public final class Conv {
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW) {
         ConvGeometry g = geometry(x, w, bias, strideH, strideW, padH, padW);
-        float[] y = new float[g.batch() * g.outChannels() * g.outH() * g.outW()];
+        float[] y = StepArena.overwritten(g.batch() * g.outChannels() * g.outH() * g.outW());
         Conv2dKernel.forward(g, x.data(), w.data(), bias == null ? null : bias.data(), y);
         int[] shape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
         return Tensor.result(y, shape, "conv2d", dy -> {
@@ -37,7 +38,7 @@ public final class Conv {
         int[] shape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
         if (residual != null && !java.util.Arrays.equals(residual.shape(), shape))
             throw new IllegalArgumentException("conv2dInference: residual " + Shape.str(residual.shape()) + " does not match the output " + Shape.str(shape));
-        float[] y = new float[g.batch() * g.outChannels() * g.outH() * g.outW()];
+        float[] y = StepArena.overwritten(g.batch() * g.outChannels() * g.outH() * g.outW());
         Conv2dKernel.forward(g, x.data(), w.data(), bias == null ? null : bias.data(), residual == null ? null : residual.data(), relu, y);
         return Tensor.of(y, shape);
     }

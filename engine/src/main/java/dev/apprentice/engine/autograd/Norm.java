@@ -3,6 +3,7 @@ package dev.apprentice.engine.autograd;
 import dev.apprentice.engine.kernel.BatchNormKernel;
 import dev.apprentice.engine.kernel.Elementwise;
 import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 
 /** Batch normalization over the channels of NCHW tensors. */
@@ -18,7 +19,7 @@ public final class Norm {
                                      boolean training, float momentum, float eps) {
         check("batchNorm2d", x, gamma, beta, runningMean, runningVar);
         int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
-        float[] y = new float[x.size()];
+        float[] y = StepArena.overwritten(x.size());
         if (!training) {
             BatchNormKernel.forwardEval(n, c, hw, x.data(), gamma.data(), beta.data(), eps, runningMean, runningVar, y);
             float[] scale = new float[c];
@@ -56,7 +57,7 @@ public final class Norm {
             throw new IllegalArgumentException("batchNorm2dRelu: residual " + Shape.str(residual.shape()) + " does not match " + Shape.str(x.shape()));
         int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
         if (n * hw < 2) throw new IllegalArgumentException("batchNorm2dRelu needs more than one value per channel, got input " + Shape.str(x.shape()));
-        float[] y = new float[x.size()], mean = new float[c], invStd = new float[c];
+        float[] y = StepArena.overwritten(x.size()), mean = new float[c], invStd = new float[c];
         BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
                 residual == null ? null : residual.data(), true);
         return Tensor.result(y, x.shape(), residual == null ? "batch_norm_relu" : "batch_norm_add_relu", dy -> {

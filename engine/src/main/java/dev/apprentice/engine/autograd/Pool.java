@@ -3,6 +3,7 @@ package dev.apprentice.engine.autograd;
 import dev.apprentice.engine.kernel.Pool2dKernel;
 import dev.apprentice.engine.kernel.PoolGeometry;
 import dev.apprentice.engine.tensor.Shape;
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 
 /** Max, average and global average pooling over NCHW tensors. */
@@ -11,7 +12,7 @@ public final class Pool {
 
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int pad) {
         PoolGeometry g = geometry(x, kernel, stride, pad);
-        float[] y = new float[g.batch() * g.channels() * g.outH() * g.outW()];
+        float[] y = StepArena.overwritten(g.batch() * g.channels() * g.outH() * g.outW());
         int[] argmax = new int[y.length];
         Pool2dKernel.maxForward(g, x.data(), y, argmax);
         return Tensor.result(y, outShape(g), "max_pool2d", dy -> Pool2dKernel.maxBackward(g, dy, argmax, x.gradBuffer()), x);
@@ -19,7 +20,7 @@ public final class Pool {
 
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int pad) {
         PoolGeometry g = geometry(x, kernel, stride, pad);
-        float[] y = new float[g.batch() * g.channels() * g.outH() * g.outW()];
+        float[] y = StepArena.overwritten(g.batch() * g.channels() * g.outH() * g.outW());
         Pool2dKernel.avgForward(g, x.data(), y);
         return Tensor.result(y, outShape(g), "avg_pool2d", dy -> Pool2dKernel.avgBackward(g, dy, x.gradBuffer()), x);
     }

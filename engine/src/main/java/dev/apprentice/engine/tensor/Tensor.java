@@ -148,9 +148,13 @@ public final class Tensor {
         return grad;
     }
 
-    /** The gradient array, allocated as zeros if absent: kernels accumulate into it in place. */
+    /**
+     * The gradient array, allocated as zeros if absent: kernels accumulate into it in place. An
+     * intermediate's comes from the open {@link StepArena}, if any (it dies with the step); a
+     * leaf's (a parameter's) is its own, as it must outlive the step.
+     */
     public float[] gradBuffer() {
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = node != null ? StepArena.zeros(data.length) : new float[data.length];
         return grad;
     }
 
@@ -159,7 +163,7 @@ public final class Tensor {
         if (g.length != data.length)
             throw new IllegalArgumentException("gradient of " + g.length + " values for a tensor of " + data.length);
         if (grad == null) {
-            grad = new float[g.length];
+            grad = node != null ? StepArena.overwritten(g.length) : new float[g.length];
             dev.apprentice.engine.kernel.Elementwise.copy(g, grad);
         } else {
             dev.apprentice.engine.kernel.Elementwise.addInPlace(grad, g, 0, g.length);
