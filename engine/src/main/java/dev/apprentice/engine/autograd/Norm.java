@@ -29,10 +29,13 @@ public final class Norm {
         if (n * hw < 2) throw new IllegalArgumentException("batchNorm2d in training needs more than one value per channel, got input " + Shape.str(x.shape()));
         float[] mean = new float[c], invStd = new float[c];
         BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd);
-        return Tensor.result(y, x.shape(), "batch_norm", dy -> BatchNormKernel.backward(n, c, hw, x.data(), dy, gamma.data(), mean, invStd,
-                x.requiresGrad() ? x.gradBuffer() : null,
-                gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+        return Tensor.result(y, x.shape(), "batch_norm", dy -> {
+            boolean add = x.grad() != null; // the first gradient is written, not added to zeros
+            BatchNormKernel.backward(n, c, hw, x.data(), dy, null, gamma.data(), mean, invStd,
+                    !x.requiresGrad() ? null : add ? x.grad() : x.newGrad(), add,
+                    gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                    beta.requiresGrad() ? beta.gradBuffer() : null);
+        }, x, gamma, beta);
     }
 
     /**
@@ -61,11 +64,15 @@ public final class Norm {
         BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
                 residual == null ? null : residual.data(), true);
         return Tensor.result(y, x.shape(), residual == null ? "batch_norm_relu" : "batch_norm_add_relu", dy -> {
+            boolean add = x.grad() != null; // first gradients are written, not added to zeros
             BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
-                    x.requiresGrad() ? x.gradBuffer() : null,
+                    !x.requiresGrad() ? null : add ? x.grad() : x.newGrad(), add,
                     gamma.requiresGrad() ? gamma.gradBuffer() : null,
                     beta.requiresGrad() ? beta.gradBuffer() : null);
-            if (residual != null && residual.requiresGrad()) Elementwise.reluBackward(y, dy, residual.gradBuffer());
+            if (residual != null && residual.requiresGrad()) {
+                if (residual.grad() != null) Elementwise.reluBackward(y, dy, residual.grad());
+                else Elementwise.reluBackwardInto(y, dy, residual.newGrad());
+            }
         }, x, gamma, beta, residual);
     }
 

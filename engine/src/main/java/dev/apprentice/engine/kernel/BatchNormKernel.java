@@ -99,6 +99,16 @@ public final class BatchNormKernel {
      */
     public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
                                 float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
+        backward(batch, channels, hw, x, dy, reluOut, gamma, saveMean, saveInvStd, dx, true, dgamma, dbeta);
+    }
+
+    /**
+     * {@link #backward(int, int, int, float[], float[], float[], float[], float[], float[], float[], float[], float[])}
+     * that, unless accumulateDx, writes dx instead of adding to it (every element; dx may hold
+     * anything): the first gradient a tensor receives needs neither zeroing nor reading.
+     */
+    public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
+                                float[] saveMean, float[] saveInvStd, float[] dx, boolean accumulateDx, float[] dgamma, float[] dbeta) {
         checkShape(batch, channels, hw);
         checkData("x", x, batch, channels, hw);
         checkData("dy", dy, batch, channels, hw);
@@ -124,11 +134,11 @@ public final class BatchNormKernel {
             if (dgamma != null) dgamma[c] += (float) (sumDyXc * inv);
             if (dx == null) return;
             double gi = (gamma == null ? 1.0 : gamma[c]) * inv;
-            // dx += a·dy + b·(x − mean) + k
+            // dx (+)= a·dy + b·(x − mean) + k
             float a = (float) gi, b = (float) (-gi * inv * inv * sumDyXc / count), k = (float) (-gi * sumDy / count);
             for (int n = 0; n < batch; n++) {
-                if (reluOut == null) KernelVectors.addBatchNormGrad(dx, dy, x, n * stride + c * hw, hw, a, b, m, k);
-                else KernelVectors.addBatchNormGradPassed(dx, dy, reluOut, x, n * stride + c * hw, hw, a, b, m, k);
+                if (reluOut == null) KernelVectors.batchNormGrad(dx, accumulateDx, dy, x, n * stride + c * hw, hw, a, b, m, k);
+                else KernelVectors.batchNormGradPassed(dx, accumulateDx, dy, reluOut, x, n * stride + c * hw, hw, a, b, m, k);
             }
         });
     }

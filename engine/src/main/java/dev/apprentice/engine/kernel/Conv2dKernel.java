@@ -86,22 +86,31 @@ public final class Conv2dKernel {
 
     /** dx += conv-transpose(dy, w). */
     public static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        backwardData(g, dy, w, dx, true);
+    }
+
+    /**
+     * dx += conv-transpose(dy, w) when accumulate, else dx = it: every element written, whatever
+     * dx held, so a tensor's first gradient needs no zeroing pass (and the GEMM no read of it).
+     */
+    public static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx, boolean accumulate) {
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("w", w, g.weightSize());
         KernelChecks.length("dx", dx, g.inputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
         if (!g.isPointwise() && isWide(g) && g.padH() < g.kernelH() && g.padW() < g.kernelW()) {
-            backwardDataAsConvolution(g, dy, w, dx);
+            backwardDataAsConvolution(g, dy, w, dx, accumulate);
             return;
         }
         final Sgemm.PackedA packedWt = packWeights(true, k, o, w); // Wᵀ, once for all images
         forEachImage(g.batch(), n -> {
-            if (g.isPointwise()) { // dx_n(C×P) += Wᵀ · dy_n, straight into dx
-                Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, 1f, dx, n * xStride, p);
+            if (g.isPointwise()) { // dx_n(C×P) (+)= Wᵀ · dy_n, straight into dx
+                Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, accumulate ? 1f : 0f, dx, n * xStride, p);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, 0f, col, 0, p);
+                if (!accumulate) java.util.Arrays.fill(dx, n * xStride, (n + 1) * xStride, 0f); // col2im adds overlapping windows
                 Im2col.col2imAdd(g, col, dx, n * xStride);
             }
         });
@@ -113,7 +122,7 @@ public final class Conv2dKernel {
      * W[o][c][kh−1−ki][kw−1−kj] and C outputs, run through the same implicit-im2col GEMM as
      * {@link #forward}. This skips the column matrix and its col2im scatter-add.
      */
-    private static void backwardDataAsConvolution(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+    private static void backwardDataAsConvolution(ConvGeometry g, float[] dy, float[] w, float[] dx, boolean accumulate) {
         final int c = g.inChannels(), o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
         final ConvGeometry t = new ConvGeometry(g.batch(), o, g.outH(), g.outW(), c, kh, kw, 1, 1,
                 kh - 1 - g.padH(), kw - 1 - g.padW());
@@ -132,7 +141,8 @@ public final class Conv2dKernel {
             float[] buf = Scratch.floats(outOff + c * pw);
             WideLowering.pad(t, dy, n * yStride, buf, 0);
             Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
-            WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
+            if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
+            else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
         });
     }
 

@@ -122,6 +122,19 @@ public final class Elementwise {
         });
     }
 
+    /** gradIn = gradOut where y > 0, else 0: relu backward into a fresh gradient (gradIn may hold anything). */
+    public static void reluBackwardInto(float[] y, float[] gradOut, float[] gradIn) {
+        Parallel.forRange(y.length, PARALLEL_GRAIN, (from, to) -> {
+            int i = from, vEnd = from + S.loopBound(to - from);
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < vEnd; i += L) {
+                FloatVector vy = FloatVector.fromArray(S, y, i);
+                zero.blend(FloatVector.fromArray(S, gradOut, i), vy.compare(VectorOperators.GT, 0f)).intoArray(gradIn, i);
+            }
+            for (; i < to; i++) gradIn[i] = y[i] > 0 ? gradOut[i] : 0f;
+        });
+    }
+
     /** out = min(max(a, lo), hi). */
     public static void clamp(float[] a, float lo, float hi, float[] out) {
         Parallel.forRange(out.length, PARALLEL_GRAIN, (from, to) -> {

@@ -165,7 +165,7 @@ final class KernelVectors {
 
     /**
      * {@link #sum} of dy passed through a relu whose output is r (dy where r > 0). Kept apart from
-     * sum, like {@link #addBatchNormGradPassed} from addBatchNormGrad: one loop for both, with r
+     * sum, like {@link #batchNormGradPassed} from batchNormGrad: one loop for both, with r
      * null for none, measured 15–25% slower in both uses (batch-norm backward, 1 thread).
      */
     static double sumPassed(float[] dy, float[] r, int off, int len) {
@@ -201,29 +201,55 @@ final class KernelVectors {
         return total;
     }
 
-    /** {@link #addBatchNormGrad} with dy passed through a relu whose output is r. */
-    static void addBatchNormGradPassed(float[] dx, float[] dy, float[] r, float[] x, int off, int len, float a, float b, float m, float k) {
+    /**
+     * {@link #batchNormGrad} with dy passed through a relu whose output is r (dy where r > 0, else 0).
+     */
+    static void batchNormGradPassed(float[] dx, boolean accumulate, float[] dy, float[] r, float[] x, int off, int len, float a, float b, float m, float k) {
         int i = 0, vEnd = S.loopBound(len);
         FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
         FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
-        for (; i < vEnd; i += L) {
-            FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
-            t = passed(dy, r, off + i).fma(av, t);
-            t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+        if (accumulate) {
+            for (; i < vEnd; i += L) {
+                FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+                t = passed(dy, r, off + i).fma(av, t);
+                t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+            }
+        } else {
+            for (; i < vEnd; i += L) {
+                FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+                passed(dy, r, off + i).fma(av, t).intoArray(dx, off + i);
+            }
         }
-        for (; i < len; i++) dx[off + i] += Math.fma(r[off + i] > 0 ? dy[off + i] : 0f, a, Math.fma(x[off + i] - m, b, k));
+        for (; i < len; i++) {
+            float v = Math.fma(r[off + i] > 0 ? dy[off + i] : 0f, a, Math.fma(x[off + i] - m, b, k));
+            dx[off + i] = accumulate ? dx[off + i] + v : v;
+        }
     }
 
-    /** dx[off + i] += a·dy[off + i] + b·(x[off + i] − m) + k (the batch-norm input gradient). */
-    static void addBatchNormGrad(float[] dx, float[] dy, float[] x, int off, int len, float a, float b, float m, float k) {
+    /**
+     * dx[off + i] (+)= a·dy[off + i] + b·(x[off + i] − m) + k (the batch-norm input gradient): added
+     * when accumulate, else written without reading dx (a fresh gradient needs no zeroing pass).
+     * Two loops rather than a select inside one, so each stays the plain loop C2 vectorizes.
+     */
+    static void batchNormGrad(float[] dx, boolean accumulate, float[] dy, float[] x, int off, int len, float a, float b, float m, float k) {
         int i = 0, vEnd = S.loopBound(len);
         FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
         FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
-        for (; i < vEnd; i += L) {
-            FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
-            t = FloatVector.fromArray(S, dy, off + i).fma(av, t);
-            t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+        if (accumulate) {
+            for (; i < vEnd; i += L) {
+                FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+                t = FloatVector.fromArray(S, dy, off + i).fma(av, t);
+                t.add(FloatVector.fromArray(S, dx, off + i)).intoArray(dx, off + i);
+            }
+        } else {
+            for (; i < vEnd; i += L) {
+                FloatVector t = FloatVector.fromArray(S, x, off + i).sub(mv).fma(bv, kv);
+                FloatVector.fromArray(S, dy, off + i).fma(av, t).intoArray(dx, off + i);
+            }
         }
-        for (; i < len; i++) dx[off + i] += Math.fma(dy[off + i], a, Math.fma(x[off + i] - m, b, k));
+        for (; i < len; i++) {
+            float v = Math.fma(dy[off + i], a, Math.fma(x[off + i] - m, b, k));
+            dx[off + i] = accumulate ? dx[off + i] + v : v;
+        }
     }
 }

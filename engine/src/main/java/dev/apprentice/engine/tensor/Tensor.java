@@ -158,6 +158,17 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * The gradient array for a kernel that writes every element of the first gradient this tensor
+     * receives, instead of adding to zeros (callers check {@link #grad()} == null first): its
+     * contents are unspecified until then. From the open {@link StepArena} for an intermediate.
+     */
+    public float[] newGrad() {
+        if (grad != null) throw new IllegalStateException("newGrad() on a tensor that already has a gradient: add to grad() instead");
+        grad = node != null ? StepArena.overwritten(data.length) : new float[data.length];
+        return grad;
+    }
+
     /** Adds g to the gradient (element-wise; same size as the tensor). */
     public void accumulateGrad(float[] g) {
         if (g.length != data.length)
