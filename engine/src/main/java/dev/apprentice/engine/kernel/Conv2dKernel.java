@@ -44,6 +44,21 @@ public final class Conv2dKernel {
         return Sgemm.pack(trans, m, k, w, 0, trans ? m : k, buf);
     }
 
+    /** Weights packed for {@link Conv3x3Kernel} in the calling thread's buffer. */
+    private static float[] packWeights3x3(int o, int k, float[] w) {
+        float[] buf = PACKED.get();
+        if (buf.length < o * k) PACKED.set(buf = new float[o * k]);
+        return Conv3x3Kernel.pack(o, k, w, buf);
+    }
+
+    /**
+     * Whether a stride-1 layer runs through {@link Conv3x3Kernel}: with at least an image per thread
+     * (images run in parallel; a smaller batch leaves the threads to the GEMM's own split).
+     */
+    private static boolean direct3x3(ConvGeometry g) {
+        return Conv3x3Kernel.applies(g) && g.batch() >= Parallel.threads();
+    }
+
     /** y = conv(x, w) + bias; bias may be null; y (N×O×outH×outW) is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         forward(g, x, w, bias, null, false, y);
@@ -62,7 +77,9 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("residual", residual, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final Sgemm.PackedA packedW = packWeights(false, o, k, w); // once for all images
+        final boolean direct = isWide(g) && direct3x3(g);
+        final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
+        final Sgemm.PackedA packedW = direct ? null : packWeights(false, o, k, w); // once for all images
         final int[] rows = isWide(g) && !g.isPointwise() ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
@@ -73,7 +90,8 @@ public final class Conv2dKernel {
                 int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
-                Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
+                if (direct) Conv3x3Kernel.run(g, packed3x3, buf, buf, outOff);
+                else Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
                 WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
@@ -133,14 +151,17 @@ public final class Conv2dKernel {
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++)
                         flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-        final Sgemm.PackedA packed = packWeights(false, c, kt, flipped);
+        final boolean direct = direct3x3(t);
+        final float[] packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
+        final Sgemm.PackedA packed = direct ? null : packWeights(false, c, kt, flipped);
         final int[] rows = WideLowering.rowOffsets(t);
         final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
         final int pw = WideLowering.gemmCols(t), outOff = WideLowering.paddedSize(t);
         forEachImage(g.batch(), n -> {
             float[] buf = Scratch.floats(outOff + c * pw);
             WideLowering.pad(t, dy, n * yStride, buf, 0);
-            Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
+            if (direct) Conv3x3Kernel.run(t, packed3x3, buf, buf, outOff);
+            else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
             if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
             else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
         });
