@@ -77,7 +77,7 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("residual", residual, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final boolean direct = isWide(g) && direct3x3(g);
+        final boolean direct = isWide(g) && direct3x3(g), epilogue = bias != null || residual != null || relu;
         final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
         final Sgemm.PackedA packedW = direct ? null : packWeights(false, o, k, w); // once for all images
         final int[] rows = isWide(g) && !g.isPointwise() ? WideLowering.rowOffsets(g) : null;
@@ -86,11 +86,15 @@ public final class Conv2dKernel {
             if (g.isPointwise()) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 epilogue(bias, residual, relu, y, yOff, o, p);
+            } else if (direct && epilogue) { // straight from the padded image into y, epilogue included
+                float[] buf = Scratch.floats(WideLowering.paddedSize(g));
+                WideLowering.pad(g, x, n * xStride, buf, 0);
+                Conv3x3Kernel.runInto(g, packed3x3, buf, y, yOff, bias, residual, relu);
             } else if (rows != null) { // implicit im2col: B's rows are slices of the padded image
                 int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
-                if (direct) Conv3x3Kernel.run(g, packed3x3, buf, buf, outOff);
+                if (direct) Conv3x3Kernel.runWide(g, packed3x3, buf, buf, outOff);
                 else Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
                 WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
@@ -160,7 +164,7 @@ public final class Conv2dKernel {
         forEachImage(g.batch(), n -> {
             float[] buf = Scratch.floats(outOff + c * pw);
             WideLowering.pad(t, dy, n * yStride, buf, 0);
-            if (direct) Conv3x3Kernel.run(t, packed3x3, buf, buf, outOff);
+            if (direct) Conv3x3Kernel.runWide(t, packed3x3, buf, buf, outOff);
             else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
             if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
             else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);

@@ -24,6 +24,36 @@ class Conv3x3KernelTest {
             new ConvGeometry(3, 3, 9, 11, 24, 3, 3, 1, 1, 0, 2),   // odd channels, pads 0 and 2
     };
 
+    /** The fused epilogue (bias, residual, relu) and accumulating backward-data, each image against the GEMM path. */
+    @Test
+    void epilogueAndAccumulationMatchTheGemmPathBitForBit() {
+        Random rng = new Random(52);
+        for (ConvGeometry g : SHAPES) {
+            float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), bias = random(rng, g.outChannels());
+            float[] res = random(rng, g.outputSize()), dy = random(rng, g.outputSize()), dxStart = random(rng, g.inputSize());
+            float[] y = new float[g.outputSize()], dx = dxStart.clone();
+            withThreads(2, () -> {
+                Conv2dKernel.forward(g, x, w, bias, res, true, y);
+                Conv2dKernel.backwardData(g, dy, w, dx, true);
+                return null;
+            });
+            ConvGeometry one = new ConvGeometry(1, g.inChannels(), g.inH(), g.inW(), g.outChannels(), 3, 3, 1, 1, g.padH(), g.padW());
+            int xs = one.inputSize(), ys = one.outputSize();
+            for (int n = 0; n < g.batch(); n++) {
+                float[] yOne = new float[ys], dxOne = Arrays.copyOfRange(dxStart, n * xs, (n + 1) * xs);
+                float[] xn = Arrays.copyOfRange(x, n * xs, (n + 1) * xs), dyn = Arrays.copyOfRange(dy, n * ys, (n + 1) * ys);
+                float[] rn = Arrays.copyOfRange(res, n * ys, (n + 1) * ys);
+                withThreads(2, () -> {
+                    Conv2dKernel.forward(one, xn, w, bias, rn, true, yOne);
+                    Conv2dKernel.backwardData(one, dyn, w, dxOne, true);
+                    return null;
+                });
+                assertArrayEquals(yOne, Arrays.copyOfRange(y, n * ys, (n + 1) * ys), "forward with epilogue, image " + n + " of " + g);
+                assertArrayEquals(dxOne, Arrays.copyOfRange(dx, n * xs, (n + 1) * xs), "accumulated backward data, image " + n + " of " + g);
+            }
+        }
+    }
+
     @Test
     void takesOnlyStrideOne3x3WithWholePanels() {
         assertTrue(Conv3x3Kernel.applies(SHAPES[0]));
