@@ -26,6 +26,9 @@ import jdk.incubator.vector.VectorMask;
 final class Conv3x3Kernel {
     private Conv3x3Kernel() {}
 
+    /** The calling thread's 8 × 32 tile on its way to {@link #storeCompact}. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
     /** Whether {@link #run} applies: stride 1, a 3×3 kernel, output channels in whole 8-row panels. */
     static boolean applies(ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.outChannels() % MR == 0;
@@ -56,13 +59,16 @@ final class Conv3x3Kernel {
     static void runInto(ConvGeometry g, float[] packed, float[] pad, float[] y, int yOff, float[] bias, float[] res, boolean relu) {
         int o = g.outChannels(), channels = g.inChannels(), k = channels * 9, wideCols = WideLowering.wideCols(g);
         int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp, ow = g.outW(), ys = g.outH() * ow;
+        float[] t = TILE.get();
         // Column panel outer: its 3-row strips of every channel (channels × 3 × 34 floats) stay in L1
         // while all the row panels sweep them.
         for (int j = 0; j < wideCols; j += NR) {
             long lo = validLanes(j, wideCols, wp, ow), hi = validLanes(j + L, wideCols, wp, ow);
             int first = j / wp * ow + Math.min(j % wp, ow); // pixels before wide column j
-            for (int i = 0; i < o; i += MR)
-                tile(channels, packed, i * k, pad, j, plane, wp, y, yOff + i * ys + first, ys, lo, hi, bias, i, res, relu, true);
+            for (int i = 0; i < o; i += MR) {
+                tile(channels, packed, i * k, pad, j, plane, wp, t, 0, NR);
+                storeCompact(t, y, yOff + i * ys + first, ys, lo, hi, bias, i, res, relu);
+            }
         }
     }
 
@@ -79,7 +85,7 @@ final class Conv3x3Kernel {
         int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp;
         for (int j = 0; j < cols; j += NR)
             for (int i = 0; i < o; i += MR)
-                tile(channels, packed, i * k, pad, j, plane, wp, out, outOff + i * cols + j, cols, -1L, -1L, null, i, null, false, false);
+                tile(channels, packed, i * k, pad, j, plane, wp, out, outOff + i * cols + j, cols);
     }
 
     /** Bit l set when wide column j + l (l < 16) is a real pixel: inside the image and its row. */
@@ -90,12 +96,13 @@ final class Conv3x3Kernel {
     }
 
     /**
-     * The 8 × 32 tile of output channels bi .. bi + 7 at wide columns bo ..: when compact, stored
-     * compressed at y[yo + r·ys ..] for row r (lanes of lo, then of hi; see {@link #runInto}), else
-     * all 32 columns at y[yo + r·ys ..] with no epilogue.
+     * The 8 × 32 tile of output channels from the packed panel at ao, wide columns from bo: stored at
+     * c[co + r·ldc ..] for row r. Kept to the FMAs and plain stores: with the epilogue inline the
+     * method grew past what C1 can compile (out of virtual registers), and one run was left with the
+     * C1 tier-2 code (vectors as objects, 1 GFLOP/s) for minutes. The stores repeat
+     * {@link SgemmMicroKernel#kernel}'s on purpose: a helper taking the 16 vectors would box them.
      */
-    static void tile(int channels, float[] a, int ao, float[] b, int bo, int plane, int wp,
-                     float[] y, int yo, int ys, long loBits, long hiBits, float[] bias, int bi, float[] res, boolean relu, boolean compact) {
+    static void tile(int channels, float[] a, int ao, float[] b, int bo, int plane, int wp, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -184,70 +191,39 @@ final class Conv3x3Kernel {
             x = FloatVector.broadcast(S, a[ao + 70]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, a[ao + 71]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        if (!compact) {
-            c00.intoArray(y, yo); c01.intoArray(y, yo + L);
-            c10.intoArray(y, yo + ys); c11.intoArray(y, yo + ys + L);
-            c20.intoArray(y, yo + 2 * ys); c21.intoArray(y, yo + 2 * ys + L);
-            c30.intoArray(y, yo + 3 * ys); c31.intoArray(y, yo + 3 * ys + L);
-            c40.intoArray(y, yo + 4 * ys); c41.intoArray(y, yo + 4 * ys + L);
-            c50.intoArray(y, yo + 5 * ys); c51.intoArray(y, yo + 5 * ys + L);
-            c60.intoArray(y, yo + 6 * ys); c61.intoArray(y, yo + 6 * ys + L);
-            c70.intoArray(y, yo + 7 * ys); c71.intoArray(y, yo + 7 * ys + L);
-            return;
-        }
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    /**
+     * The tile at t[0 ..] (8 rows of 32) stored compressed at y[yo + r·ys ..] for row r: the lanes of
+     * lo, then of hi, plus bias[bi + r] and the residual at the same offsets, then relu.
+     */
+    static void storeCompact(float[] t, float[] y, int yo, int ys, long loBits, long hiBits, float[] bias, int bi, float[] res, boolean relu) {
         int nLo = Long.bitCount(loBits), nHi = Long.bitCount(hiBits);
         VectorMask<Float> lo = VectorMask.fromLong(S, loBits), hi = VectorMask.fromLong(S, hiBits);
         VectorMask<Float> loFirst = VectorMask.fromLong(S, (1L << nLo) - 1), hiFirst = VectorMask.fromLong(S, (1L << nHi) - 1);
-        // A row's two residual loads come before its two stores: a load issued after a masked store
-        // to the same cache line waits for that store to leave the store buffer.
-        FloatVector v0, v1;
-        v0 = c00; v1 = c01;
-        if (bias != null) { v0 = v0.add(bias[bi + 0]); v1 = v1.add(bias[bi + 0]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 0 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 0 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 0 * ys, loFirst); v1.intoArray(y, yo + 0 * ys + nLo, hiFirst);
-        v0 = c10; v1 = c11;
-        if (bias != null) { v0 = v0.add(bias[bi + 1]); v1 = v1.add(bias[bi + 1]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 1 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 1 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 1 * ys, loFirst); v1.intoArray(y, yo + 1 * ys + nLo, hiFirst);
-        v0 = c20; v1 = c21;
-        if (bias != null) { v0 = v0.add(bias[bi + 2]); v1 = v1.add(bias[bi + 2]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 2 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 2 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 2 * ys, loFirst); v1.intoArray(y, yo + 2 * ys + nLo, hiFirst);
-        v0 = c30; v1 = c31;
-        if (bias != null) { v0 = v0.add(bias[bi + 3]); v1 = v1.add(bias[bi + 3]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 3 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 3 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 3 * ys, loFirst); v1.intoArray(y, yo + 3 * ys + nLo, hiFirst);
-        v0 = c40; v1 = c41;
-        if (bias != null) { v0 = v0.add(bias[bi + 4]); v1 = v1.add(bias[bi + 4]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 4 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 4 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 4 * ys, loFirst); v1.intoArray(y, yo + 4 * ys + nLo, hiFirst);
-        v0 = c50; v1 = c51;
-        if (bias != null) { v0 = v0.add(bias[bi + 5]); v1 = v1.add(bias[bi + 5]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 5 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 5 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 5 * ys, loFirst); v1.intoArray(y, yo + 5 * ys + nLo, hiFirst);
-        v0 = c60; v1 = c61;
-        if (bias != null) { v0 = v0.add(bias[bi + 6]); v1 = v1.add(bias[bi + 6]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 6 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 6 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 6 * ys, loFirst); v1.intoArray(y, yo + 6 * ys + nLo, hiFirst);
-        v0 = c70; v1 = c71;
-        if (bias != null) { v0 = v0.add(bias[bi + 7]); v1 = v1.add(bias[bi + 7]); }
-        v0 = v0.compress(lo); v1 = v1.compress(hi);
-        if (res != null) { v0 = v0.add(FloatVector.fromArray(S, res, yo + 7 * ys, loFirst)); v1 = v1.add(FloatVector.fromArray(S, res, yo + 7 * ys + nLo, hiFirst)); }
-        if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
-        v0.intoArray(y, yo + 7 * ys, loFirst); v1.intoArray(y, yo + 7 * ys + nLo, hiFirst);
+        for (int r = 0; r < MR; r++) {
+            int d = yo + r * ys;
+            FloatVector v0 = FloatVector.fromArray(S, t, r * NR), v1 = FloatVector.fromArray(S, t, r * NR + L);
+            if (bias != null) { v0 = v0.add(bias[bi + r]); v1 = v1.add(bias[bi + r]); }
+            v0 = v0.compress(lo);
+            v1 = v1.compress(hi);
+            // both residual loads before the stores: a load issued after a masked store to the same
+            // cache line waits for that store to leave the store buffer
+            if (res != null) {
+                v0 = v0.add(FloatVector.fromArray(S, res, d, loFirst));
+                v1 = v1.add(FloatVector.fromArray(S, res, d + nLo, hiFirst));
+            }
+            if (relu) { v0 = v0.max(0f); v1 = v1.max(0f); }
+            v0.intoArray(y, d, loFirst);
+            v1.intoArray(y, d + nLo, hiFirst);
+        }
     }
 }
