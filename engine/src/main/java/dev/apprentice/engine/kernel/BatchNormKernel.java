@@ -89,23 +89,16 @@ public final class BatchNormKernel {
      */
     public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] gamma,
                                 float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
-        backward(batch, channels, hw, x, dy, null, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
+        backward(batch, channels, hw, x, dy, null, gamma, saveMean, saveInvStd, dx, true, dgamma, dbeta);
     }
 
     /**
-     * {@link #backward} of batch norm followed by a relu whose output was reluOut (null: no relu):
-     * dy, the gradient at the relu's output, passes where reluOut > 0, as the relu's own backward
-     * would pass it, without a separate pass or buffer.
-     */
-    public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
-                                float[] saveMean, float[] saveInvStd, float[] dx, float[] dgamma, float[] dbeta) {
-        backward(batch, channels, hw, x, dy, reluOut, gamma, saveMean, saveInvStd, dx, true, dgamma, dbeta);
-    }
-
-    /**
-     * {@link #backward(int, int, int, float[], float[], float[], float[], float[], float[], float[], float[], float[])}
-     * that, unless accumulateDx, writes dx instead of adding to it (every element; dx may hold
-     * anything): the first gradient a tensor receives needs neither zeroing nor reading.
+     * {@link #backward(int, int, int, float[], float[], float[], float[], float[], float[], float[], float[])}
+     * of batch norm followed by a relu whose output was reluOut (null: no relu): dy, the gradient at
+     * the relu's output, passes where reluOut > 0, as the relu's own backward would pass it, without
+     * a separate pass or buffer. Unless accumulateDx, dx is written instead of added to (every
+     * element; dx may hold anything): the first gradient a tensor receives needs neither zeroing
+     * nor reading.
      */
     public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
                                 float[] saveMean, float[] saveInvStd, float[] dx, boolean accumulateDx, float[] dgamma, float[] dbeta) {

@@ -80,7 +80,7 @@ public final class Conv2dKernel {
         final boolean direct = isWide(g) && direct3x3(g), epilogue = bias != null || residual != null || relu;
         final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
         final Sgemm.PackedA packedW = direct ? null : packWeights(false, o, k, w); // once for all images
-        final int[] rows = isWide(g) && !g.isPointwise() ? WideLowering.rowOffsets(g) : null;
+        final int[] rows = isWide(g) && !g.isPointwise() && !direct ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
             if (g.isPointwise()) {
@@ -90,7 +90,7 @@ public final class Conv2dKernel {
                 float[] buf = Scratch.floats(WideLowering.paddedSize(g));
                 WideLowering.pad(g, x, n * xStride, buf, 0);
                 Conv3x3Kernel.runInto(g, packed3x3, buf, y, yOff, bias, residual, relu);
-            } else if (rows != null) { // implicit im2col: B's rows are slices of the padded image
+            } else if (isWide(g)) { // implicit im2col: B's rows are slices of the padded image
                 int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
@@ -158,7 +158,7 @@ public final class Conv2dKernel {
         final boolean direct = direct3x3(t);
         final float[] packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
         final Sgemm.PackedA packed = direct ? null : packWeights(false, c, kt, flipped);
-        final int[] rows = WideLowering.rowOffsets(t);
+        final int[] rows = direct ? null : WideLowering.rowOffsets(t);
         final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
         final int pw = WideLowering.gemmCols(t), outOff = WideLowering.paddedSize(t);
         forEachImage(g.batch(), n -> {

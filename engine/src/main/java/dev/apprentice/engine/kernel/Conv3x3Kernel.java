@@ -29,13 +29,13 @@ final class Conv3x3Kernel {
     /** The calling thread's 8 × 32 tile on its way to {@link #storeCompact}. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
-    /** Whether {@link #run} applies: stride 1, a 3×3 kernel, output channels in whole 8-row panels. */
+    /** Whether {@link #runInto} and {@link #runWide} apply: stride 1, a 3×3 kernel, output channels in whole 8-row panels. */
     static boolean applies(ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.outChannels() % MR == 0;
     }
 
     /**
-     * Packs OIHW weights as {@link #run} reads them: panel i (output channels 8i .. 8i + 7) holds, for
+     * Packs OIHW weights as {@link #tile} reads them: panel i (output channels 8i .. 8i + 7) holds, for
      * each k = (c, ki, kj), the 8 channels' weights, i.e. w'[i][k][r] = w[8i + r][k].
      */
     static float[] pack(int o, int k, float[] w, float[] into) {

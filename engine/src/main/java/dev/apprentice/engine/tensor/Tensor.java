@@ -154,7 +154,7 @@ public final class Tensor {
      * leaf's (a parameter's) is its own, as it must outlive the step.
      */
     public float[] gradBuffer() {
-        if (grad == null) grad = node != null ? StepArena.zeros(data.length) : new float[data.length];
+        if (grad == null) grad = newGradArray(true);
         return grad;
     }
 
@@ -165,8 +165,18 @@ public final class Tensor {
      */
     public float[] newGrad() {
         if (grad != null) throw new IllegalStateException("newGrad() on a tensor that already has a gradient: add to grad() instead");
-        grad = node != null ? StepArena.overwritten(data.length) : new float[data.length];
+        grad = newGradArray(false);
         return grad;
+    }
+
+    /**
+     * A gradient-sized array: an intermediate's from the open {@link StepArena}, if any (zeroed or
+     * not, as asked; it dies with the step), a leaf's (a parameter's) its own zeroed one, as it
+     * must outlive the step.
+     */
+    private float[] newGradArray(boolean zeroed) {
+        if (node == null) return new float[data.length];
+        return zeroed ? StepArena.zeros(data.length) : StepArena.overwritten(data.length);
     }
 
     /** Adds g to the gradient (element-wise; same size as the tensor). */
@@ -174,7 +184,7 @@ public final class Tensor {
         if (g.length != data.length)
             throw new IllegalArgumentException("gradient of " + g.length + " values for a tensor of " + data.length);
         if (grad == null) {
-            grad = node != null ? StepArena.overwritten(g.length) : new float[g.length];
+            grad = newGradArray(false);
             dev.apprentice.engine.kernel.Elementwise.copy(g, grad);
         } else {
             dev.apprentice.engine.kernel.Elementwise.addInPlace(grad, g, 0, g.length);
