@@ -37,6 +37,11 @@ final class F32Conv {
         int plane = outH * outW, stride = c.stride(), pad = c.padding();
         for (int r = 0; r < count; r++) {
             int pixel = r0 + r, b = pixel / plane, oy = pixel % plane / outW, ox = pixel % outW;
+            int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
+            if (in.bits() == 0 && iy0 >= 0 && iy0 + k <= h && ix0 >= 0 && ix0 + k <= w) {
+                interior(in.values(), ((b * h + iy0) * w + ix0) * inC, inC, w * inC, k, transposed, width, acc, r * width);
+                continue;
+            }
             for (int o = 0; o < width; o += LANES) {
                 FloatVector sum = FloatVector.zero(F);
                 int kk = 0;
@@ -53,6 +58,21 @@ final class F32Conv {
                 }
                 sum.intoArray(acc, r * width + o);
             }
+        }
+    }
+
+    /**
+     * One pixel whose taps all lie inside a float image (most pixels): the same fma sequence,
+     * without the per-tap bounds test and code lookup. The window's top-left input is at values[at].
+     */
+    private static void interior(float[] values, int at, int inC, int rowStride, int k, float[] transposed, int width, float[] acc, int accAt) {
+        for (int o = 0; o < width; o += LANES) {
+            FloatVector sum = FloatVector.zero(F);
+            for (int ci = 0, kk = 0; ci < inC; ci++)
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0, x = at + ki * rowStride + ci; kj < k; kj++, kk++, x += inC)
+                        sum = FloatVector.fromArray(F, transposed, kk * width + o).fma(FloatVector.broadcast(F, values[x]), sum);
+            sum.intoArray(acc, accAt + o);
         }
     }
 }
