@@ -21,6 +21,10 @@ public final class FloatRowKernel {
     public static final int PIXELS = 8;
     /** Output pixels per {@link #oneTileWide} call. */
     public static final int WIDE_PIXELS = 16;
+    /** Output pixels per {@link #twoTilesSeven} call. */
+    public static final int SEVEN_PIXELS = 7;
+    /** Output pixels per {@link #oneTileFourteen} call. */
+    public static final int FOURTEEN_PIXELS = 14;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final int LANES = TapWeights.LANES;
 
@@ -305,5 +309,203 @@ public final class FloatRowKernel {
         a13.intoArray(sums, s += sStride);
         a14.intoArray(sums, s += sStride);
         a15.intoArray(sums, s += sStride);
+    }
+
+    /**
+     * {@link #twoTiles} over 7 pixels ({@link #SEVEN_PIXELS}): rows 7 or 14 wide (ResNet-20's 14×14 and
+     * 7×7 stages on 28×28 images) then need no wasted eighth pixel per call.
+     */
+    public static void twoTilesSeven(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        float[] q = w.weights;
+        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+        int wa = tile * tileFloats, wb = wa + tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector s0 = FloatVector.fromArray(F, q, wb + wi), s1 = FloatVector.fromArray(F, q, wb + wi + tapFloats),
+                        s2 = FloatVector.fromArray(F, q, wb + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                c0 = v.fma(s0, c0);
+                v = FloatVector.broadcast(F, x[xi + x1]);
+                a1 = v.fma(p0, a1);
+                c1 = v.fma(s0, c1);
+                a0 = v.fma(p1, a0);
+                c0 = v.fma(s1, c0);
+                v = FloatVector.broadcast(F, x[xi + x2]);
+                a2 = v.fma(p0, a2);
+                c2 = v.fma(s0, c2);
+                a1 = v.fma(p1, a1);
+                c1 = v.fma(s1, c1);
+                a0 = v.fma(p2, a0);
+                c0 = v.fma(s2, c0);
+                v = FloatVector.broadcast(F, x[xi + x3]);
+                a3 = v.fma(p0, a3);
+                c3 = v.fma(s0, c3);
+                a2 = v.fma(p1, a2);
+                c2 = v.fma(s1, c2);
+                a1 = v.fma(p2, a1);
+                c1 = v.fma(s2, c1);
+                v = FloatVector.broadcast(F, x[xi + x4]);
+                a4 = v.fma(p0, a4);
+                c4 = v.fma(s0, c4);
+                a3 = v.fma(p1, a3);
+                c3 = v.fma(s1, c3);
+                a2 = v.fma(p2, a2);
+                c2 = v.fma(s2, c2);
+                v = FloatVector.broadcast(F, x[xi + x5]);
+                a5 = v.fma(p0, a5);
+                c5 = v.fma(s0, c5);
+                a4 = v.fma(p1, a4);
+                c4 = v.fma(s1, c4);
+                a3 = v.fma(p2, a3);
+                c3 = v.fma(s2, c3);
+                v = FloatVector.broadcast(F, x[xi + x6]);
+                a6 = v.fma(p0, a6);
+                c6 = v.fma(s0, c6);
+                a5 = v.fma(p1, a5);
+                c5 = v.fma(s1, c5);
+                a4 = v.fma(p2, a4);
+                c4 = v.fma(s2, c4);
+                v = FloatVector.broadcast(F, x[xi + x7]);
+                a6 = v.fma(p1, a6);
+                c6 = v.fma(s1, c6);
+                a5 = v.fma(p2, a5);
+                c5 = v.fma(s2, c5);
+                v = FloatVector.broadcast(F, x[xi + x8]);
+                a6 = v.fma(p2, a6);
+                c6 = v.fma(s2, c6);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        c0.intoArray(sums, s + LANES);
+        a1.intoArray(sums, s += sStride);
+        c1.intoArray(sums, s + LANES);
+        a2.intoArray(sums, s += sStride);
+        c2.intoArray(sums, s + LANES);
+        a3.intoArray(sums, s += sStride);
+        c3.intoArray(sums, s + LANES);
+        a4.intoArray(sums, s += sStride);
+        c4.intoArray(sums, s + LANES);
+        a5.intoArray(sums, s += sStride);
+        c5.intoArray(sums, s + LANES);
+        a6.intoArray(sums, s += sStride);
+        c6.intoArray(sums, s + LANES);
+    }
+
+    /**
+     * {@link #oneTileWide} over 14 pixels ({@link #FOURTEEN_PIXELS}): rows 14 or 28 wide need no wasted
+     * pixels per call.
+     */
+    public static void oneTileFourteen(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        float[] q = w.weights;
+        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+        int wa = tile * tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector v;
+                int xj = xi;
+                v = FloatVector.broadcast(F, x[xj]);
+                a0 = v.fma(p0, a0);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a1 = v.fma(p0, a1);
+                a0 = v.fma(p1, a0);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a2 = v.fma(p0, a2);
+                a1 = v.fma(p1, a1);
+                a0 = v.fma(p2, a0);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a3 = v.fma(p0, a3);
+                a2 = v.fma(p1, a2);
+                a1 = v.fma(p2, a1);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a4 = v.fma(p0, a4);
+                a3 = v.fma(p1, a3);
+                a2 = v.fma(p2, a2);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a5 = v.fma(p0, a5);
+                a4 = v.fma(p1, a4);
+                a3 = v.fma(p2, a3);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a6 = v.fma(p0, a6);
+                a5 = v.fma(p1, a5);
+                a4 = v.fma(p2, a4);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a7 = v.fma(p0, a7);
+                a6 = v.fma(p1, a6);
+                a5 = v.fma(p2, a5);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a8 = v.fma(p0, a8);
+                a7 = v.fma(p1, a7);
+                a6 = v.fma(p2, a6);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a9 = v.fma(p0, a9);
+                a8 = v.fma(p1, a8);
+                a7 = v.fma(p2, a7);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a10 = v.fma(p0, a10);
+                a9 = v.fma(p1, a9);
+                a8 = v.fma(p2, a8);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a11 = v.fma(p0, a11);
+                a10 = v.fma(p1, a10);
+                a9 = v.fma(p2, a9);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a12 = v.fma(p0, a12);
+                a11 = v.fma(p1, a11);
+                a10 = v.fma(p2, a10);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a13 = v.fma(p0, a13);
+                a12 = v.fma(p1, a12);
+                a11 = v.fma(p2, a11);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a13 = v.fma(p1, a13);
+                a12 = v.fma(p2, a12);
+                xj += ch;
+                v = FloatVector.broadcast(F, x[xj]);
+                a13 = v.fma(p2, a13);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, s += sStride);
+        a2.intoArray(sums, s += sStride);
+        a3.intoArray(sums, s += sStride);
+        a4.intoArray(sums, s += sStride);
+        a5.intoArray(sums, s += sStride);
+        a6.intoArray(sums, s += sStride);
+        a7.intoArray(sums, s += sStride);
+        a8.intoArray(sums, s += sStride);
+        a9.intoArray(sums, s += sStride);
+        a10.intoArray(sums, s += sStride);
+        a11.intoArray(sums, s += sStride);
+        a12.intoArray(sums, s += sStride);
+        a13.intoArray(sums, s += sStride);
     }
 }
