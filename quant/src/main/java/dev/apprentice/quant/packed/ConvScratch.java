@@ -6,7 +6,6 @@ final class ConvScratch {
 
     private float[] padded = new float[0], sums = new float[0], weights = new float[0];
     private int[] intSums = new int[0], tapOffsets = new int[0];
-    private short[] tables = new short[0];
 
     static ConvScratch get() {
         return LOCAL.get();
@@ -22,17 +21,12 @@ final class ConvScratch {
         return weights.length >= size ? weights : (weights = new float[size]);
     }
 
-    /** Ternary lookup tables of padded input rows (see {@link PaddedRows#tables}). */
-    short[] tables(int size) {
-        return tables.length >= size ? tables : (tables = new short[size]);
-    }
-
     /** Sums of a block of output pixels, before the epilogue. */
     float[] sums(int size) {
         return sums.length >= size ? sums : (sums = new float[size]);
     }
 
-    /** Int sums of a block: ternary sums, or float passes added up exactly. */
+    /** Int sums of a block: float passes added up exactly. */
     int[] intSums(int size) {
         return intSums.length >= size ? intSums : (intSums = new int[size]);
     }

@@ -3,7 +3,6 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LowBitMatrix;
 import dev.apprentice.quant.kernel.TapCodes;
-import dev.apprentice.quant.kernel.TernaryStates;
 
 /**
  * The packed operators on the CPU: direct convolutions over exact integer sums for packed layers
@@ -25,10 +24,10 @@ public final class CpuBackend implements LowBitBackend {
     /**
      * A layer as this backend runs it: F32 layers keep their weights transposed to [k][o] for
      * {@link F32Conv}; packed layers are re-packed as {@link TapCodes} (decoded per call) for {@link TapConvolution}
-     * (ternary layers other than 3×3 stride 1 as {@link TernaryStates}, its lookup tables), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
+     * (ternary layers too: they beat the ternary lookup tables on every ResNet-20 layer, batch 1 and 64), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, TapCodes weights, TernaryStates ternary, LowBitMatrix matrix) implements Layer {}
+    record Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix) implements Layer {}
 
     @Override
     public String name() {
@@ -37,21 +36,16 @@ public final class CpuBackend implements LowBitBackend {
 
     @Override
     public Layer prepare(PackedConv conv) {
-        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null, null);
+        if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
-        int taps = conv.kernel() * conv.kernel();
-        if (conv.encoding() == WeightEncoding.TERNARY && !TapConvolution.byRows(conv)) {
-            int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
-            return new Prepared(conv, null, null, TernaryStates.pack(tapMajor, conv.outChannels(), taps, conv.inChannels()), null);
-        }
         TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
-        if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null, null);
+        if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null);
         int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
         int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
         int depth = tapStride * conv.kernel() * conv.kernel();
-        return new Prepared(conv, null, null, null, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
+        return new Prepared(conv, null, null, LowBitMatrix.pack(conv.encoding(), tapMajor, conv.outChannels(), depth));
     }
 
     @Override
@@ -82,8 +76,8 @@ public final class CpuBackend implements LowBitBackend {
         int pixels = x.batch() * oh * ow;
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
-        if (prepared.weights() != null || prepared.ternary() != null) {
-            TapConvolution.run(x, c, prepared.weights(), prepared.ternary(), r, out);
+        if (prepared.weights() != null) {
+            TapConvolution.run(x, c, prepared.weights(), r, out);
             return out;
         }
         LowBitMatrix matrix = prepared.matrix();

@@ -1,6 +1,5 @@
 package dev.apprentice.quant.packed;
 
-import dev.apprentice.quant.kernel.TernaryTapKernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -48,28 +47,6 @@ final class PaddedRows {
                 for (; c < ch; c++) dst[d + c] = codes[src + c] & 0xff;
                 for (; c < stride; c++) dst[d + c] = 0f;
             }
-        }
-    }
-
-    /**
-     * The ternary kernel's input: for each pixel of the same padded rows, its
-     * {@link dev.apprentice.quant.kernel.TernaryTapKernel#tables} at dst[((yy·(W + 2·pad) + xx)·groups + g)·32],
-     * all zeros for padding pixels.
-     */
-    static void tables(CpuActivations in, int b, int firstRow, int rows, int pad, int groups, short[] dst) {
-        int h = in.height(), w = in.width(), ch = in.channels(), wp = w + 2 * pad, pixel = groups * 32, rowLength = wp * pixel;
-        byte[] codes = in.codes();
-        for (int yy = 0; yy < rows; yy++) {
-            int iy = firstRow + yy, d = yy * rowLength;
-            if (iy < 0 || iy >= h) {
-                java.util.Arrays.fill(dst, d, d + rowLength, (short) 0);
-                continue;
-            }
-            java.util.Arrays.fill(dst, d, d + pad * pixel, (short) 0);
-            java.util.Arrays.fill(dst, d + (pad + w) * pixel, d + rowLength, (short) 0);
-            int src = ((b * h + iy) * w) * ch;
-            d += pad * pixel;
-            for (int xx = 0; xx < w; xx++, src += ch, d += pixel) TernaryTapKernel.tables(codes, src, ch, groups, dst, d);
         }
     }
 }

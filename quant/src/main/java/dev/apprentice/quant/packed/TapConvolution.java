@@ -5,8 +5,6 @@ import dev.apprentice.quant.kernel.FloatRowKernel;
 import dev.apprentice.quant.kernel.FloatTapKernel;
 import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TapWeights;
-import dev.apprentice.quant.kernel.TernaryStates;
-import dev.apprentice.quant.kernel.TernaryTapKernel;
 
 /**
  * A packed convolution on the CPU, direct (no im2col buffer): output rows are split over the
@@ -34,63 +32,26 @@ final class TapConvolution {
 
     private TapConvolution() {}
 
-    /**
-     * Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1) when given as
-     * {@link TapCodes}: ternary layers too, since it beat their lookup tables there (ResNet-20
-     * a8w2 batch 1, 2 threads, medians of 6 interleaved runs: 1038 → 1170 img/s; the tables keep
-     * the other layers, where the two measured alike).
-     */
+    /** Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1); other layers run through {@link FloatTapKernel}. */
     static boolean byRows(PackedConv c) {
         return c.kernel() == FloatRowKernel.KERNEL && c.stride() == 1;
     }
 
-    /** The layer's convolution with its weights as tap weights (w) or, for ternary layers, as table states (ternary). */
-    static void run(CpuActivations x, PackedConv c, TapCodes codes, TernaryStates ternary, CpuActivations residual, CpuActivations out) {
+    /**
+     * The layer's convolution with its weights as tap codes, any encoding (ternary layers too: the
+     * float kernels beat the ternary lookup tables on every layer of ResNet-20 at batch 1 and 64,
+     * one JVM alternating the two, medians of 170: a8w2 batch 64 2627 → 2714 and 2205 → 2334 img/s,
+     * batch 1 1139 → 1190 and 1638 → 1704).
+     */
+    static void run(CpuActivations x, PackedConv c, TapCodes codes, CpuActivations residual, CpuActivations out) {
         // decoded once by the calling thread into its own buffer, read by every task until this call returns
-        TapWeights w = codes == null ? null : codes.decode(ConvScratch.get().weights(codes.floats()));
+        TapWeights w = codes.decode(ConvScratch.get().weights(codes.floats()));
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
         int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
-        Parallel.RangeBody body = ternary != null
-                ? (g0, g1) -> ternaryRows(x, c, ternary, residual, out, g0, g1)
-                : (g0, g1) -> outputRows(x, c, w, residual, out, g0, g1);
+        Parallel.RangeBody body = (g0, g1) -> outputRows(x, c, w, residual, out, g0, g1);
         if (tasks == 1) body.run(0, rows);
         else Parallel.forEach(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
-    }
-
-    /** Output rows [g0, g1) of a ternary layer: tables of the input rows, then {@link TernaryTapKernel} over 8-pixel × 32-channel tiles. */
-    private static void ternaryRows(CpuActivations x, PackedConv c, TernaryStates w, CpuActivations residual, CpuActivations out, int g0, int g1) {
-        ConvScratch scratch = ConvScratch.get();
-        int k = c.kernel(), stride = c.stride(), pad = c.padding(), oh = out.height(), ow = out.width();
-        int groups = w.groups(), pixelSize = groups * TernaryStates.LANES, wp = x.width() + 2 * pad, steps = k * k * groups;
-        int width = w.blocks() * TernaryStates.LANES;
-        int[] stepOffsets = scratch.tapOffsets(steps);
-        for (int ki = 0; ki < k; ki++)
-            for (int kj = 0; kj < k; kj++)
-                for (int g = 0; g < groups; g++) stepOffsets[(ki * k + kj) * groups + g] = (ki * wp + kj) * pixelSize + g * TernaryStates.LANES;
-        int[] sums = scratch.intSums(BLOCK * width);
-        for (int g = g0; g < g1; ) {
-            int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
-            int firstRow = oy0 * stride, rowCount = (oy1 - 1) * stride + k - firstRow;
-            short[] tables = scratch.tables(rowCount * wp * pixelSize);
-            PaddedRows.tables(x, b, firstRow - pad, rowCount, pad, groups, tables);
-            int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
-            for (int i0 = 0; i0 < pixels; i0 += BLOCK) {
-                int count = Math.min(BLOCK, pixels - i0), last = i0 + count - 1;
-                for (int r = 0; r < count; r += TILE_PIXELS) {
-                    int i = i0 + r;
-                    int b0 = base(i, last, ow, stride, wp, pixelSize), b1 = base(i + 1, last, ow, stride, wp, pixelSize);
-                    int b2 = base(i + 2, last, ow, stride, wp, pixelSize), b3 = base(i + 3, last, ow, stride, wp, pixelSize);
-                    int b4 = base(i + 4, last, ow, stride, wp, pixelSize), b5 = base(i + 5, last, ow, stride, wp, pixelSize);
-                    int b6 = base(i + 6, last, ow, stride, wp, pixelSize), b7 = base(i + 7, last, ow, stride, wp, pixelSize);
-                    for (int blk = 0; blk < w.blocks(); blk++)
-                        TernaryTapKernel.block(w, blk, steps, stepOffsets, tables, b0, b1, b2, b3, b4, b5, b6, b7,
-                                sums, r * width + blk * TernaryStates.LANES, width);
-                }
-                EpilogueKernel.apply(sums, null, width, count, c, residual, out, pixel0 + i0);
-            }
-            g += oy1 - oy0;
-        }
     }
 
     /** Output rows [g0, g1) of the batch, row g = image · outHeight + y. */
