@@ -8,6 +8,7 @@ import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.resnet.ResNets;
+import dev.apprentice.quant.packed.FloatNetwork;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A whole ResNet on 28×28×1 inputs, 2 threads: one SGD training step (forward, cross entropy,
- * backward, Nesterov SGD with weight decay) and eval-mode inference without a graph. Scores are
+ * backward, Nesterov SGD with weight decay) and inference: the compiled NHWC network that evaluation
+ * uses ({@link FloatNetwork}) and the module's own eval-mode forward pass without a graph. Scores are
  * batches per second; images/s = score × batch. The PyTorch peer for the same model and step is
  * ../shared/peers/throughput.py (run it in the same minute: `benchmarks/peer-throughput.sh`).
  * Forks use the parallel collector, as the jar's launcher does for `train` and `eval`, and each
@@ -49,6 +51,7 @@ public class ResNetBenchmark {
     private Sgd sgd;
     private Tensor x;
     private int[] y;
+    private FloatNetwork compiled;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -73,11 +76,26 @@ public class ResNetBenchmark {
         }
     }
 
+    /** Inference as the trainer and `eval` run it for a full-precision ResNet: the compiled NHWC network (Evaluation). */
     @Benchmark
     public float inference() {
+        try (var arena = StepArena.open()) { // as the trainer evaluates a batch
+            return compiled().logits(x.data(), batch, 1, 28, 28)[0];
+        }
+    }
+
+    /** The module's own eval-mode forward pass (NCHW, graph-free), for comparison with {@link #inference}. */
+    @Benchmark
+    public float inferenceModule() {
         net.eval();
-        try (var noGrad = GradMode.off(); var arena = StepArena.open()) { // as the trainer evaluates a batch
+        try (var noGrad = GradMode.off(); var arena = StepArena.open()) {
             return net.forward(x).data()[0];
         }
+    }
+
+    /** Compiled from the current weights once (trainStep in the same fork changes them; the speed does not depend on values). */
+    private FloatNetwork compiled() {
+        if (compiled == null) compiled = FloatNetwork.of(net);
+        return compiled;
     }
 }

@@ -9,11 +9,24 @@ import dev.apprentice.engine.autograd.Loss;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
+import dev.apprentice.quant.packed.FloatNetwork;
 
 /** Top-1 / top-5 accuracy and mean loss of a model over a set, in eval mode without a graph. */
 public record Evaluation(double top1, double top5, double loss, int images) {
 
+    /**
+     * A full-precision CIFAR-style ResNet is evaluated through its compiled NHWC inference network
+     * ({@link FloatNetwork}: batchnorm folded, the packed path's row kernels; ResNet-20 at batch 128
+     * ~1.45× the module's forward pass), any other model through its eval-mode forward.
+     */
     public static Evaluation of(Module model, ImageSet set, Normalization norm, int batchSize) {
+        if (FloatNetwork.supports(model)) {
+            FloatNetwork compiled = FloatNetwork.of(model);
+            return of(x -> {
+                float[] logits = compiled.logits(x.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3));
+                return Tensor.of(logits, x.dim(0), logits.length / x.dim(0));
+            }, set, norm, batchSize, null);
+        }
         boolean wasTraining = model.training();
         model.eval();
         try {

@@ -68,6 +68,22 @@ public final class TapWeights {
         return w;
     }
 
+    /**
+     * Real (float) weights in the same layout, for a full-precision network on these kernels (sums
+     * in float, not exact): rows × (taps · channels), each row in (tap, channel) order.
+     */
+    public static TapWeights ofFloats(float[] weights, int rows, int taps, int channels) {
+        if (rows < 1 || taps < 1 || channels < 1 || weights.length != (long) rows * taps * channels)
+            throw new IllegalArgumentException(weights.length + " weights for " + rows + " rows of " + taps + " taps × " + channels + " channels");
+        TapWeights w = new TapWeights(WeightEncoding.F32, rows, taps, channels, null);
+        int depth = taps * channels;
+        for (int o = 0; o < rows; o++)
+            for (int t = 0; t < taps; t++)
+                for (int c = 0; c < channels; c++)
+                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = weights[o * depth + t * channels + c];
+        return w;
+    }
+
     /** Rejects codes that are not rows × (taps · channels) valid codes of the encoding (shared with {@link TapCodes#pack}). */
     static void checkCodes(WeightEncoding encoding, int[] codes, int rows, int taps, int channels) {
         if (encoding == WeightEncoding.F32) throw new IllegalArgumentException("F32 weights have no integer kernel");
@@ -121,6 +137,7 @@ public final class TapWeights {
     }
 
     static int maxTapsPerPass(WeightEncoding encoding, int taps, int channels, int maxActivation) {
+        if (encoding == WeightEncoding.F32) return taps;   // real weights: float sums, nothing to keep exact
         long perTap = (long) encoding.maxCode * Math.max(1, maxActivation) * channels;
         return (int) Math.min(taps, (1L << 24) / perTap);
     }

@@ -39,6 +39,16 @@ final class EpilogueKernel {
 
     /** The same with the sums of pixel r at r·sumStride + c (sumStride ≥ C: kernels write whole 16-channel tiles). */
     static void apply(int[] ints, float[] floats, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0) {
+        apply(ints, floats, sumStride, count, c, residual, out, p0, false);
+    }
+
+    /**
+     * The same; when out holds floats and relu is set, each float is then max(y, 0) taken on its bits
+     * (a set sign bit gives +0), for a full-precision network ({@link FloatNetwork}); the packed
+     * specification has no relu on float outputs (codes clamp instead).
+     */
+    static void apply(int[] ints, float[] floats, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0,
+                      boolean relu) {
         int ch = c.outChannels(), full = ch / L * L;
         float[] scale = c.outScale(), bias = c.outBias();
         boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
@@ -62,6 +72,8 @@ final class EpilogueKernel {
                     bits = bits.blend(0, bits.compare(VectorOperators.GT, INFINITY_BITS)).min(ONE_BITS);
                     IntVector rounded = bits.reinterpretAsFloats().mul((float) levels).add(MAGIC).reinterpretAsInts();
                     ((ByteVector) rounded.convertShape(VectorOperators.I2B, B, 0)).intoArray(out.codes(), dst);
+                } else if (relu) {
+                    v.reinterpretAsInts().max(0).reinterpretAsFloats().intoArray(out.values(), dst);
                 } else {
                     v.intoArray(out.values(), dst);
                 }
@@ -73,7 +85,7 @@ final class EpilogueKernel {
                 float v = Epilogue.scale(ints != null ? (float) ints[src + o] : floats[src + o], scale[o], bias[o]);
                 if (residual != null) v += residual.value(dst + o);
                 if (codes) out.codes()[dst + o] = (byte) Epilogue.quantize(v, levels);
-                else out.values()[dst + o] = v;
+                else out.values()[dst + o] = relu && Float.floatToRawIntBits(v) < 0 ? 0f : v;
             }
         }
     }

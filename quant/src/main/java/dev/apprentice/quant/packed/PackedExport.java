@@ -57,7 +57,7 @@ public final class PackedExport {
         return new PackedModel(meta, layers);
     }
 
-    private static PackedConv conv(String name, Conv2d conv, BatchNorm2d bn, WeightQuantizer q, int inBits, int levels) {
+    static PackedConv conv(String name, Conv2d conv, BatchNorm2d bn, WeightQuantizer q, int inBits, int levels) {
         int o = conv.outChannels, k = conv.inChannels * conv.kernel * conv.kernel;
         float[] w = conv.weight().data();
         float[] bnScale = new float[o], bnShift = new float[o];
@@ -87,7 +87,7 @@ public final class PackedExport {
                 null, weights, weightScale, bnScale, bnShift);
     }
 
-    private static PackedConv classifier(String name, Linear fc, WeightQuantizer q) {
+    static PackedConv classifier(String name, Linear fc, WeightQuantizer q) {
         int o = fc.outFeatures, k = fc.inFeatures;
         float[] weights = q == null ? fc.weight().data().clone() : q.codes(fc.weight().data(), o, k).values();
         float[] ones = new float[o], bias = new float[o];
@@ -96,7 +96,7 @@ public final class PackedExport {
         return new PackedConv(name, k, o, 1, 1, 0, WeightEncoding.F32, 0, null, weights, ones.clone(), ones, bias);
     }
 
-    private static BatchNorm2d nextBatchNorm(List<Map.Entry<String, Module>> modules, int i, String conv) {
+    static BatchNorm2d nextBatchNorm(List<Map.Entry<String, Module>> modules, int i, String conv) {
         for (int j = i + 1; j < modules.size(); j++) {
             Module m = modules.get(j).getValue();
             if (m instanceof BatchNorm2d bn) return bn;

@@ -22,8 +22,9 @@ final class PaddedRows {
     private PaddedRows() {}
 
     /**
-     * dst[(yy·(W + 2·pad) + xx)·stride + c] for yy &lt; rows: the code of image b at input row
-     * firstRow + yy, column xx − pad, channel c, or 0 where that is outside the image or c ≥ C.
+     * dst[(yy·(W + 2·pad) + xx)·stride + c] for yy &lt; rows: the code (or float, for float
+     * activations) of image b at input row firstRow + yy, column xx − pad, channel c, or 0 where
+     * that is outside the image or c ≥ C.
      */
     static void fill(CpuActivations in, int b, int firstRow, int rows, int pad, int stride, float[] dst) {
         int h = in.height(), w = in.width(), ch = in.channels(), wp = w + 2 * pad, rowLength = wp * stride;
@@ -38,6 +39,13 @@ final class PaddedRows {
             java.util.Arrays.fill(dst, d + (pad + w) * stride, d + rowLength, 0f);
             int src = ((b * h + iy) * w) * ch;
             d += pad * stride;
+            if (in.bits() == 0) {   // floats (a full-precision network): copied as they are
+                for (int xx = 0; xx < w; xx++, src += ch, d += stride) {
+                    System.arraycopy(in.values(), src, dst, d, ch);
+                    if (stride > ch) java.util.Arrays.fill(dst, d + ch, d + stride, 0f);
+                }
+                continue;
+            }
             for (int xx = 0; xx < w; xx++, src += ch, d += stride) {
                 int c = 0;
                 for (; c <= ch - 16; c += 16) {

@@ -45,17 +45,25 @@ final class TapConvolution {
      */
     static void run(CpuActivations x, PackedConv c, TapCodes codes, CpuActivations residual, CpuActivations out) {
         // decoded once by the calling thread into its own buffer, read by every task until this call returns
-        TapWeights w = codes.decode(ConvScratch.get().weights(codes.floats()));
+        run(x, c, codes.decode(ConvScratch.get().weights(codes.floats())), residual, out, false);
+    }
+
+    /**
+     * The layer with its weights already laid out (the codes of a packed layer, or the real weights of
+     * a full-precision network, {@link FloatNetwork}); relu as in {@link EpilogueKernel#apply}.
+     */
+    static void run(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, boolean relu) {
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
         int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
-        Parallel.RangeBody body = (g0, g1) -> outputRows(x, c, w, residual, out, g0, g1);
+        Parallel.RangeBody body = (g0, g1) -> outputRows(x, c, w, residual, out, relu, g0, g1);
         if (tasks == 1) body.run(0, rows);
         else Parallel.forEach(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
     }
 
     /** Output rows [g0, g1) of the batch, row g = image · outHeight + y. */
-    private static void outputRows(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, int g0, int g1) {
+    private static void outputRows(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, boolean relu,
+                                   int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
         int k = c.kernel(), stride = c.stride(), pad = c.padding(), oh = out.height(), ow = out.width();
         int channels = w.paddedChannels(), wp = x.width() + 2 * pad, taps = k * k, width = w.tiles() * TapWeights.LANES;
@@ -77,14 +85,14 @@ final class TapConvolution {
             if (rows) {
                 for (int oy = oy0; oy < oy1; oy++) {
                     rowTiles(w, xs, (oy - oy0) * wp * channels, wp * channels, channels, rowPixels, step, sums, width);
-                    EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
+                    EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow, relu);
                 }
             } else {
                 for (int i0 = 0; i0 < pixels; i0 += BLOCK) {
                     int count = Math.min(BLOCK, pixels - i0);
                     if (tapsPerPass >= taps) block(w, 0, taps, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width);
                     else passes(w, tapsPerPass, tapOffsets, xs, ow, stride, wp, channels, i0, count, sums, width, scratch);
-                    EpilogueKernel.apply(null, sums, width, count, c, residual, out, pixel0 + i0);
+                    EpilogueKernel.apply(null, sums, width, count, c, residual, out, pixel0 + i0, relu);
                 }
             }
             g += oy1 - oy0;
