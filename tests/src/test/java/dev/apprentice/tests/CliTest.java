@@ -145,6 +145,19 @@ class CliTest {
         }
     }
 
+    /** The help every error message points to: `COMMAND --help` prints that command's options and exits 0. */
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String command : new String[] {"train", "eval", "export", "infer", "experiment", "summary"}) {
+            out.reset();
+            err.reset();
+            assertEquals(0, Cli.run(command, "--help"), command + ": " + err);
+            assertTrue(out.toString().contains("Usage: apprentice-engine " + command), command + ": " + out);
+            assertEquals("", err.toString(), command);
+        }
+        assertTrue(out.toString().contains("--model"), "summary lists its options: " + out);
+    }
+
     @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "eval", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Evaluate a saved model (model.safetensors) or, with --packed, a packed model on integer kernels: top-1 and top-5 accuracy on a test set.")
 final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A model file written by train (or by export, with --packed).")

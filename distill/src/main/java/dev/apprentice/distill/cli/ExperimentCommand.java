@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Run an experiment plan: train its teachers once, then each cell (student × precision × scheme) over its seeds.",
                 "Every finished run appends a row to the results CSV and refreshes the markdown table and plots; runs already in the CSV are skipped, "
                         + "and a run that was killed resumes from its checkpoint. Plan format: docs/results/plan.json."})

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "infer", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "infer", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Classify images (PNG or JPEG of the model's input size) with a packed model on integer kernels: the three most likely classes of each.")
 final class InferCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PACKED", description = "A packed model (from export, or model.packed.safetensors from train).")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "summary", usageHelpAutoWidth = true,
+@Command(name = "summary", usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Print a model's layers: output shape, parameters, multiply-accumulates and bytes per sample.")
 final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "resnet20", description = "Default: ${DEFAULT-VALUE}.")

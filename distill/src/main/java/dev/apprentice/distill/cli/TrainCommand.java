@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Train a low-precision ResNet student, with knowledge distillation from a full-precision teacher (Apprentice, arXiv 1711.05852).",
                 "With no flags: scheme A on the Fashion-MNIST subset embedded in the jar, a full-precision ResNet-20 teacher and a ternary (a8w2) ResNet-8 student trained together.",
                 "Writes <out>/checkpoint.safetensors after every epoch, <out>/metrics.jsonl, and at the end <out>/model.safetensors (student) and, in scheme A, <out>/teacher.safetensors."})
