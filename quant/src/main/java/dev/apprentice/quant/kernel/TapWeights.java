@@ -8,7 +8,8 @@ import dev.apprentice.quant.packed.WeightEncoding;
  * channel, the 16 channels' codes as floats (exact: |q| ≤ 127), one 64-byte load per input
  * channel: weights[((tile·taps + t)·paddedChannels + c)·16 + lane] is the code of output channel
  * tile·16 + lane, tap t, input channel c. Input channels are padded to a multiple of 4 (the
- * kernel's unrolling) and output channels to a multiple of 16, with zero codes.
+ * kernel's unrolling) and output channels to a multiple of 16, with zero codes. {@link #ofFloats}
+ * lays out real weights the same way, for a full-precision network on the same kernels.
  *
  * <p>A loaded model does not hold these floats: it keeps each layer as {@link TapCodes} (the
  * file's bits per weight) and decodes one layer at a time into a per-thread buffer right before

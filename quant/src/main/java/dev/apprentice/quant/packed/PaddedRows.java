@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution kernel ({@link dev.apprentice.quant.kernel.FloatTapKernel}) reads: the spatial
  * padding is stored as zeros, so every kernel tap of every output pixel is an in-bounds read and
  * the kernel needs no padding branches; channels are padded with zeros to the kernel's channel
- * stride. A code u is stored as the float u (exact), not dequantized: the kernel sums integers.
- * Converting costs one pass over the input (a 3×3 layer then reads each value 9·outC/16 times).
+ * stride. A code u is stored as the float u (exact), not dequantized: the kernel sums integers;
+ * float activations ({@link FloatNetwork}) are copied as they are. Converting costs one pass over
+ * the input (a 3×3 layer then reads each value 9·outC/16 times).
  */
 final class PaddedRows {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;

@@ -14,6 +14,8 @@ import dev.apprentice.quant.kernel.TapWeights;
  * reads tap t at base_r + tapOffsets[t]), both 16/32 channels wide, and applies the epilogue to
  * each row or block of {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint
  * output rows and every sum is exact, so results do not depend on the thread count or the split.
+ * The same code runs a full-precision network's layers ({@link FloatNetwork}: real weights, float
+ * activations, float sums, still independent of the split since each pixel's sum is one call's).
  */
 final class TapConvolution {
     /** Output pixels per epilogue block (a multiple of the kernel's 8). */
