@@ -62,6 +62,7 @@ public class ResNetBenchmark {
         x = Tensor.randn(rng, 1f, batch, 1, 28, 28);
         y = new int[batch];
         for (int i = 0; i < batch; i++) y[i] = rng.nextInt(10);
+        compiled = FloatNetwork.of(net); // the initial weights: trainStep changes them later, the speed does not depend on values
     }
 
     @Benchmark
@@ -80,7 +81,7 @@ public class ResNetBenchmark {
     @Benchmark
     public float inference() {
         try (var arena = StepArena.open()) { // as the trainer evaluates a batch
-            return compiled().logits(x.data(), batch, 1, 28, 28)[0];
+            return compiled.logits(x.data(), batch, 1, 28, 28)[0];
         }
     }
 
@@ -93,9 +94,4 @@ public class ResNetBenchmark {
         }
     }
 
-    /** Compiled from the current weights once (trainStep in the same fork changes them; the speed does not depend on values). */
-    private FloatNetwork compiled() {
-        if (compiled == null) compiled = FloatNetwork.of(net);
-        return compiled;
-    }
 }

@@ -21,11 +21,7 @@ public record Evaluation(double top1, double top5, double loss, int images) {
      */
     public static Evaluation of(Module model, ImageSet set, Normalization norm, int batchSize) {
         if (FloatNetwork.supports(model)) {
-            FloatNetwork compiled = FloatNetwork.of(model);
-            return of(x -> {
-                float[] logits = compiled.logits(x.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3));
-                return Tensor.of(logits, x.dim(0), logits.length / x.dim(0));
-            }, set, norm, batchSize, null);
+            return of(FloatNetwork.of(model)::logits, set, norm, batchSize, null);
         }
         boolean wasTraining = model.training();
         model.eval();

@@ -132,8 +132,7 @@ public final class Trainer {
                             if (scheme.trainsTeacher()) {
                                 zT = teacher.forward(xT);
                             } else if (fastTeacher != null) {
-                                float[] logits = fastTeacher.logits(xT.data(), xT.dim(0), xT.dim(1), xT.dim(2), xT.dim(3));
-                                zT = Tensor.of(logits, xT.dim(0), logits.length / xT.dim(0));
+                                zT = fastTeacher.logits(xT);
                             } else {
                                 try (var noGraph = GradMode.off()) {
                                     zT = teacher.forward(xT);

@@ -60,13 +60,9 @@ public final class TapWeights {
      */
     public static TapWeights pack(WeightEncoding encoding, int[] codes, int rows, int taps, int channels) {
         checkCodes(encoding, codes, rows, taps, channels);
-        TapWeights w = new TapWeights(encoding, rows, taps, channels, null);
-        int depth = taps * channels;
-        for (int o = 0; o < rows; o++)
-            for (int t = 0; t < taps; t++)
-                for (int c = 0; c < channels; c++)
-                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = codes[o * depth + t * channels + c];
-        return w;
+        float[] values = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) values[i] = codes[i];
+        return layOut(encoding, values, rows, taps, channels);
     }
 
     /**
@@ -76,12 +72,17 @@ public final class TapWeights {
     public static TapWeights ofFloats(float[] weights, int rows, int taps, int channels) {
         if (rows < 1 || taps < 1 || channels < 1 || weights.length != (long) rows * taps * channels)
             throw new IllegalArgumentException(weights.length + " weights for " + rows + " rows of " + taps + " taps × " + channels + " channels");
-        TapWeights w = new TapWeights(WeightEncoding.F32, rows, taps, channels, null);
+        return layOut(WeightEncoding.F32, weights, rows, taps, channels);
+    }
+
+    /** rows × (taps · channels) values, each row in (tap, channel) order, into the kernels' layout. */
+    private static TapWeights layOut(WeightEncoding encoding, float[] values, int rows, int taps, int channels) {
+        TapWeights w = new TapWeights(encoding, rows, taps, channels, null);
         int depth = taps * channels;
         for (int o = 0; o < rows; o++)
             for (int t = 0; t < taps; t++)
                 for (int c = 0; c < channels; c++)
-                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = weights[o * depth + t * channels + c];
+                    w.weights[(((o / LANES) * taps + t) * w.paddedChannels + c) * LANES + o % LANES] = values[o * depth + t * channels + c];
         return w;
     }
 

@@ -1,15 +1,13 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.tensor.StepArena;
+import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.Transformable;
-import dev.apprentice.nn.layers.Conv2d;
-import dev.apprentice.nn.layers.Linear;
 import dev.apprentice.nn.resnet.CifarResNet;
 import dev.apprentice.quant.kernel.TapWeights;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,14 +55,7 @@ public final class FloatNetwork {
     public static FloatNetwork of(Module model) {
         if (!supports(model))
             throw new IllegalArgumentException("the NHWC inference network takes full-precision CIFAR-style ResNets (no quantized layers), not " + model);
-        List<Map.Entry<String, Module>> modules = new ArrayList<>(model.namedModules().entrySet());
-        Map<String, PackedConv> layers = new LinkedHashMap<>();
-        for (int i = 0; i < modules.size(); i++) {
-            String name = modules.get(i).getKey();
-            Module m = modules.get(i).getValue();
-            if (m instanceof Conv2d conv) layers.put(name, PackedExport.conv(name, conv, PackedExport.nextBatchNorm(modules, i, name), null, 0, 1));
-            else if (m instanceof Linear linear) layers.put(name, PackedExport.classifier(name, linear, null));
-        }
+        Map<String, PackedConv> layers = PackedExport.foldedLayers(model, name -> null, 0, 1);
         return new FloatNetwork(layers);
     }
 
@@ -76,6 +67,14 @@ public final class FloatNetwork {
             for (int ci = 0; ci < ch; ci++)
                 for (int t = 0; t < taps; t++) tapMajor[(r * taps + t) * ch + ci] = oihw[(r * ch + ci) * taps + t];
         return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch));
+    }
+
+    /** Logits (batch × classes) of a batch of normalized images (N, C, H, W), as the module's forward gives them. */
+    public Tensor logits(Tensor images) {
+        if (images.rank() != 4) throw new IllegalArgumentException("images must be N × C × H × W, got rank " + images.rank());
+        int batch = images.dim(0);
+        float[] logits = logits(images.data(), batch, images.dim(1), images.dim(2), images.dim(3));
+        return Tensor.of(logits, batch, logits.length / batch);
     }
 
     /** Logits (batch × classes) of normalized images (NCHW floats). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Packs a trained, fake-quantized network: each quantized layer's weights become the same integer
@@ -33,20 +34,7 @@ public final class PackedExport {
         if (!p.quantizesActivations())
             throw new IllegalArgumentException("precision " + p + " keeps activations in float; integer kernels need quantized activations (a2, a4 or a8)");
         int aBits = p.activationBits(), levels = p.activationLevels();
-        List<Map.Entry<String, Module>> modules = new ArrayList<>(model.namedModules().entrySet());
-        Map<String, PackedConv> layers = new LinkedHashMap<>();
-        boolean first = true;
-        for (int i = 0; i < modules.size(); i++) {
-            String name = modules.get(i).getKey();
-            Module m = modules.get(i).getValue();
-            if (m instanceof Conv2d conv) {
-                BatchNorm2d bn = nextBatchNorm(modules, i, name);
-                layers.put(name, conv(name, conv, bn, plan.quantizerOf(name), first ? 0 : aBits, levels));
-                first = false;
-            } else if (m instanceof Linear fc) {
-                layers.put(name, classifier(name, fc, plan.quantizerOf(name)));
-            }
-        }
+        Map<String, PackedConv> layers = foldedLayers(model, plan::quantizerOf, aBits, levels);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put("format", PackedModel.FORMAT);
         meta.putAll(plan.config().toMetadata());
@@ -57,7 +45,31 @@ public final class PackedExport {
         return new PackedModel(meta, layers);
     }
 
-    static PackedConv conv(String name, Conv2d conv, BatchNorm2d bn, WeightQuantizer q, int inBits, int levels) {
+    /**
+     * Every convolution of the model with the batchnorm after it folded in, and the classifier, by
+     * module name in forward order: quantizers (null for a full-precision layer) as quantizerOf names
+     * them, activation codes of aBits (levels = 2^aBits − 1) into every convolution but the first;
+     * aBits = 0 gives a full-precision network on float activations ({@link FloatNetwork}).
+     */
+    static Map<String, PackedConv> foldedLayers(Module model, Function<String, WeightQuantizer> quantizerOf, int aBits, int levels) {
+        List<Map.Entry<String, Module>> modules = new ArrayList<>(model.namedModules().entrySet());
+        Map<String, PackedConv> layers = new LinkedHashMap<>();
+        boolean first = true;
+        for (int i = 0; i < modules.size(); i++) {
+            String name = modules.get(i).getKey();
+            Module m = modules.get(i).getValue();
+            if (m instanceof Conv2d conv) {
+                BatchNorm2d bn = nextBatchNorm(modules, i, name);
+                layers.put(name, conv(name, conv, bn, quantizerOf.apply(name), first ? 0 : aBits, levels));
+                first = false;
+            } else if (m instanceof Linear fc) {
+                layers.put(name, classifier(name, fc, quantizerOf.apply(name)));
+            }
+        }
+        return layers;
+    }
+
+    private static PackedConv conv(String name, Conv2d conv, BatchNorm2d bn, WeightQuantizer q, int inBits, int levels) {
         int o = conv.outChannels, k = conv.inChannels * conv.kernel * conv.kernel;
         float[] w = conv.weight().data();
         float[] bnScale = new float[o], bnShift = new float[o];
@@ -87,7 +99,7 @@ public final class PackedExport {
                 null, weights, weightScale, bnScale, bnShift);
     }
 
-    static PackedConv classifier(String name, Linear fc, WeightQuantizer q) {
+    private static PackedConv classifier(String name, Linear fc, WeightQuantizer q) {
         int o = fc.outFeatures, k = fc.inFeatures;
         float[] weights = q == null ? fc.weight().data().clone() : q.codes(fc.weight().data(), o, k).values();
         float[] ones = new float[o], bias = new float[o];
@@ -96,7 +108,7 @@ public final class PackedExport {
         return new PackedConv(name, k, o, 1, 1, 0, WeightEncoding.F32, 0, null, weights, ones.clone(), ones, bias);
     }
 
-    static BatchNorm2d nextBatchNorm(List<Map.Entry<String, Module>> modules, int i, String conv) {
+    private static BatchNorm2d nextBatchNorm(List<Map.Entry<String, Module>> modules, int i, String conv) {
         for (int j = i + 1; j < modules.size(); j++) {
             Module m = modules.get(j).getValue();
             if (m instanceof BatchNorm2d bn) return bn;
