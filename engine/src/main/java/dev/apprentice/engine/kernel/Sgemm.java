@@ -17,10 +17,12 @@ import dev.apprentice.engine.parallel.Parallel;
  *   <li>A row-major, B transposed, C small (m or n <= 64): {@link SgemmDot}, dot products along
  *       k with no packing (the weight gradient of im2col convolutions);</li>
  *   <li>everything else: Goto/BLIS blocking. C is cut into tasks (blocks of rows x columns) run on
- *       {@link Parallel}; each task loops over k in KC-deep slices, packs its slice of op(B) and,
- *       MC rows at a time, of op(A) into per-thread buffers, and sweeps the 8 x 32
- *       {@link SgemmMicroKernel} over them. K is never split across tasks, and the k-slicing is
- *       fixed, so every element's sum is computed in the same order whatever the partition.</li>
+ *       {@link Parallel}; per KC-deep k-slice, op(B) is packed into micro-panels and op(A), MC rows
+ *       at a time, into per-thread buffers, and the 8 x 32 {@link SgemmMicroKernel} sweeps them.
+ *       When C is cut by rows, the threads pack each slice of B once together and share it
+ *       ({@link #shared}); a single row of tasks packs its own columns. K is never split across
+ *       tasks, and the k-slicing is fixed, so every element's sum is computed in the same order
+ *       whatever the partition.</li>
  * </ul>
  */
 public final class Sgemm {
@@ -45,11 +47,13 @@ public final class Sgemm {
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0], part = new float[0];
+        float[] a = new float[0], b = new float[0], part = new float[0], shared = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] a(int size) { return a.length >= size ? a : (a = new float[size]); }
         float[] b(int size) { return b.length >= size ? b : (b = new float[size]); }
+        /** Packed B slices a call shares with the pool's threads (never used by this thread's own tasks' a/b). */
+        float[] shared(int size) { return shared.length >= size ? shared : (shared = new float[size]); }
         float[] part(int size) { return part.length >= size ? part : (part = new float[size]); }
     }
 
@@ -171,11 +175,81 @@ public final class Sgemm {
         }
         int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
         int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);
+        boolean streamB = bRows != null && rowsPer <= STREAM_B_MAX_M;
+        if (tasksM > 1 && !streamB) {
+            shared(transA, transB, m, n, k, alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc, want);
+            return;
+        }
         Parallel.forEach(tasksM * tasksN, t -> {
             int i0 = (t / tasksN) * rowsPer, j0 = (t % tasksN) * colsPer;
             blockedTask(transA, transB, i0, Math.min(m, i0 + rowsPer), j0, Math.min(n, j0 + colsPer), k,
                     alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc);
         });
+    }
+
+    /**
+     * The blocked product with each k-slice of op(B) packed once for all threads (they split
+     * the packing by column panels) and then shared, rather than packed by every task that
+     * needs it: with C cut by rows, each task would pack the whole slice again (at 1024³ on two
+     * threads, four tasks packed B four times, ~12% of the product). Per k-slice: one parallel
+     * pass packs B, a second runs the tasks, each packing only its own rows of A.
+     */
+    private static void shared(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda, PackedA packedA,
+                               float[] b, int bOff, int ldb, int[] bRows,
+                               float beta, float[] c, int cOff, int ldc, int want) {
+        if (beta != 0 && beta != 1) {
+            Parallel.forRange(m, Math.max(1, (1 << 16) / Math.max(1, n)), (lo, hi) -> scale(hi - lo, n, beta, c, cOff + lo * ldc, ldc));
+        }
+        int mBlocks = ceilDiv(m, MR), kcMax = Math.min(k, KC);
+        float[] pb = BUFFERS.get().shared(kcMax * ceilDiv(Math.min(n, NC), NR) * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), panels = ceilDiv(nc, NR);
+            // Tasks: row blocks first (no operand packed twice); column blocks only when rows run short.
+            int tm = Math.min(mBlocks, want), tn = Math.min(panels, ceilDiv(want, tm));
+            int rowsPer = ceilDiv(mBlocks, tm) * MR, panelsPer = ceilDiv(panels, tn);
+            int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(panels, panelsPer);
+            int packChunks = Math.min(panels, want), packPer = ceilDiv(panels, packChunks);
+            int j0 = jc;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0), slice = p0;
+                boolean accumulate = p0 > 0 || beta != 0;
+                Parallel.forEach(ceilDiv(panels, packPer), t -> {
+                    int lo = t * packPer * NR, cols = Math.min(nc, lo + packPer * NR) - lo;
+                    if (bRows != null) SgemmPack.packBRows(b, bOff, bRows, slice, kc, j0 + lo, cols, pb, lo * kc);
+                    else SgemmPack.packB(transB, b, bOff, ldb, slice, kc, j0 + lo, cols, pb, lo * kc);
+                });
+                Parallel.forEach(tasksM * tasksN, t -> {
+                    int i0 = (t / tasksN) * rowsPer, i1 = Math.min(m, i0 + rowsPer);
+                    int c0 = (t % tasksN) * panelsPer * NR, c1 = Math.min(nc, c0 + panelsPer * NR);
+                    Buffers buf = BUFFERS.get();
+                    float[] pa = packedA != null ? packedA.panels : buf.a(kc * ceilDiv(Math.min(i1 - i0, MC), MR) * MR);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic), aBase = 0;
+                        if (packedA != null) aBase = packedA.offset(slice, kc, ic);
+                        else SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, slice, kc, pa, 0);
+                        sweep(kc, pa, aBase, mc, pb, c0 * kc, c1 - c0, accumulate, c, cOff + ic * ldc + j0 + c0, ldc, buf.tile);
+                    }
+                });
+            }
+        }
+    }
+
+    /** One k-slice of rows [0, mc) of packed A against nc columns of packed B panels from bo: C from co. */
+    private static void sweep(int kc, float[] pa, int aBase, int mc, float[] pb, int bo, int nc,
+                              boolean accumulate, float[] c, int co, int ldc, float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int o = co + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, pb, bo + jr * kc, null, 0, accumulate, c, o, ldc);
+                } else {
+                    SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, pb, bo + jr * kc, null, 0, tile, mr, nr, accumulate, c, o, ldc);
+                }
+            }
+        }
     }
 
     /** C[i0, i1) x [j0, j1): the Goto loops (k-slice, MC row block, NR column panel, MR row panel). */

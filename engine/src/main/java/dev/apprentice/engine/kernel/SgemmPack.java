@@ -70,7 +70,12 @@ final class SgemmPack {
 
     /** Like packB for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
     static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst) {
-        for (int jp = 0, d = 0; jp < nc; jp += NR, d += NR * kc) {
+        packBRows(b, bOff, rowOff, p0, kc, j0, nc, dst, 0);
+    }
+
+    /** {@link #packBRows(float[], int, int[], int, int, int, int, float[])} into dst from dOff. */
+    static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
+        for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jp);
             int j = bOff + j0 + jp;
             if (nr == NR) {
@@ -94,7 +99,12 @@ final class SgemmPack {
      * nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        for (int jp = 0, d = 0; jp < nc; jp += NR, d += NR * kc) {
+        packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, float[])} into dst from dOff. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
+        for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jp);
             int j = j0 + jp;
             if (!transB) {

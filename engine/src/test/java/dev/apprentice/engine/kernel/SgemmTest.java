@@ -173,6 +173,8 @@ class SgemmTest {
             Case.random(r, true, false, 144, 1000, 16, 1f, 0f, true, false),
             Case.random(r, false, false, 16, 1568, 144, 1f, 0f, true, false),
             Case.random(r, false, false, 20, 30, 40, 1f, 0.5f, true, false),
+            // B shared by the threads: two column blocks (n > NC), two k-slices, beta scaled up front
+            Case.random(r, false, true, 75, Sgemm.NC + 45, Sgemm.KC + 3, -0.5f, -1.5f, true, false),
         };
     }
 
@@ -190,6 +192,72 @@ class SgemmTest {
                 Parallel.setThreads(3);
                 assertBitEquals(first, c.run(), c + " with 3 threads vs 2");
             }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /**
+     * Products with op(A) packed once and with B given by row offsets (overlapping, as a
+     * convolution's column matrix is), with more rows than {@link Sgemm#STREAM_B_MAX_M}, so that
+     * the threads share each packed slice of B: against a double-precision loop, and bit-identical
+     * for 1, 2 and 3 threads.
+     */
+    @Test
+    void packedAAndRowGivenBAgainstReference() {
+        SplittableRandom r = new SplittableRandom(13);
+        int m = 150, k = Sgemm.KC + 9, n = 333;
+        float[] a = fill(r, (long) m * k), b = fill(r, (long) k * n + 4 * k + 50);
+        int[] rowOff = new int[k];
+        for (int p = 0; p < k; p++) rowOff[p] = p * 3 + r.nextInt(40); // rows overlap their neighbours
+        int saved = Parallel.threads();
+        try {
+            float[][] byThreads = new float[3][];
+            for (int t = 1; t <= 3; t++) {
+                Parallel.setThreads(t);
+                float[] c = fill(new SplittableRandom(1), (long) m * n);
+                Sgemm.sgemmRows(Sgemm.pack(false, m, k, a, 0, k), n, b, 5, rowOff, 1f, c, 0, n);
+                byThreads[t - 1] = c;
+            }
+            float[] c0 = fill(new SplittableRandom(1), (long) m * n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double want = c0[i * n + j], bound = Math.abs(want);
+                    for (int p = 0; p < k; p++) {
+                        double prod = (double) a[i * k + p] * b[5 + rowOff[p] + j];
+                        want += prod;
+                        bound += Math.abs(prod);
+                    }
+                    assertEquals(want, byThreads[1][i * n + j], (k + 4) * Math.ulp(1f) * bound, "rows C[" + i + "][" + j + "]");
+                }
+            }
+            assertBitEquals(byThreads[1], byThreads[0], "sgemmRows with 1 thread vs 2");
+            assertBitEquals(byThreads[1], byThreads[2], "sgemmRows with 3 threads vs 2");
+
+            // op(A) packed from its transpose, B stored transposed, beta = 0 over NaNs.
+            float[] at = new float[k * m];
+            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+            float[] bt = fill(r, (long) n * k);
+            for (int t = 1; t <= 3; t++) {
+                Parallel.setThreads(t);
+                float[] c = new float[m * n];
+                Arrays.fill(c, Float.NaN);
+                Sgemm.sgemm(Sgemm.pack(true, m, k, at, 0, m), true, n, bt, 0, k, 0f, c, 0, n);
+                byThreads[t - 1] = c;
+            }
+            for (int i = 0; i < m; i += 7) {
+                for (int j = 0; j < n; j++) {
+                    double want = 0, bound = 0;
+                    for (int p = 0; p < k; p++) {
+                        double prod = (double) a[i * k + p] * bt[j * k + p];
+                        want += prod;
+                        bound += Math.abs(prod);
+                    }
+                    assertEquals(want, byThreads[1][i * n + j], (k + 4) * Math.ulp(1f) * bound + 1e-30, "packed C[" + i + "][" + j + "]");
+                }
+            }
+            assertBitEquals(byThreads[1], byThreads[0], "packed A with 1 thread vs 2");
+            assertBitEquals(byThreads[1], byThreads[2], "packed A with 3 threads vs 2");
         } finally {
             Parallel.setThreads(saved);
         }
