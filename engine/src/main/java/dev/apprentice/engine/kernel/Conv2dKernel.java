@@ -176,6 +176,10 @@ public final class Conv2dKernel {
         KernelChecks.length("x", x, g.inputSize());
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("dw", dw, g.weightSize());
+        if (Conv3x3WeightGrad.applies(g)) {
+            backwardWeights3x3(g, x, dy, dw);
+            return;
+        }
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW(), wSize = o * k;
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
         final WeightGradLayout lay = WeightGradLayout.of(g);
@@ -197,6 +201,25 @@ public final class Conv2dKernel {
         Parallel.forRange(wSize, 4096, (from, to) -> {
             for (int c = 0; c < chunks; c++) KernelVectors.addTo(dw, from, partial, c * wSize + from, to - from);
         });
+    }
+
+    /**
+     * {@link #backwardWeights} of a stride-1 3×3 layer through {@link Conv3x3WeightGrad}: each chunk of
+     * images sums into its own partial (laid out input channel, tap, output channel), the partials are
+     * added in chunk order and the total is added to dw in its OIHW order.
+     */
+    private static void backwardWeights3x3(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        final int wSize = g.weightSize(), batch = g.batch();
+        final int chunks = weightGradChunks(batch, WideLowering.wideCols(g));
+        final float[] partial = new float[chunks * wSize];
+        forEachTask(chunks, batch, c -> Conv3x3WeightGrad.chunk(g, x, dy, (int) ((long) batch * c / chunks),
+                (int) ((long) batch * (c + 1) / chunks), partial, c * wSize));
+        if (chunks > 1) {
+            Parallel.forRange(wSize, 4096, (from, to) -> {
+                for (int c = 1; c < chunks; c++) KernelVectors.addTo(partial, from, partial, c * wSize + from, to - from);
+            });
+        }
+        Parallel.forRange(g.outChannels(), 16, (from, to) -> Conv3x3WeightGrad.addTransposed(g, partial, 0, dw, from, to));
     }
 
     /**

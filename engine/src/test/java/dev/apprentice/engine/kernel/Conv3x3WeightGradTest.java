@@ -1,0 +1,86 @@
+package dev.apprentice.engine.kernel;
+
+import static dev.apprentice.engine.kernel.KernelTestSupport.assertClose;
+import static dev.apprentice.engine.kernel.KernelTestSupport.random;
+import static dev.apprentice.engine.kernel.KernelTestSupport.withThreads;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 3×3 weight gradient with output channels in the lanes (through {@link Conv2dKernel#backwardWeights},
+ * which takes it for every stride-1 3×3 layer with whole vectors of output channels) against the naive
+ * loops, for both of its tiles and an odd input channel that pairs with itself.
+ */
+class Conv3x3WeightGradTest {
+    private static final ConvGeometry[] SHAPES = {
+            new ConvGeometry(3, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1), // ResNet-20's first stage: the 16-wide tile
+            new ConvGeometry(2, 1, 12, 9, 16, 3, 3, 1, 1, 1, 1),   // one input channel: pairs with itself
+            new ConvGeometry(19, 3, 7, 7, 32, 3, 3, 1, 1, 1, 1),   // the 32-wide tile; batch above the chunk count
+            new ConvGeometry(2, 5, 6, 11, 48, 3, 3, 1, 1, 1, 1),   // both tiles, odd input channels
+            new ConvGeometry(3, 4, 9, 8, 64, 3, 3, 1, 1, 0, 2),    // pads 0 and 2
+            new ConvGeometry(2, 64, 5, 6, 16, 3, 3, 1, 1, 1, 1),   // many input channels, few output
+    };
+
+    @Test
+    void accumulatesTheReferenceWeightGradient() {
+        Random rng = new Random(61);
+        for (ConvGeometry g : SHAPES) {
+            assertTrue(Conv3x3WeightGrad.applies(g), g.toString());
+            float[] x = random(rng, g.inputSize()), dy = random(rng, g.outputSize()), dw = random(rng, g.weightSize());
+            var ref = ConvReference.backwardWeights(g, x, dy, dw);
+            withThreads(2, () -> {
+                Conv2dKernel.backwardWeights(g, x, dy, dw);
+                return null;
+            });
+            assertClose("dw of " + g, ref.value(), ref.magnitude(), dw, g.batch() * g.outH() * g.outW() + 1);
+        }
+    }
+
+    /** Chunks are fixed by the shape and added in order: the same bits for any thread count. */
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        Random rng = new Random(62);
+        for (ConvGeometry g : SHAPES) {
+            float[] x = random(rng, g.inputSize()), dy = random(rng, g.outputSize()), start = random(rng, g.weightSize());
+            float[][] dw = new float[3][];
+            for (int t = 1; t <= 3; t++) {
+                float[] d = start.clone();
+                withThreads(t, () -> {
+                    Conv2dKernel.backwardWeights(g, x, dy, d);
+                    return null;
+                });
+                dw[t - 1] = d;
+            }
+            assertArrayEquals(dw[0], dw[1], "1 vs 2 threads, " + g);
+            assertArrayEquals(dw[0], dw[2], "1 vs 3 threads, " + g);
+        }
+    }
+
+    /** The work area's previous contents (here NaN) never reach the result. */
+    @Test
+    void staleWorkAreaDoesNotLeak() {
+        Random rng = new Random(63);
+        ConvGeometry g = SHAPES[3];
+        float[] x = random(rng, g.inputSize()), dy = random(rng, g.outputSize()), dw = new float[g.weightSize()];
+        withThreads(1, () -> {
+            Arrays.fill(Scratch.floats(1 << 20), Float.NaN);
+            Conv2dKernel.backwardWeights(g, x, dy, dw);
+            return null;
+        });
+        for (float v : dw) assertFalse(Float.isNaN(v) || Float.isInfinite(v));
+        var ref = ConvReference.backwardWeights(g, x, dy, new float[g.weightSize()]);
+        assertClose("dw", ref.value(), ref.magnitude(), dw, g.batch() * g.outH() * g.outW() + 1);
+    }
+
+    @Test
+    void takesOnlyStrideOne3x3WithWholeVectorsOfOutputChannels() {
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 24, 3, 3, 1, 1, 1, 1)));
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 2, 2, 1, 1)));
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 1, 1, 1, 1, 0, 0)));
+    }
+}
