@@ -204,13 +204,13 @@ public final class Conv2dKernel {
     }
 
     /**
-     * {@link #backwardWeights} of a stride-1 3×3 layer through {@link Conv3x3WeightGrad}: each chunk of
+     * {@link #backwardWeights} of a 3×3 layer through {@link Conv3x3WeightGrad}: each chunk of
      * images sums into its own partial (laid out input channel, tap, output channel), the partials are
      * added in chunk order and the total is added to dw in its OIHW order.
      */
     private static void backwardWeights3x3(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         final int wSize = g.weightSize(), batch = g.batch();
-        final int chunks = weightGradChunks(batch, WideLowering.wideCols(g));
+        final int chunks = weightGradChunks(batch, Conv3x3WeightGrad.pixels(g));
         final float[] partial = new float[chunks * wSize];
         forEachTask(chunks, batch, c -> Conv3x3WeightGrad.chunk(g, x, dy, (int) ((long) batch * c / chunks),
                 (int) ((long) batch * (c + 1) / chunks), partial, c * wSize));

@@ -4,12 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The weight gradient of a stride-1 3×3 convolution with output channels in the vector lanes:
+ * The weight gradient of a 3×3 convolution with output channels in the vector lanes:
  * dW[o][c][t] = Σ over images and pixels p of dy[o][p] · x[c][p + offset(t)], in the wide layout
  * ({@link WideLowering}: x zero-padded, p a wide index, offset(ki, kj) = ki·Wp + kj). Each image's
  * dy is first transposed to pixel-major rows of O floats (zero in the garbage columns); then a tile
  * keeps 18 sums in registers, the 9 taps of one input channel × 32 output channels (two vectors), or
  * of two input channels × 16, and per pixel loads one or two dy vectors and broadcasts nine inputs.
+ * Layers of column stride 2 (ResNets' down-sampling 3×3 layers) run the 32-channel tile over compact
+ * pixels row by row ({@link #pairStrided}); they had gone through the dot-product path's im2col.
  *
  * <p>Why: {@link WeightGradDot} runs its vectors along the pixels, which needs 8 vector loads per 16
  * multiply-adds (a third of them split across cache lines by the tap shifts) and 16-lane horizontal
@@ -27,14 +29,27 @@ final class Conv3x3WeightGrad {
 
     private Conv3x3WeightGrad() {}
 
-    /** Stride 1, a 3×3 kernel and output channels in whole vectors of 16. */
+    /**
+     * A 3×3 kernel with stride 1 and output channels in whole vectors of 16, or with column stride 2
+     * (any row stride: ResNets' down-sampling layers) and output channels in whole pairs of vectors.
+     */
     static boolean applies(ConvGeometry g) {
-        return g.strideH() == 1 && g.strideW() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.outChannels() % L == 0;
+        if (g.kernelH() != 3 || g.kernelW() != 3) return false;
+        return g.strideH() == 1 && g.strideW() == 1 ? g.outChannels() % L == 0 : g.strideW() == 2 && g.outChannels() % (2 * L) == 0;
+    }
+
+    private static boolean wide(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1;
+    }
+
+    /** Pixels a tile sweeps per image: every wide column at stride 1 (see the class comment), else the output pixels. */
+    static int pixels(ConvGeometry g) {
+        return wide(g) ? WideLowering.wideCols(g) : g.outH() * g.outW();
     }
 
     /** Floats of the per-thread work area: the padded image, then the transposed dy. */
     private static int workFloats(ConvGeometry g) {
-        return WideLowering.paddedSize(g) + WideLowering.wideCols(g) * g.outChannels();
+        return WideLowering.paddedSize(g) + pixels(g) * g.outChannels();
     }
 
     /**
@@ -42,7 +57,8 @@ final class Conv3x3WeightGrad {
      * c, tap t = ki·3 + kj and output channel o (written, not added: the first image starts from zero).
      */
     static void chunk(ConvGeometry g, float[] x, float[] dy, int from, int to, float[] acc, int accOff) {
-        int o = g.outChannels(), cin = g.inChannels(), pixels = WideLowering.wideCols(g);
+        int o = g.outChannels(), cin = g.inChannels(), pixels = pixels(g);
+        boolean wide = wide(g);
         int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp;
         int xStride = cin * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
         int dyOff = WideLowering.paddedSize(g);
@@ -51,7 +67,13 @@ final class Conv3x3WeightGrad {
         for (int n = from; n < to; n++) {
             boolean first = n == from;
             WideLowering.pad(g, x, n * xStride, buf, 0);
-            transpose(g, dy, n * yStride, lanes, buf, dyOff);
+            transpose(g, wide ? wp : g.outW(), dy, n * yStride, lanes, buf, dyOff);
+            if (!wide) {
+                for (int o0 = 0; o0 < o; o0 += 2 * L)
+                    for (int c = 0; c < cin; c++)
+                        pairStrided(g.outH(), g.outW(), g.strideH() * wp, wp, buf, c * plane, dyOff, o, o0, acc, accOff + c * 9 * o + o0, first);
+                continue;
+            }
             int o0 = 0;
             for (; o0 + 2 * L <= o; o0 += 2 * L)
                 for (int c = 0; c < cin; c++)
@@ -86,17 +108,18 @@ final class Conv3x3WeightGrad {
     }
 
     /**
-     * dy's image at yOff (O × outH × outW) as rows of O floats per wide pixel r·Wp + q at dst[dOff ..],
-     * zero where q >= outW: one 16-lane gather per 16 channels of a pixel (measured ~1.5× a scalar loop).
+     * dy's image at yOff (O × outH × outW) as rows of O floats per pixel r·rowLen + q at dst[dOff ..], zero
+     * where q >= outW (the wide layout's garbage columns, rowLen = Wp; none when rowLen = outW): one 16-lane
+     * gather per 16 channels of a pixel (measured ~1.5× a scalar loop).
      */
-    private static void transpose(ConvGeometry g, float[] dy, int yOff, int[] lanes, float[] dst, int dOff) {
-        int o = g.outChannels(), oh = g.outH(), ow = g.outW(), wp = WideLowering.paddedW(g), hw = oh * ow;
+    private static void transpose(ConvGeometry g, int rowLen, float[] dy, int yOff, int[] lanes, float[] dst, int dOff) {
+        int o = g.outChannels(), oh = g.outH(), ow = g.outW(), hw = oh * ow;
         for (int r = 0; r < oh; r++) {
             for (int q = 0; q < ow; q++) {
-                int d = dOff + (r * wp + q) * o, s = yOff + r * ow + q;
+                int d = dOff + (r * rowLen + q) * o, s = yOff + r * ow + q;
                 for (int oc = 0; oc < o; oc += L) FloatVector.fromArray(S, dy, s + oc * hw, lanes, 0).intoArray(dst, d + oc);
             }
-            java.util.Arrays.fill(dst, dOff + (r * wp + ow) * o, dOff + (r + 1) * wp * o, 0f);
+            java.util.Arrays.fill(dst, dOff + (r * rowLen + ow) * o, dOff + (r + 1) * rowLen * o, 0f);
         }
     }
 
@@ -195,5 +218,56 @@ final class Conv3x3WeightGrad {
         p6.intoArray(acc, a0 + 6 * o); q6.intoArray(acc, a1 + 6 * o);
         p7.intoArray(acc, a0 + 7 * o); q7.intoArray(acc, a1 + 7 * o);
         p8.intoArray(acc, a0 + 8 * o); q8.intoArray(acc, a1 + 8 * o);
+    }
+
+    /**
+     * {@link #pair} for column stride 2 over compact pixels: output pixel (r, q) reads the padded plane from
+     * row r·rowStep / Wp, column 2q. Rows and columns are separate loops with the column step a constant: C2
+     * removes the range checks of x[i + ...] only for a constant scale (a variable step measured 20% slower).
+     */
+    private static void pairStrided(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0,
+                                    float[] acc, int a, boolean first) {
+        FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
+        FloatVector q0, q1, q2, q3, q4, q5, q6, q7, q8;
+        if (first) {
+            FloatVector z = FloatVector.zero(S);
+            p0 = z; p1 = z; p2 = z; p3 = z; p4 = z; p5 = z; p6 = z; p7 = z; p8 = z;
+            q0 = z; q1 = z; q2 = z; q3 = z; q4 = z; q5 = z; q6 = z; q7 = z; q8 = z;
+        } else {
+            p0 = FloatVector.fromArray(S, acc, a + 0 * o); q0 = FloatVector.fromArray(S, acc, a + 0 * o + L);
+            p1 = FloatVector.fromArray(S, acc, a + 1 * o); q1 = FloatVector.fromArray(S, acc, a + 1 * o + L);
+            p2 = FloatVector.fromArray(S, acc, a + 2 * o); q2 = FloatVector.fromArray(S, acc, a + 2 * o + L);
+            p3 = FloatVector.fromArray(S, acc, a + 3 * o); q3 = FloatVector.fromArray(S, acc, a + 3 * o + L);
+            p4 = FloatVector.fromArray(S, acc, a + 4 * o); q4 = FloatVector.fromArray(S, acc, a + 4 * o + L);
+            p5 = FloatVector.fromArray(S, acc, a + 5 * o); q5 = FloatVector.fromArray(S, acc, a + 5 * o + L);
+            p6 = FloatVector.fromArray(S, acc, a + 6 * o); q6 = FloatVector.fromArray(S, acc, a + 6 * o + L);
+            p7 = FloatVector.fromArray(S, acc, a + 7 * o); q7 = FloatVector.fromArray(S, acc, a + 7 * o + L);
+            p8 = FloatVector.fromArray(S, acc, a + 8 * o); q8 = FloatVector.fromArray(S, acc, a + 8 * o + L);
+        }
+        int w2 = 2 * wp;
+        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += o) {
+                int i = xr + 2 * q;
+                FloatVector d0 = FloatVector.fromArray(S, x, d), d1 = FloatVector.fromArray(S, x, d + L), v;
+                v = FloatVector.broadcast(S, x[i]); p0 = v.fma(d0, p0); q0 = v.fma(d1, q0);
+                v = FloatVector.broadcast(S, x[i + 1]); p1 = v.fma(d0, p1); q1 = v.fma(d1, q1);
+                v = FloatVector.broadcast(S, x[i + 2]); p2 = v.fma(d0, p2); q2 = v.fma(d1, q2);
+                v = FloatVector.broadcast(S, x[i + wp]); p3 = v.fma(d0, p3); q3 = v.fma(d1, q3);
+                v = FloatVector.broadcast(S, x[i + wp + 1]); p4 = v.fma(d0, p4); q4 = v.fma(d1, q4);
+                v = FloatVector.broadcast(S, x[i + wp + 2]); p5 = v.fma(d0, p5); q5 = v.fma(d1, q5);
+                v = FloatVector.broadcast(S, x[i + w2]); p6 = v.fma(d0, p6); q6 = v.fma(d1, q6);
+                v = FloatVector.broadcast(S, x[i + w2 + 1]); p7 = v.fma(d0, p7); q7 = v.fma(d1, q7);
+                v = FloatVector.broadcast(S, x[i + w2 + 2]); p8 = v.fma(d0, p8); q8 = v.fma(d1, q8);
+            }
+        }
+        p0.intoArray(acc, a + 0 * o); q0.intoArray(acc, a + 0 * o + L);
+        p1.intoArray(acc, a + 1 * o); q1.intoArray(acc, a + 1 * o + L);
+        p2.intoArray(acc, a + 2 * o); q2.intoArray(acc, a + 2 * o + L);
+        p3.intoArray(acc, a + 3 * o); q3.intoArray(acc, a + 3 * o + L);
+        p4.intoArray(acc, a + 4 * o); q4.intoArray(acc, a + 4 * o + L);
+        p5.intoArray(acc, a + 5 * o); q5.intoArray(acc, a + 5 * o + L);
+        p6.intoArray(acc, a + 6 * o); q6.intoArray(acc, a + 6 * o + L);
+        p7.intoArray(acc, a + 7 * o); q7.intoArray(acc, a + 7 * o + L);
+        p8.intoArray(acc, a + 8 * o); q8.intoArray(acc, a + 8 * o + L);
     }
 }

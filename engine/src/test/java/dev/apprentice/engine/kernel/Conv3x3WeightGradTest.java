@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 3×3 weight gradient with output channels in the lanes (through {@link Conv2dKernel#backwardWeights},
- * which takes it for every stride-1 3×3 layer with whole vectors of output channels) against the naive
- * loops, for both of its tiles and an odd input channel that pairs with itself.
+ * which takes it for every 3×3 layer it applies to) against the naive loops, for both of its stride-1
+ * tiles, an odd input channel that pairs with itself, and the column-stride-2 tile.
  */
 class Conv3x3WeightGradTest {
     private static final ConvGeometry[] SHAPES = {
@@ -24,6 +24,9 @@ class Conv3x3WeightGradTest {
             new ConvGeometry(2, 5, 6, 11, 48, 3, 3, 1, 1, 1, 1),   // both tiles, odd input channels
             new ConvGeometry(3, 4, 9, 8, 64, 3, 3, 1, 1, 0, 2),    // pads 0 and 2
             new ConvGeometry(2, 64, 5, 6, 16, 3, 3, 1, 1, 1, 1),   // many input channels, few output
+            new ConvGeometry(3, 16, 28, 28, 32, 3, 3, 2, 2, 1, 1), // ResNet-20's down-sampling layer: compact pixels
+            new ConvGeometry(2, 3, 11, 9, 64, 3, 3, 2, 2, 1, 1),   // stride 2, odd sizes, odd channels
+            new ConvGeometry(2, 4, 9, 10, 32, 3, 3, 3, 2, 0, 2),   // row stride 3, column stride 2, pads 0/2
     };
 
     @Test
@@ -78,9 +81,11 @@ class Conv3x3WeightGradTest {
     }
 
     @Test
-    void takesOnlyStrideOne3x3WithWholeVectorsOfOutputChannels() {
+    void takes3x3OfStrideOneOrColumnStrideTwo() {
         assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 24, 3, 3, 1, 1, 1, 1)));
-        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 2, 2, 1, 1)));
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 16, 3, 3, 2, 2, 1, 1))); // strided: pairs of vectors only
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 2, 1, 1, 1)));
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 1, 3, 1, 1)));
         assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 1, 1, 1, 1, 0, 0)));
     }
 }
