@@ -77,7 +77,7 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("residual", residual, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final boolean direct = isWide(g) && direct3x3(g);
+        final boolean direct = isWide(g) && direct3x3(g), epilogue = bias != null || residual != null || relu;
         final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
         final Sgemm.PackedA packedW = direct ? null : packWeights(false, o, k, w); // once for all images
         final int[] rows = isWide(g) && !g.isPointwise() && !direct ? WideLowering.rowOffsets(g) : null;
@@ -86,7 +86,7 @@ public final class Conv2dKernel {
             if (g.isPointwise()) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 epilogue(bias, residual, relu, y, yOff, o, p);
-            } else if (direct) { // straight from the padded image into y, epilogue included
+            } else if (direct && epilogue) { // straight from the padded image into y, epilogue included
                 float[] buf = Scratch.floats(WideLowering.paddedSize(g));
                 WideLowering.pad(g, x, n * xStride, buf, 0);
                 Conv3x3Kernel.runInto(g, packed3x3, buf, y, yOff, bias, residual, relu);
@@ -94,7 +94,8 @@ public final class Conv2dKernel {
                 int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
-                Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
+                if (direct) Conv3x3Kernel.runWide(g, packed3x3, buf, buf, outOff);
+                else Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
                 WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
@@ -161,13 +162,10 @@ public final class Conv2dKernel {
         final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
         final int pw = WideLowering.gemmCols(t), outOff = WideLowering.paddedSize(t);
         forEachImage(g.batch(), n -> {
-            float[] buf = Scratch.floats(direct ? outOff : outOff + c * pw);
+            float[] buf = Scratch.floats(outOff + c * pw);
             WideLowering.pad(t, dy, n * yStride, buf, 0);
-            if (direct) { // dx (+)= the result straight from registers: the accumulated dx rides along as the residual
-                Conv3x3Kernel.runInto(t, packed3x3, buf, dx, n * xStride, null, accumulate ? dx : null, false);
-                return;
-            }
-            Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
+            if (direct) Conv3x3Kernel.runWide(t, packed3x3, buf, buf, outOff);
+            else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
             if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
             else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
         });

