@@ -68,6 +68,8 @@ class Conv3x3KernelTest {
         for (ConvGeometry g : SHAPES) {
             float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), dy = random(rng, g.outputSize());
             float[] y = new float[g.outputSize()], dx = new float[g.inputSize()];
+            Arrays.fill(y, Float.NaN); // both are overwritten: every element written, whatever they held
+            Arrays.fill(dx, Float.NaN);
             withThreads(2, () -> {
                 Conv2dKernel.forward(g, x, w, null, y);
                 Conv2dKernel.backwardData(g, dy, w, dx, false);
