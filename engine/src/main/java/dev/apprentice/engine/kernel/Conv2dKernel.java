@@ -206,7 +206,8 @@ public final class Conv2dKernel {
     /**
      * {@link #backwardWeights} of a 3×3 layer through {@link Conv3x3WeightGrad}: each chunk of
      * images sums into its own partial (laid out input channel, tap, output channel), the partials are
-     * added in chunk order and the total is added to dw in its OIHW order.
+     * added in chunk order and the total is added to dw in its OIHW order. The chunk count comes from
+     * {@link #weightGradChunks} only as a shape-fixed split (this kernel has no horizontal sums to amortize).
      */
     private static void backwardWeights3x3(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         final int wSize = g.weightSize(), batch = g.batch();
