@@ -197,9 +197,16 @@ public final class Conv2dKernel {
                 WeightGradDot.compute(o, k, lay.len, images, buf, lay.stride, lay.bOff, lay.rowOff, g0 == from, g0 + images >= to, partial, c * wSize);
             }
         });
-        // dw[i] += partial[0][i] + partial[1][i] + ... in chunk order: element-parallel, so deterministic.
-        Parallel.forRange(wSize, 4096, (from, to) -> {
-            for (int c = 0; c < chunks; c++) KernelVectors.addTo(dw, from, partial, c * wSize + from, to - from);
+        addChunks(dw, partial, 0, chunks, wSize);
+    }
+
+    /**
+     * dst[i] += partial[c·size + i] for c from c0 to chunks − 1, in chunk order, i < size: element-parallel,
+     * so deterministic for any thread count.
+     */
+    private static void addChunks(float[] dst, float[] partial, int c0, int chunks, int size) {
+        Parallel.forRange(size, 4096, (from, to) -> {
+            for (int c = c0; c < chunks; c++) KernelVectors.addTo(dst, from, partial, c * size + from, to - from);
         });
     }
 
@@ -215,11 +222,7 @@ public final class Conv2dKernel {
         final float[] partial = new float[chunks * wSize];
         forEachTask(chunks, batch, c -> Conv3x3WeightGrad.chunk(g, x, dy, (int) ((long) batch * c / chunks),
                 (int) ((long) batch * (c + 1) / chunks), partial, c * wSize));
-        if (chunks > 1) {
-            Parallel.forRange(wSize, 4096, (from, to) -> {
-                for (int c = 1; c < chunks; c++) KernelVectors.addTo(partial, from, partial, c * wSize + from, to - from);
-            });
-        }
+        addChunks(partial, partial, 1, chunks, wSize); // into chunk 0's partial
         Parallel.forRange(g.outChannels(), 16, (from, to) -> Conv3x3WeightGrad.addTransposed(g, partial, 0, dw, from, to));
     }
 

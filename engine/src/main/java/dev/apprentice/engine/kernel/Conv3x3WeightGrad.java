@@ -95,15 +95,10 @@ final class Conv3x3WeightGrad {
                 for (int t = 0; t < 9; t++) dw[(oc * cin + c) * 9 + t] += acc[accOff + (c * 9 + t) * o + oc];
     }
 
-    private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[L + 1]);
-
-    /** Gather offsets of 16 consecutive channels' values at one pixel (planes of hw floats); the last entry is hw. */
+    /** Gather offsets of 16 consecutive channels' values at one pixel (planes of hw floats). */
     private static int[] channelLanes(int hw) {
-        int[] lanes = LANES.get();
-        if (lanes[L] != hw) {
-            for (int l = 0; l < L; l++) lanes[l] = l * hw;
-            lanes[L] = hw;
-        }
+        int[] lanes = new int[L];
+        for (int l = 0; l < L; l++) lanes[l] = l * hw;
         return lanes;
     }
 

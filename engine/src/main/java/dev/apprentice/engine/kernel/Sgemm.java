@@ -215,9 +215,8 @@ public final class Sgemm {
                 int kc = Math.min(KC, k - p0), slice = p0;
                 boolean accumulate = p0 > 0 || beta != 0;
                 Parallel.forEach(ceilDiv(panels, packPer), t -> {
-                    int lo = t * packPer * NR, cols = Math.min(nc, lo + packPer * NR) - lo;
-                    if (bRows != null) SgemmPack.packBRows(b, bOff, bRows, slice, kc, j0 + lo, cols, pb, lo * kc);
-                    else SgemmPack.packB(transB, b, bOff, ldb, slice, kc, j0 + lo, cols, pb, lo * kc);
+                    int lo = t * packPer * NR;
+                    packSliceB(transB, b, bOff, ldb, bRows, slice, kc, j0 + lo, Math.min(nc, lo + packPer * NR) - lo, pb, lo * kc);
                 });
                 Parallel.forEach(tasksM * tasksN, t -> {
                     int i0 = (t / tasksN) * rowsPer, i1 = Math.min(m, i0 + rowsPer);
@@ -225,31 +224,56 @@ public final class Sgemm {
                     Buffers buf = BUFFERS.get();
                     float[] pa = packedA != null ? packedA.panels : buf.a(kc * ceilDiv(Math.min(i1 - i0, MC), MR) * MR);
                     for (int ic = i0; ic < i1; ic += MC) {
-                        int mc = Math.min(MC, i1 - ic), aBase = 0;
-                        if (packedA != null) aBase = packedA.offset(slice, kc, ic);
-                        else SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, slice, kc, pa, 0);
-                        sweep(kc, pa, aBase, mc, pb, c0 * kc, c1 - c0, accumulate, c, cOff + ic * ldc + j0 + c0, ldc, buf.tile);
+                        int mc = Math.min(MC, i1 - ic);
+                        int aBase = blockA(transA, alpha, a, aOff, lda, packedA, ic, mc, slice, kc, pa);
+                        sweep(kc, pa, aBase, mc, pb, c0 * kc, c1 - c0, null, 0, null, 0, accumulate, c, cOff + ic * ldc + j0 + c0, ldc, buf.tile);
                     }
                 });
             }
         }
     }
 
-    /** One k-slice of rows [0, mc) of packed A against nc columns of packed B panels from bo: C from co. */
-    private static void sweep(int kc, float[] pa, int aBase, int mc, float[] pb, int bo, int nc,
+    /**
+     * One k-slice of rows [0, mc) of packed A (from aBase) against nc columns of B, C from co: the
+     * micro-kernel over every MR x NR tile. B's panel for column jr is packed at pb[pbOff + jr·kc],
+     * or, with B given by rows (rowsB != null), read in place at rowsB[rowsOff + jr + bRows[p0 + p]]
+     * when the panel is full and packed at pb[pbOff] when it is the ragged last one.
+     */
+    private static void sweep(int kc, float[] pa, int aBase, int mc, float[] pb, int pbOff, int nc,
+                              float[] rowsB, int rowsOff, int[] bRows, int p0,
                               boolean accumulate, float[] c, int co, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            boolean inPlace = rowsB != null && nr == NR;
+            float[] bs = inPlace ? rowsB : pb;
+            int bo = inPlace ? rowsOff + jr : rowsB != null ? pbOff : pbOff + jr * kc;
+            int[] br = inPlace ? bRows : null;
+            int r0 = inPlace ? p0 : 0;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int o = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, pb, bo + jr * kc, null, 0, accumulate, c, o, ldc);
+                    SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, bs, bo, br, r0, accumulate, c, o, ldc);
                 } else {
-                    SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, pb, bo + jr * kc, null, 0, tile, mr, nr, accumulate, c, o, ldc);
+                    SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, bs, bo, br, r0, tile, mr, nr, accumulate, c, o, ldc);
                 }
             }
         }
+    }
+
+    /** The k-slice [p0, p0 + kc) of op(B)'s columns [j0, j0 + nc) packed at dst[dOff ..], B given by rows or stored. */
+    private static void packSliceB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int p0, int kc,
+                                   int j0, int nc, float[] dst, int dOff) {
+        if (bRows != null) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0, nc, dst, dOff);
+        else SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, dOff);
+    }
+
+    /** Rows [ic, ic + mc) of op(A) for the k-slice from p0: their offset in A packed once, or packed into pa from 0. */
+    private static int blockA(boolean transA, float alpha, float[] a, int aOff, int lda, PackedA packedA,
+                              int ic, int mc, int p0, int kc, float[] pa) {
+        if (packedA != null) return packedA.offset(p0, kc, ic);
+        SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, p0, kc, pa, 0);
+        return 0;
     }
 
     /** C[i0, i1) x [j0, j1): the Goto loops (k-slice, MC row block, NR column panel, MR row panel). */
@@ -274,42 +298,13 @@ public final class Sgemm {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean accumulate = p0 > 0 || beta != 0;
-            if (streamB) {
-                if (ncFull < nc) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0 + ncFull, nc - ncFull, pb);
-            } else if (bRows != null) {
-                SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0, nc, pb);
-            } else {
-                SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, pb);
-            }
+            if (!streamB) packSliceB(transB, b, bOff, ldb, bRows, p0, kc, j0, nc, pb, 0);
+            else if (ncFull < nc) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0 + ncFull, nc - ncFull, pb, 0);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                int aBase;
-                if (packedA != null) {
-                    aBase = packedA.offset(p0, kc, ic);
-                } else {
-                    SgemmPack.packA(transA, alpha, a, aOff, lda, ic, mc, p0, kc, pa, 0);
-                    aBase = 0;
-                }
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int nr = Math.min(NR, nc - jr);
-                    float[] bs;
-                    int[] br;
-                    int bo, r0;
-                    if (streamB && nr == NR) {
-                        bs = b; bo = bOff + j0 + jr; br = bRows; r0 = p0;
-                    } else {
-                        bs = pb; bo = streamB ? 0 : jr * kc; br = null; r0 = 0;
-                    }
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        int co = cOff + (ic + ir) * ldc + j0 + jr;
-                        if (mr == MR && nr == NR) {
-                            SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, bs, bo, br, r0, accumulate, c, co, ldc);
-                        } else {
-                            SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, bs, bo, br, r0, tile, mr, nr, accumulate, c, co, ldc);
-                        }
-                    }
-                }
+                int aBase = blockA(transA, alpha, a, aOff, lda, packedA, ic, mc, p0, kc, pa);
+                sweep(kc, pa, aBase, mc, pb, 0, nc, streamB ? b : null, bOff + j0, bRows, p0,
+                        accumulate, c, cOff + ic * ldc + j0, ldc, tile);
             }
         }
     }

@@ -68,12 +68,7 @@ final class SgemmPack {
 
     private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[2 * MR + 1]);
 
-    /** Like packB for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
-    static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst) {
-        packBRows(b, bOff, rowOff, p0, kc, j0, nc, dst, 0);
-    }
-
-    /** {@link #packBRows(float[], int, int[], int, int, int, int, float[])} into dst from dOff. */
+    /** Like packB, into dst from dOff, for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
     static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
         for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jp);
@@ -95,14 +90,9 @@ final class SgemmPack {
     }
 
     /**
-     * op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into dst as ceil(nc/NR) panels of [kc][NR], columns past
-     * nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.
+     * op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into dst from dOff as ceil(nc/NR) panels of [kc][NR], columns
+     * past nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0);
-    }
-
-    /** {@link #packB(boolean, float[], int, int, int, int, int, int, float[])} into dst from dOff. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
         for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jp);
