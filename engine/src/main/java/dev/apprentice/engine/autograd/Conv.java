@@ -21,11 +21,13 @@ public final class Conv {
         Conv2dKernel.forward(g, x.data(), w.data(), bias == null ? null : bias.data(), y);
         int[] shape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
         return Tensor.result(y, shape, "conv2d", dy -> {
-            if (x.requiresGrad()) {
-                boolean add = x.grad() != null; // the first gradient is written, not added to zeros
-                Conv2dKernel.backwardData(g, dy, w.data(), add ? x.grad() : x.newGrad(), add);
+            boolean add = x.grad() != null; // the first gradient is written, not added to zeros
+            if (x.requiresGrad() && w.requiresGrad())
+                Conv2dKernel.backward(g, x.data(), dy, w.data(), add ? x.grad() : x.newGrad(), add, w.gradBuffer());
+            else {
+                if (x.requiresGrad()) Conv2dKernel.backwardData(g, dy, w.data(), add ? x.grad() : x.newGrad(), add);
+                if (w.requiresGrad()) Conv2dKernel.backwardWeights(g, x.data(), dy, w.gradBuffer());
             }
-            if (w.requiresGrad()) Conv2dKernel.backwardWeights(g, x.data(), dy, w.gradBuffer());
             if (bias != null && bias.requiresGrad()) Conv2dKernel.backwardBias(g, dy, bias.gradBuffer());
         }, x, w, bias);
     }

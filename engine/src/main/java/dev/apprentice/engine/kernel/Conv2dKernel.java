@@ -145,30 +145,85 @@ public final class Conv2dKernel {
      * {@link #forward}. This skips the column matrix and its col2im scatter-add.
      */
     private static void backwardDataAsConvolution(ConvGeometry g, float[] dy, float[] w, float[] dx, boolean accumulate) {
-        final int c = g.inChannels(), o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
-        final ConvGeometry t = new ConvGeometry(g.batch(), o, g.outH(), g.outW(), c, kh, kw, 1, 1,
-                kh - 1 - g.padH(), kw - 1 - g.padW());
-        final int kt = o * kh * kw;
-        float[] flipped = new float[c * kt];
-        for (int oc = 0; oc < o; oc++)
-            for (int ic = 0; ic < c; ic++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                        flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-        final boolean direct = direct3x3(t);
-        final float[] packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
-        final Sgemm.PackedA packed = direct ? null : packWeights(false, c, kt, flipped);
-        final int[] rows = direct ? null : WideLowering.rowOffsets(t);
-        final int xStride = c * g.inH() * g.inW(), yStride = o * g.outH() * g.outW();
-        final int pw = WideLowering.gemmCols(t), outOff = WideLowering.paddedSize(t);
-        forEachImage(g.batch(), n -> {
-            float[] buf = Scratch.floats(outOff + c * pw);
+        DataGradAsConvolution data = new DataGradAsConvolution(g, w);
+        forEachImage(g.batch(), n -> data.image(dy, n, dx, accumulate, Scratch.floats(data.workFloats())));
+    }
+
+    /** {@link #backwardDataAsConvolution}'s weights and plan, prepared once for all images. */
+    private static final class DataGradAsConvolution {
+        final ConvGeometry t;
+        final boolean direct;
+        final float[] packed3x3;
+        final Sgemm.PackedA packed;
+        final int[] rows;
+        final int c, xStride, yStride, pw, outOff;
+
+        DataGradAsConvolution(ConvGeometry g, float[] w) {
+            c = g.inChannels();
+            int o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
+            t = new ConvGeometry(g.batch(), o, g.outH(), g.outW(), c, kh, kw, 1, 1, kh - 1 - g.padH(), kw - 1 - g.padW());
+            int kt = o * kh * kw;
+            float[] flipped = new float[c * kt];
+            for (int oc = 0; oc < o; oc++)
+                for (int ic = 0; ic < c; ic++)
+                    for (int i = 0; i < kh; i++)
+                        for (int j = 0; j < kw; j++)
+                            flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+            direct = direct3x3(t);
+            packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
+            packed = direct ? null : packWeights(false, c, kt, flipped);
+            rows = direct ? null : WideLowering.rowOffsets(t);
+            xStride = c * g.inH() * g.inW();
+            yStride = o * g.outH() * g.outW();
+            pw = WideLowering.gemmCols(t);
+            outOff = WideLowering.paddedSize(t);
+        }
+
+        int workFloats() {
+            return outOff + c * pw;
+        }
+
+        /** Image n's input gradient, with {@link #workFloats} floats of work area at the start of buf. */
+        void image(float[] dy, int n, float[] dx, boolean accumulate, float[] buf) {
             WideLowering.pad(t, dy, n * yStride, buf, 0);
             if (direct) Conv3x3Kernel.runWide(t, packed3x3, buf, buf, outOff);
             else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
             if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
             else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
+        }
+    }
+
+    /**
+     * {@link #backwardData} and {@link #backwardWeights} together (dx as backwardData's, dw added to).
+     * A stride-1 3×3 layer runs both image by image in one sweep: the weight gradient transposes each
+     * image's dy right after the input gradient padded it, while it is still in cache; apart, the
+     * transpose's gathers read every image's dy from memory a second time. Same results, bit for bit.
+     */
+    public static void backward(ConvGeometry g, float[] x, float[] dy, float[] w, float[] dx, boolean accumulate, float[] dw) {
+        if (!isWide(g) || !Conv3x3WeightGrad.applies(g) || !direct3x3(g)) {
+            backwardData(g, dy, w, dx, accumulate);
+            backwardWeights(g, x, dy, dw);
+            return;
+        }
+        KernelChecks.length("x", x, g.inputSize());
+        KernelChecks.length("dy", dy, g.outputSize());
+        KernelChecks.length("w", w, g.weightSize());
+        KernelChecks.length("dx", dx, g.inputSize());
+        KernelChecks.length("dw", dw, g.weightSize());
+        final DataGradAsConvolution data = new DataGradAsConvolution(g, w);
+        final int wSize = g.weightSize(), batch = g.batch(), dataWork = data.workFloats();
+        final int chunks = weightGradChunks(batch, Conv3x3WeightGrad.pixels(g)), work = dataWork + Conv3x3WeightGrad.workFloats(g);
+        final float[] partial = new float[chunks * wSize];
+        final int[] at = Conv3x3WeightGrad.pixelOffsets(g);
+        forEachTask(chunks, batch, c -> {
+            int from = (int) ((long) batch * c / chunks), to = (int) ((long) batch * (c + 1) / chunks);
+            float[] buf = Scratch.floats(work);
+            for (int n = from; n < to; n++) {
+                data.image(dy, n, dx, accumulate, buf);
+                Conv3x3WeightGrad.image(g, x, dy, n, n == from, partial, c * wSize, buf, dataWork, at);
+            }
         });
+        addWeightGrad3x3(g, partial, chunks, dw);
     }
 
     /** dw += correlation of x and dy (summed over the batch). */
@@ -222,7 +277,12 @@ public final class Conv2dKernel {
         final float[] partial = new float[chunks * wSize];
         forEachTask(chunks, batch, c -> Conv3x3WeightGrad.chunk(g, x, dy, (int) ((long) batch * c / chunks),
                 (int) ((long) batch * (c + 1) / chunks), partial, c * wSize));
-        addChunks(partial, partial, 1, chunks, wSize); // into chunk 0's partial
+        addWeightGrad3x3(g, partial, chunks, dw);
+    }
+
+    /** dw += the chunks' partials of {@link Conv3x3WeightGrad#chunk}, added in chunk order, in dw's OIHW order. */
+    private static void addWeightGrad3x3(ConvGeometry g, float[] partial, int chunks, float[] dw) {
+        addChunks(partial, partial, 1, chunks, g.weightSize()); // into chunk 0's partial
         Parallel.forRange(g.outChannels(), 16, (from, to) -> Conv3x3WeightGrad.addTransposed(g, partial, 0, dw, from, to));
     }
 

@@ -119,6 +119,49 @@ class Conv2dKernelTest {
         }
     }
 
+    /** Shapes where {@link Conv2dKernel#backward} runs both gradients image by image (stride-1 3×3, output channels in 16s). */
+    static Stream<ConvGeometry> sweptTogether() {
+        return Stream.of(
+                ConvGeometry.of(4, 16, 28, 28, 16, 3, 1, 1),        // ResNet-20's first stage
+                ConvGeometry.of(3, 8, 7, 7, 32, 3, 1, 1),           // compact weight-gradient rows, 49 pixels
+                ConvGeometry.of(5, 3, 6, 11, 48, 3, 1, 1),          // 32 + 16 output channels, odd inputs
+                new ConvGeometry(3, 5, 9, 8, 64, 3, 3, 1, 1, 0, 2), // pads 0 and 2
+                ConvGeometry.of(19, 16, 5, 3, 16, 3, 1, 1));        // more images than chunks, 15 pixels
+    }
+
+    /** backward equals backwardData then backwardWeights, bit for bit, whether dx is added to or written, for 1–3 threads. */
+    @ParameterizedTest
+    @MethodSource({"geometries", "sweptTogether"})
+    void backwardEqualsTheTwoSeparateCalls(ConvGeometry g) {
+        Random rng = new Random(6);
+        float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), dy = random(rng, g.outputSize());
+        float[] dx0 = random(rng, g.inputSize()), dw0 = random(rng, g.weightSize());
+        for (boolean accumulate : new boolean[] {true, false}) {
+            float[] dx = dx0.clone(), dw = dw0.clone();
+            withThreads(1, () -> {
+                Conv2dKernel.backwardData(g, dy, w, dx, accumulate);
+                Conv2dKernel.backwardWeights(g, x, dy, dw);
+                return null;
+            });
+            for (int t = 1; t <= 3; t++) {
+                float[] dxT = dx0.clone(), dwT = dw0.clone();
+                withThreads(t, () -> {
+                    Conv2dKernel.backward(g, x, dy, w, dxT, accumulate, dwT);
+                    return null;
+                });
+                assertArrayEquals(dx, dxT, "dx, accumulate " + accumulate + ", " + t + " threads");
+                assertArrayEquals(dw, dwT, "dw, accumulate " + accumulate + ", " + t + " threads");
+            }
+        }
+        var ref = ConvReference.backwardWeights(g, x, dy, dw0.clone());
+        float[] dw = dw0.clone();
+        withThreads(2, () -> {
+            Conv2dKernel.backward(g, x, dy, w, new float[g.inputSize()], false, dw);
+            return null;
+        });
+        assertClose("dw", ref.value(), ref.magnitude(), dw, terms(g, "weights"));
+    }
+
     @ParameterizedTest
     @MethodSource("geometries")
     void backwardBiasAccumulatesReference(ConvGeometry g) {

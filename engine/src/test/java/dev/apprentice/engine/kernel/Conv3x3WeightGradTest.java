@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 3×3 weight gradient with output channels in the lanes (through {@link Conv2dKernel#backwardWeights},
- * which takes it for every 3×3 layer it applies to) against the naive loops, for both of its stride-1
- * tiles, an odd input channel that pairs with itself, and the column-stride-2 tile.
+ * which takes it for every 3×3 layer it applies to) against the naive loops, for its wide 16-channel
+ * tile, an odd input channel that pairs with itself, the 32-channel tile over compact rows at stride 1
+ * and at column stride 2, and pixel counts with and without a partial 16-pixel block.
  */
 class Conv3x3WeightGradTest {
     private static final ConvGeometry[] SHAPES = {
@@ -24,6 +25,8 @@ class Conv3x3WeightGradTest {
             new ConvGeometry(2, 5, 6, 11, 48, 3, 3, 1, 1, 1, 1),   // both tiles, odd input channels
             new ConvGeometry(3, 4, 9, 8, 64, 3, 3, 1, 1, 0, 2),    // pads 0 and 2
             new ConvGeometry(2, 64, 5, 6, 16, 3, 3, 1, 1, 1, 1),   // many input channels, few output
+            new ConvGeometry(3, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1), // ResNet-20's second stage: compact rows, 196 pixels
+            new ConvGeometry(2, 8, 3, 3, 32, 3, 3, 1, 1, 1, 1),    // 9 pixels: no whole 16 × 16 block to transpose
             new ConvGeometry(3, 16, 28, 28, 32, 3, 3, 2, 2, 1, 1), // ResNet-20's down-sampling layer: compact pixels
             new ConvGeometry(2, 3, 11, 9, 64, 3, 3, 2, 2, 1, 1),   // stride 2, odd sizes, odd channels
             new ConvGeometry(2, 4, 9, 10, 32, 3, 3, 3, 2, 0, 2),   // row stride 3, column stride 2, pads 0/2
