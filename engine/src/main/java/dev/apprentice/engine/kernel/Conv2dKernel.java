@@ -15,7 +15,10 @@ import dev.apprentice.engine.parallel.Parallel;
  * <p>Three lowerings: a 1×1 stride-1 unpadded convolution needs none (the image is already the
  * K×P matrix); other stride-1 convolutions use {@link WideLowering} (one long copy per matrix
  * row); strided ones use the compact {@link Im2col} (for a strided 1×1 projection shortcut
- * that is just a C×P gather).
+ * that is just a C×P gather). Stride-1 3×3 layers with channels in 16s (all but the first of a
+ * CIFAR ResNet) skip them for the row kernel over channel-minor rows ({@link Conv3x3Rows}), in the
+ * forward pass and for the input gradient; other 3×3 layers with whole 8-channel panels run the
+ * direct {@link Conv3x3Kernel}.
  *
  * <p>Determinism: every output element is written by one task in a fixed order, except the
  * weight gradient, which is summed over images in a fixed number of chunks (independent of the
@@ -51,6 +54,21 @@ public final class Conv2dKernel {
         return Conv3x3Kernel.pack(o, k, w, buf);
     }
 
+    /** Weights packed for {@link Conv3x3Rows} in the calling thread's buffer. */
+    private static float[] packWeightsRows(ConvGeometry g, float[] w) {
+        float[] buf = PACKED.get();
+        if (buf.length < g.weightSize()) PACKED.set(buf = new float[g.weightSize()]);
+        return Conv3x3Rows.pack(g, w, buf);
+    }
+
+    /**
+     * Whether a layer runs through {@link Conv3x3Rows}: whenever it applies, whatever the batch, since
+     * its sums add in another order than the other paths' and results must not depend on the thread count.
+     */
+    private static boolean byRows(ConvGeometry g) {
+        return Conv3x3Rows.applies(g);
+    }
+
     /**
      * Whether a stride-1 layer runs through {@link Conv3x3Kernel}: with at least an image per thread
      * (images run in parallel; a smaller batch leaves the threads to the GEMM's own split).
@@ -77,13 +95,19 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("residual", residual, g.outputSize());
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final boolean direct = isWide(g) && direct3x3(g), epilogue = bias != null || residual != null || relu;
+        final boolean epilogue = bias != null || residual != null || relu, byRows = byRows(g);
+        final boolean direct = !byRows && isWide(g) && direct3x3(g);
+        final float[] packedRows = byRows ? packWeightsRows(g, w) : null;
+        final int[] inAt = byRows ? Conv3x3Rows.inputOffsets(g) : null, planes = byRows ? Conv3x3Rows.planeOffsets(g) : null;
         final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
-        final Sgemm.PackedA packedW = direct ? null : packWeights(false, o, k, w); // once for all images
-        final int[] rows = isWide(g) && !g.isPointwise() && !direct ? WideLowering.rowOffsets(g) : null;
+        final Sgemm.PackedA packedW = direct || byRows ? null : packWeights(false, o, k, w); // once for all images
+        final int[] rows = isWide(g) && !g.isPointwise() && !direct && !byRows ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
-            if (g.isPointwise()) {
+            if (byRows) {
+                Conv3x3Rows.image(g, packedRows, x, n * xStride, y, yOff, false, Scratch.floats(Conv3x3Rows.workFloats(g)), inAt, planes);
+                epilogue(bias, residual, relu, y, yOff, o, p); // while the image is in cache
+            } else if (g.isPointwise()) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 epilogue(bias, residual, relu, y, yOff, o, p);
             } else if (direct && epilogue) { // straight from the padded image into y, epilogue included
@@ -152,8 +176,9 @@ public final class Conv2dKernel {
     /** {@link #backwardDataAsConvolution}'s weights and plan, prepared once for all images. */
     private static final class DataGradAsConvolution {
         final ConvGeometry t;
-        final boolean direct;
-        final float[] packed3x3;
+        final boolean direct, byRows;
+        final float[] packed3x3, packedRows;
+        final int[] inAt, planes;
         final Sgemm.PackedA packed;
         final int[] rows;
         final int c, xStride, yStride, pw, outOff;
@@ -169,10 +194,14 @@ public final class Conv2dKernel {
                     for (int i = 0; i < kh; i++)
                         for (int j = 0; j < kw; j++)
                             flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-            direct = direct3x3(t);
+            byRows = byRows(t);
+            direct = !byRows && direct3x3(t);
+            packedRows = byRows ? packWeightsRows(t, flipped) : null;
+            inAt = byRows ? Conv3x3Rows.inputOffsets(t) : null;
+            planes = byRows ? Conv3x3Rows.planeOffsets(t) : null;
             packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
-            packed = direct ? null : packWeights(false, c, kt, flipped);
-            rows = direct ? null : WideLowering.rowOffsets(t);
+            packed = direct || byRows ? null : packWeights(false, c, kt, flipped);
+            rows = direct || byRows ? null : WideLowering.rowOffsets(t);
             xStride = c * g.inH() * g.inW();
             yStride = o * g.outH() * g.outW();
             pw = WideLowering.gemmCols(t);
@@ -180,11 +209,15 @@ public final class Conv2dKernel {
         }
 
         int workFloats() {
-            return outOff + c * pw;
+            return byRows ? Conv3x3Rows.workFloats(t) : outOff + c * pw;
         }
 
         /** Image n's input gradient, with {@link #workFloats} floats of work area at the start of buf. */
         void image(float[] dy, int n, float[] dx, boolean accumulate, float[] buf) {
+            if (byRows) {
+                Conv3x3Rows.image(t, packedRows, dy, n * yStride, dx, n * xStride, accumulate, buf, inAt, planes);
+                return;
+            }
             WideLowering.pad(t, dy, n * yStride, buf, 0);
             if (direct) Conv3x3Kernel.runWide(t, packed3x3, buf, buf, outOff);
             else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);

@@ -133,7 +133,7 @@ final class Conv3x3WeightGrad {
     private static void transpose(ConvGeometry g, int rowLen, float[] dy, int yOff, int[] at, float[] dst, int dOff) {
         int o = g.outChannels(), oh = g.outH(), ow = g.outW(), hw = oh * ow, blocked = hw - hw % L;
         for (int oc = 0; oc < o; oc += L)
-            for (int p = 0; p < blocked; p += L) Transpose16.block(dy, yOff + oc * hw + p, hw, dst, dOff + oc, at, p);
+            for (int p = 0; p < blocked; p += L) Transpose16.block(dy, yOff + oc * hw + p, hw, dst, dOff + oc, at, p, false);
         if (blocked < hw) {
             int[] lanes = new int[L];
             for (int l = 0; l < L; l++) lanes[l] = l * hw;

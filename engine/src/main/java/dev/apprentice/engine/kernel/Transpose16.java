@@ -29,10 +29,10 @@ final class Transpose16 {
     }
 
     /**
-     * dst[d0 + cols[c0 + j] + i] = src[s0 + i·stride + j] for i, j < 16: rows i of the block become the
-     * lanes of column j's vector, stored where cols says.
+     * dst[d0 + cols[c0 + j] + i] = src[s0 + i·stride + j] for i, j < 16 (+= when add): rows i of the
+     * block become the lanes of column j's vector, stored where cols says.
      */
-    static void block(float[] src, int s0, int stride, float[] dst, int d0, int[] cols, int c0) {
+    static void block(float[] src, int s0, int stride, float[] dst, int d0, int[] cols, int c0, boolean add) {
         FloatVector v0 = FloatVector.fromArray(S, src, s0);
         FloatVector v1 = FloatVector.fromArray(S, src, s0 + 1 * stride);
         FloatVector v2 = FloatVector.fromArray(S, src, s0 + 2 * stride);
@@ -82,21 +82,37 @@ final class Transpose16 {
         a = v5; c = v13; v5 = LO3.selectFrom(a, c); v13 = HI3.selectFrom(a, c);
         a = v6; c = v14; v6 = LO3.selectFrom(a, c); v14 = HI3.selectFrom(a, c);
         a = v7; c = v15; v7 = LO3.selectFrom(a, c); v15 = HI3.selectFrom(a, c);
+        if (add) v0 = v0.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 0]));
         v0.intoArray(dst, d0 + cols[c0 + 0]);
+        if (add) v1 = v1.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 1]));
         v1.intoArray(dst, d0 + cols[c0 + 1]);
+        if (add) v2 = v2.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 2]));
         v2.intoArray(dst, d0 + cols[c0 + 2]);
+        if (add) v3 = v3.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 3]));
         v3.intoArray(dst, d0 + cols[c0 + 3]);
+        if (add) v4 = v4.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 4]));
         v4.intoArray(dst, d0 + cols[c0 + 4]);
+        if (add) v5 = v5.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 5]));
         v5.intoArray(dst, d0 + cols[c0 + 5]);
+        if (add) v6 = v6.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 6]));
         v6.intoArray(dst, d0 + cols[c0 + 6]);
+        if (add) v7 = v7.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 7]));
         v7.intoArray(dst, d0 + cols[c0 + 7]);
+        if (add) v8 = v8.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 8]));
         v8.intoArray(dst, d0 + cols[c0 + 8]);
+        if (add) v9 = v9.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 9]));
         v9.intoArray(dst, d0 + cols[c0 + 9]);
+        if (add) v10 = v10.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 10]));
         v10.intoArray(dst, d0 + cols[c0 + 10]);
+        if (add) v11 = v11.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 11]));
         v11.intoArray(dst, d0 + cols[c0 + 11]);
+        if (add) v12 = v12.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 12]));
         v12.intoArray(dst, d0 + cols[c0 + 12]);
+        if (add) v13 = v13.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 13]));
         v13.intoArray(dst, d0 + cols[c0 + 13]);
+        if (add) v14 = v14.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 14]));
         v14.intoArray(dst, d0 + cols[c0 + 14]);
+        if (add) v15 = v15.add(FloatVector.fromArray(S, dst, d0 + cols[c0 + 15]));
         v15.intoArray(dst, d0 + cols[c0 + 15]);
     }
 }

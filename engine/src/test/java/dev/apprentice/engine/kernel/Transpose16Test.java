@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The register transpose against the index formula, at several strides, offsets and scattered column destinations. */
+/** The register transpose against the index formula, at several strides, offsets and scattered column destinations, written and added. */
 class Transpose16Test {
     @Test
     void movesEveryElementWhereTheFormulaSays() {
@@ -19,13 +19,19 @@ class Transpose16Test {
             int s0 = 7, c0 = 3, d0 = 11;
             float[] dst = new float[d0 + cols[cols.length - 1] + 16];
             Arrays.fill(dst, Float.NaN);
-            Transpose16.block(src, s0, stride, dst, d0, cols, c0);
+            Transpose16.block(src, s0, stride, dst, d0, cols, c0, false);
             float[] expected = new float[dst.length];
             Arrays.fill(expected, Float.NaN);
             for (int i = 0; i < 16; i++)
                 for (int j = 0; j < 16; j++) expected[d0 + cols[c0 + j] + i] = src[s0 + i * stride + j];
             for (int k = 0; k < dst.length; k++)
                 assertEquals(expected[k], dst[k], 0f, "stride " + stride + ", dst[" + k + "]"); // NaN where nothing belongs
+
+            Transpose16.block(src, s0, stride, dst, d0, cols, c0, true); // now added to what it wrote: doubled
+            for (int i = 0; i < 16; i++)
+                for (int j = 0; j < 16; j++) expected[d0 + cols[c0 + j] + i] *= 2;
+            for (int k = 0; k < dst.length; k++)
+                assertEquals(expected[k], dst[k], 0f, "added, stride " + stride + ", dst[" + k + "]");
         }
     }
 }

@@ -118,6 +118,11 @@ public final class TapWeights {
         return tiles;
     }
 
+    /** The laid-out weights as {@link dev.apprentice.engine.kernel.FloatRowKernel} reads them; callers must not change them. */
+    public float[] floats() {
+        return weights;
+    }
+
     public int taps() {
         return taps;
     }

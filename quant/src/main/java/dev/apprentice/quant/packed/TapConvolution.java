@@ -1,7 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.kernel.FloatRowKernel;
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.FloatRowKernel;
 import dev.apprentice.quant.kernel.FloatTapKernel;
 import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TapWeights;
@@ -79,7 +79,7 @@ final class TapConvolution {
         int[] tapOffsets = scratch.tapOffsets(taps);
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
-        int step = rowStep(w.tiles(), ow);
+        int step = FloatRowKernel.rowStep(w.tiles(), ow);
         int rowPixels = (ow + step - 1) / step * step;
         float[] sums = scratch.sums((rows ? rowPixels : BLOCK) * width);
         for (int g = g0; g < g1; ) {
@@ -91,7 +91,7 @@ final class TapConvolution {
             int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
             if (rows) {
                 for (int oy = oy0; oy < oy1; oy++) {
-                    rowTiles(w, xs, (oy - oy0) * wp * channels, wp * channels, channels, rowPixels, step, sums, width);
+                    FloatRowKernel.row(w.floats(), channels, taps, w.tiles(), step, xs, (oy - oy0) * wp * channels, wp * channels, rowPixels, sums, 0, width);
                     EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow, relu);
                 }
             } else {
@@ -103,51 +103,6 @@ final class TapConvolution {
                 }
             }
             g += oy1 - oy0;
-        }
-    }
-
-    /**
-     * Pixels per row-kernel call for rows ow wide: the call whose pixel count wastes the fewest
-     * pixels past the row end (each call computes all of its pixels), the wider one on a tie. A
-     * single channel tile takes 16 or 14 pixels a call, else 8; an even number of tiles also 7
-     * (28×28 images give rows of 28, 14 and 7: 16 and 8 pixels a call wasted an eighth of them).
-     */
-    static int rowStep(int tiles, int ow) {
-        int[] steps = tiles == 1 ? new int[] {FloatRowKernel.WIDE_PIXELS, FloatRowKernel.FOURTEEN_PIXELS, FloatRowKernel.PIXELS}
-                : tiles % 2 == 0 ? new int[] {FloatRowKernel.PIXELS, FloatRowKernel.SEVEN_PIXELS} : new int[] {FloatRowKernel.PIXELS};
-        int best = steps[0];
-        for (int step : steps)
-            if (waste(ow, step) < waste(ow, best)) best = step;
-        return best;
-    }
-
-    private static int waste(int ow, int step) {
-        return (ow + step - 1) / step * step - ow;
-    }
-
-    /**
-     * Sums of the first rowPixels pixels of the output row whose top-left tap is at xs[base], at
-     * sums[r·width + o]: calls of step pixels ({@link #rowStep}).
-     */
-    private static void rowTiles(TapWeights w, float[] xs, int base, int rowStride, int channels, int rowPixels, int step,
-                                 float[] sums, int width) {
-        int tiles = w.tiles();
-        for (int r = 0; r < rowPixels; r += step) {
-            int at = base + r * channels, tile = 0;
-            switch (step) {
-                case FloatRowKernel.WIDE_PIXELS -> FloatRowKernel.oneTileWide(w, 0, xs, at, rowStride, sums, r * width, width);
-                case FloatRowKernel.FOURTEEN_PIXELS -> FloatRowKernel.oneTileFourteen(w, 0, xs, at, rowStride, sums, r * width, width);
-                case FloatRowKernel.SEVEN_PIXELS -> {
-                    for (; tile < tiles; tile += 2)
-                        FloatRowKernel.twoTilesSeven(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
-                }
-                default -> { }
-            }
-            if (step != FloatRowKernel.PIXELS) continue;
-            for (; tile + 2 <= tiles; tile += 2)
-                FloatRowKernel.twoTiles(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
-            if (tile < tiles)
-                FloatRowKernel.oneTile(w, tile, xs, at, rowStride, sums, r * width + tile * TapWeights.LANES, width);
         }
     }
 

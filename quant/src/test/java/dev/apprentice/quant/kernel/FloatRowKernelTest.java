@@ -1,5 +1,6 @@
 package dev.apprentice.quant.kernel;
 
+import dev.apprentice.engine.kernel.FloatRowKernel;
 import dev.apprentice.quant.packed.WeightEncoding;
 import org.junit.jupiter.api.Test;
 
@@ -45,16 +46,16 @@ class FloatRowKernelTest {
         for (int call = 0; call < calls; call++) {
             int r0 = call * step, tile = 0;
             switch (step) {
-                case FloatRowKernel.WIDE_PIXELS -> FloatRowKernel.oneTileWide(w, 0, x, r0 * ch, inWidth * ch, sums, r0 * width, width);
-                case FloatRowKernel.FOURTEEN_PIXELS -> FloatRowKernel.oneTileFourteen(w, 0, x, r0 * ch, inWidth * ch, sums, r0 * width, width);
+                case FloatRowKernel.WIDE_PIXELS -> FloatRowKernel.oneTileWide(w.floats(), w.paddedChannels(), w.taps(), 0, x, r0 * ch, inWidth * ch, sums, r0 * width, width);
+                case FloatRowKernel.FOURTEEN_PIXELS -> FloatRowKernel.oneTileFourteen(w.floats(), w.paddedChannels(), w.taps(), 0, x, r0 * ch, inWidth * ch, sums, r0 * width, width);
                 case FloatRowKernel.SEVEN_PIXELS -> {
                     for (; tile < w.tiles(); tile += 2)
-                        FloatRowKernel.twoTilesSeven(w, tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
+                        FloatRowKernel.twoTilesSeven(w.floats(), w.paddedChannels(), w.taps(), tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
                 }
                 default -> {
                     for (; tile + 2 <= w.tiles(); tile += 2)
-                        FloatRowKernel.twoTiles(w, tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
-                    if (tile < w.tiles()) FloatRowKernel.oneTile(w, tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
+                        FloatRowKernel.twoTiles(w.floats(), w.paddedChannels(), w.taps(), tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
+                    if (tile < w.tiles()) FloatRowKernel.oneTile(w.floats(), w.paddedChannels(), w.taps(), tile, x, r0 * ch, inWidth * ch, sums, r0 * width + tile * TapWeights.LANES, width);
                 }
             }
         }

@@ -1,7 +1,7 @@
 package dev.apprentice.quant.packed;
 
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.FloatRowKernel;
+import dev.apprentice.engine.kernel.FloatRowKernel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -156,13 +156,13 @@ class CpuBackendTest {
     /** The ResNet-20 stages on 28×28 images, whose rows the row kernel covers 14 and 7 pixels a call. */
     @Test
     void resNetStageShapesByEveryRowStep() {
-        assertEquals(FloatRowKernel.FOURTEEN_PIXELS, TapConvolution.rowStep(1, 28));
-        assertEquals(FloatRowKernel.WIDE_PIXELS, TapConvolution.rowStep(1, 32));
-        assertEquals(FloatRowKernel.PIXELS, TapConvolution.rowStep(1, 7));
-        assertEquals(FloatRowKernel.SEVEN_PIXELS, TapConvolution.rowStep(2, 14));
-        assertEquals(FloatRowKernel.SEVEN_PIXELS, TapConvolution.rowStep(4, 7));
-        assertEquals(FloatRowKernel.PIXELS, TapConvolution.rowStep(4, 16));
-        assertEquals(FloatRowKernel.PIXELS, TapConvolution.rowStep(3, 14));
+        assertEquals(FloatRowKernel.FOURTEEN_PIXELS, FloatRowKernel.rowStep(1, 28));
+        assertEquals(FloatRowKernel.WIDE_PIXELS, FloatRowKernel.rowStep(1, 32));
+        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(1, 7));
+        assertEquals(FloatRowKernel.SEVEN_PIXELS, FloatRowKernel.rowStep(2, 14));
+        assertEquals(FloatRowKernel.SEVEN_PIXELS, FloatRowKernel.rowStep(4, 7));
+        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(4, 16));
+        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(3, 14));
         for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.INT4, WeightEncoding.INT8}) {
             checkConv(layer(e, 16, 16, 3, 1, 1, 8), 2, 28, 28, 8, false, true);
             checkConv(layer(e, 32, 32, 3, 1, 1, 8), 3, 14, 14, 8, false, true);

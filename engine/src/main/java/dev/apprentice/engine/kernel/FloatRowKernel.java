@@ -1,18 +1,23 @@
-package dev.apprentice.quant.kernel;
+package dev.apprentice.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The micro-kernel of 3×3, stride-1 convolutions (most of a ResNet's multiply-adds): 8
- * consecutive output pixels of one row × 16 or 32 output channels. Neighbouring pixels of a row
- * read the same input pixels at neighbouring kernel columns, so each broadcast activation feeds
- * up to three weight vectors (kernel columns 0, 1, 2) of each channel tile: per kernel row and
- * input channel, 10 broadcasts and 3 weight loads a tile give 24 FMAs, where the tap-by-tap
- * {@link FloatTapKernel} needs a broadcast per FMA and tile. Exact like it (integer codes as
- * floats, sums below 2^24: the caller checks {@link TapWeights#maxTapsPerPass} covers all taps).
+ * The micro-kernel of 3×3, stride-1 convolutions over channel-minor (NHWC) zero-padded rows (most
+ * of a ResNet's multiply-adds): 7, 8, 14 or 16 consecutive output pixels of one row × 16 or 32
+ * output channels. Neighbouring pixels of a row read the same input pixels at neighbouring kernel
+ * columns, so each broadcast activation feeds up to three weight vectors (kernel columns 0, 1, 2) of
+ * each channel tile: per kernel row and input channel, 10 broadcasts and 3 weight loads a tile give
+ * 24 FMAs, and no lane computes a pixel that is not there.
  *
- * <p>Every vector stays in a local and every operation is spelled inline (see FloatTapKernel).
+ * <p>Weights q are laid out in tiles of 16 output channels: q[((tile·taps + t)·ch + c)·16 + o % 16]
+ * for tap t = ki·3 + kj and input channel c of ch (the activations' channels per pixel). Each sum
+ * adds its products in (ki, c, kj) order. Used by the full-precision training convolutions
+ * ({@link Conv3x3Rows}) and by the packed low-bit network, whose integer codes as floats stay exact.
+ *
+ * <p>Every vector stays in a local and every operation is spelled inline: a helper taking vectors
+ * would box them.
  */
 public final class FloatRowKernel {
     /** The kernel size this kernel is unrolled for. */
@@ -26,18 +31,61 @@ public final class FloatRowKernel {
     /** Output pixels per {@link #oneTileFourteen} call. */
     public static final int FOURTEEN_PIXELS = 14;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final int LANES = TapWeights.LANES;
+    /** Output channels per tile: one vector. */
+    public static final int LANES = 16;
 
     private FloatRowKernel() {}
+
+    /**
+     * Pixels per call for rows ow wide: the call whose pixel count wastes the fewest pixels past the
+     * row end (each call computes all of its pixels), the wider one on a tie. A single channel tile
+     * takes 16 or 14 pixels a call, else 8; an even number of tiles also 7 (28×28 images give rows of
+     * 28, 14 and 7: 16 and 8 pixels a call wasted an eighth of them).
+     */
+    public static int rowStep(int tiles, int ow) {
+        int[] steps = tiles == 1 ? new int[] {WIDE_PIXELS, FOURTEEN_PIXELS, PIXELS}
+                : tiles % 2 == 0 ? new int[] {PIXELS, SEVEN_PIXELS} : new int[] {PIXELS};
+        int best = steps[0];
+        for (int step : steps)
+            if (waste(ow, step) < waste(ow, best)) best = step;
+        return best;
+    }
+
+    private static int waste(int ow, int step) {
+        return (ow + step - 1) / step * step - ow;
+    }
+
+    /**
+     * Sums of the first rowPixels pixels (a multiple of step, {@link #rowStep}) of the output row whose
+     * top-left tap is at x[base], for all tiles: pixel r, output channel o at sums[sOff + r·width + o]
+     * (width = tiles·16). Pixels past the row end read past it (the caller leaves slack) and give
+     * sums to drop.
+     */
+    public static void row(float[] q, int ch, int taps, int tiles, int step, float[] x, int base, int rowStride,
+                           int rowPixels, float[] sums, int sOff, int width) {
+        for (int r = 0; r < rowPixels; r += step) {
+            int at = base + r * ch, s = sOff + r * width, tile = 0;
+            switch (step) {
+                case WIDE_PIXELS -> oneTileWide(q, ch, taps, 0, x, at, rowStride, sums, s, width);
+                case FOURTEEN_PIXELS -> oneTileFourteen(q, ch, taps, 0, x, at, rowStride, sums, s, width);
+                case SEVEN_PIXELS -> {
+                    for (; tile < tiles; tile += 2) twoTilesSeven(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+                }
+                default -> { }
+            }
+            if (step != PIXELS) continue;
+            for (; tile + 2 <= tiles; tile += 2) twoTiles(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+            if (tile < tiles) oneTile(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+        }
+    }
 
     /**
      * Channel tiles tile and tile + 1 (32 output channels) × 8 consecutive pixels of one output row:
      * sums of pixel r, channel tile·16 + i at sums[sOff + r·sStride + i] (i &lt; 32). Pixel r reads
      * kernel row ki, column kj, channel c at x[base + ki·rowStride + (r + kj)·ch + c].
      */
-    public static void twoTiles(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+    public static void twoTiles(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats, wb = wa + tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
@@ -130,9 +178,8 @@ public final class FloatRowKernel {
     }
 
     /** One channel tile (16 output channels) × 8 pixels of a row, as {@link #twoTiles}. */
-    public static void oneTile(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+    public static void oneTile(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch, x9 = 9 * ch;
@@ -194,9 +241,8 @@ public final class FloatRowKernel {
      * fewer output channels have one tile, and twice the pixels give each broadcast twice the FMAs
      * (18 broadcasts and 3 weight loads per 48 FMAs).
      */
-    public static void oneTileWide(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+    public static void oneTileWide(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
@@ -315,9 +361,8 @@ public final class FloatRowKernel {
      * {@link #twoTiles} over 7 pixels ({@link #SEVEN_PIXELS}): rows 7 or 14 wide (ResNet-20's 14×14 and
      * 7×7 stages on 28×28 images) then need no wasted eighth pixel per call.
      */
-    public static void twoTilesSeven(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+    public static void twoTilesSeven(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats, wb = wa + tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
@@ -404,9 +449,8 @@ public final class FloatRowKernel {
      * {@link #oneTileWide} over 14 pixels ({@link #FOURTEEN_PIXELS}): rows 14 or 28 wide need no wasted
      * pixels per call.
      */
-    public static void oneTileFourteen(TapWeights w, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels, tapFloats = ch * LANES, tileFloats = w.taps * tapFloats;
+    public static void oneTileFourteen(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
