@@ -52,10 +52,14 @@ final class Conv3x3Rows {
         return (hp * wp + rowPixels(g) - g.outW()) * g.inChannels();
     }
 
-    /** Floats of {@link #image}'s work area: the padded rows, then the sums (slack for the last row's extra pixels). */
+    /** Floats of the sums (slack for the last row's extra pixels). */
+    private static int sumFloats(ConvGeometry g) {
+        return (g.outH() * g.outW() + rowPixels(g) - g.outW()) * g.outChannels();
+    }
+
+    /** Floats of {@link #image}'s work area: the padded rows, the sums, the transposes' buffer. */
     static int workFloats(ConvGeometry g) {
-        int o = g.outChannels();
-        return paddedFloats(g) + (g.outH() * g.outW() + rowPixels(g) - g.outW()) * o;
+        return paddedFloats(g) + sumFloats(g) + Transpose16.BUFFER;
     }
 
     /** Where pixel p = r·W + q of an input image goes in the padded rows: ((r + padH)·Wp + q + padW)·C. */
@@ -81,11 +85,11 @@ final class Conv3x3Rows {
     static void image(ConvGeometry g, float[] q, float[] x, int xOff, float[] y, int yOff, boolean accumulate,
                       float[] work, int[] inAt, int[] planes) {
         int c = g.inChannels(), o = g.outChannels(), hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
-        int wp = g.inW() + 2 * g.padW(), sums = paddedFloats(g);
+        int wp = g.inW() + 2 * g.padW(), sums = paddedFloats(g), tmp = sums + sumFloats(g);
         Arrays.fill(work, 0, sums, 0f);
         int blocked = hw - hw % L;
         for (int c0 = 0; c0 < c; c0 += L)
-            for (int p = 0; p < blocked; p += L) Transpose16.block(x, xOff + c0 * hw + p, hw, work, c0, inAt, p, false);
+            for (int p = 0; p < blocked; p += L) Transpose16.block(x, xOff + c0 * hw + p, hw, work, c0, inAt, p, false, work, tmp);
         for (int p = blocked; p < hw; p++)
             for (int ic = 0; ic < c; ic++) work[inAt[p] + ic] = x[xOff + ic * hw + p];
 
@@ -96,7 +100,7 @@ final class Conv3x3Rows {
         int outBlocked = ohw - ohw % L;
         for (int o0 = 0; o0 < o; o0 += L)
             for (int p = 0; p < outBlocked; p += L)
-                Transpose16.block(work, sums + p * o + o0, o, y, yOff + o0 * ohw + p, planes, 0, accumulate);
+                Transpose16.block(work, sums + p * o + o0, o, y, yOff + o0 * ohw + p, planes, 0, accumulate, work, tmp);
         for (int p = outBlocked; p < ohw; p++)
             for (int oc = 0; oc < o; oc++) {
                 float v = work[sums + p * o + oc];

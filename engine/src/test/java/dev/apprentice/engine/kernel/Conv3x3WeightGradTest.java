@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 3×3 weight gradient with output channels in the lanes (through {@link Conv2dKernel#backwardWeights},
- * which takes it for every 3×3 layer it applies to) against the naive loops, for its wide 16-channel
- * tile, an odd input channel that pairs with itself, the 32-channel tile over compact rows at stride 1
- * and at column stride 2, and pixel counts with and without a partial 16-pixel block.
+ * which takes it for every 3×3 layer it applies to) against the naive loops, for its 16-channel tile
+ * (alone and after 32-channel ones), the 32-channel tile at stride 1 and at column stride 2, one input
+ * channel, and pixel counts with and without a partial 16-pixel block.
  */
 class Conv3x3WeightGradTest {
     private static final ConvGeometry[] SHAPES = {
-            new ConvGeometry(3, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1), // ResNet-20's first stage: the 16-wide tile
-            new ConvGeometry(2, 1, 12, 9, 16, 3, 3, 1, 1, 1, 1),   // one input channel: pairs with itself
+            new ConvGeometry(3, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1), // ResNet-20's first stage: the 16-channel tile
+            new ConvGeometry(2, 1, 12, 9, 16, 3, 3, 1, 1, 1, 1),   // one input channel
             new ConvGeometry(19, 3, 7, 7, 32, 3, 3, 1, 1, 1, 1),   // the 32-wide tile; batch above the chunk count
             new ConvGeometry(2, 5, 6, 11, 48, 3, 3, 1, 1, 1, 1),   // both tiles, odd input channels
             new ConvGeometry(3, 4, 9, 8, 64, 3, 3, 1, 1, 0, 2),    // pads 0 and 2

@@ -19,7 +19,7 @@ class Transpose16Test {
             int s0 = 7, c0 = 3, d0 = 11;
             float[] dst = new float[d0 + cols[cols.length - 1] + 16];
             Arrays.fill(dst, Float.NaN);
-            Transpose16.block(src, s0, stride, dst, d0, cols, c0, false);
+            Transpose16.block(src, s0, stride, dst, d0, cols, c0, false, new float[Transpose16.BUFFER + 5], 5);
             float[] expected = new float[dst.length];
             Arrays.fill(expected, Float.NaN);
             for (int i = 0; i < 16; i++)
@@ -27,7 +27,7 @@ class Transpose16Test {
             for (int k = 0; k < dst.length; k++)
                 assertEquals(expected[k], dst[k], 0f, "stride " + stride + ", dst[" + k + "]"); // NaN where nothing belongs
 
-            Transpose16.block(src, s0, stride, dst, d0, cols, c0, true); // now added to what it wrote: doubled
+            Transpose16.block(src, s0, stride, dst, d0, cols, c0, true, new float[Transpose16.BUFFER], 0); // now added to what it wrote: doubled
             for (int i = 0; i < 16; i++)
                 for (int j = 0; j < 16; j++) expected[d0 + cols[c0 + j] + i] *= 2;
             for (int k = 0; k < dst.length; k++)
