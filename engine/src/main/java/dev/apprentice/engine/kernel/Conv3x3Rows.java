@@ -77,6 +77,20 @@ final class Conv3x3Rows {
         return at;
     }
 
+    /** Zeros where the image does not write in the padded rows: the pad rows and columns, and the slack. */
+    private static void zeroBorders(ConvGeometry g, float[] work) {
+        int c = g.inChannels(), w = g.inW(), wp = w + 2 * g.padW(), hp = g.inH() + 2 * g.padH(), row = wp * c;
+        for (int r = 0; r < hp; r++) {
+            int at = r * row;
+            if (r < g.padH() || r >= g.padH() + g.inH()) Arrays.fill(work, at, at + row, 0f);
+            else {
+                Arrays.fill(work, at, at + g.padW() * c, 0f);
+                Arrays.fill(work, at + (g.padW() + w) * c, at + row, 0f);
+            }
+        }
+        Arrays.fill(work, hp * row, paddedFloats(g), 0f);
+    }
+
     /**
      * y[yOff ..] (one image, O × outH × outW) = the convolution of x[xOff ..] (C × H × W) with the packed
      * weights q, or y += it when accumulate; work is a buffer of {@link #workFloats}, inAt and planes
@@ -86,7 +100,7 @@ final class Conv3x3Rows {
                       float[] work, int[] inAt, int[] planes) {
         int c = g.inChannels(), o = g.outChannels(), hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
         int wp = g.inW() + 2 * g.padW(), sums = paddedFloats(g), tmp = sums + sumFloats(g);
-        Arrays.fill(work, 0, sums, 0f);
+        zeroBorders(g, work);
         int blocked = hw - hw % L;
         for (int c0 = 0; c0 < c; c0 += L)
             for (int p = 0; p < blocked; p += L) Transpose16.block(x, xOff + c0 * hw + p, hw, work, c0, inAt, p, false, work, tmp);
