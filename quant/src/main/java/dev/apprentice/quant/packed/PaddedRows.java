@@ -40,6 +40,10 @@ final class PaddedRows {
             java.util.Arrays.fill(dst, d + (pad + w) * stride, d + rowLength, 0f);
             int src = ((b * h + iy) * w) * ch;
             d += pad * stride;
+            if (in.bits() == 0 && stride == ch) { // floats, no channel padding: the row is one copy
+                System.arraycopy(in.values(), src, dst, d, w * ch);
+                continue;
+            }
             if (in.bits() == 0) {   // floats (a full-precision network): copied as they are
                 for (int xx = 0; xx < w; xx++, src += ch, d += stride) {
                     System.arraycopy(in.values(), src, dst, d, ch);
