@@ -126,7 +126,8 @@ class Conv2dKernelTest {
                 ConvGeometry.of(3, 8, 7, 7, 32, 3, 1, 1),           // compact weight-gradient rows, 49 pixels
                 ConvGeometry.of(5, 3, 6, 11, 48, 3, 1, 1),          // 32 + 16 output channels, odd inputs
                 new ConvGeometry(3, 5, 9, 8, 64, 3, 3, 1, 1, 0, 2), // pads 0 and 2
-                ConvGeometry.of(19, 16, 5, 3, 16, 3, 1, 1));        // more images than chunks, 15 pixels
+                ConvGeometry.of(19, 16, 5, 3, 16, 3, 1, 1),         // more images than chunks, 15 pixels
+                ConvGeometry.of(3, 16, 4, 5, 16, 3, 1, 3));         // pad 3: the input gradient is no forward convolution
     }
 
     /** backward equals backwardData then backwardWeights, bit for bit, whether dx is added to or written, for 1–3 threads. */
