@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
  * (single-threaded: EJML has no multi-threaded float GEMM), in the same run.
  *
  * <p>Scores are GEMM calls per second; GFLOP/s = score × 2·m·n·k / 1e9 (benchmarks/report.py
- * prints that table). Shapes: squares, and the per-image GEMMs a ResNet-20 training step issues
- * on 28×28 input for its 3×3 stride-1 layers (forward O×P×K; backward-data K×P×O with A transposed;
- * backward-weights O×K×P with B transposed; K = Cin·9, P = H·(W+2) columns of the wide lowering
- * in Conv2dKernel), and the classifier's (batch 128, 64 → 10).
+ * prints that table). Shapes: squares, and the GEMMs a ResNet-20 training step issues on 28×28 input.
+ * Its stride-1 3×3 layers run no GEMM (row kernel, lane-wise weight gradient); the down-sampling
+ * layers do, per image: the 3×3 stride-2 layers (16→32 to 14×14, 32→64 to 7×7) forward O×P×K and
+ * backward-data K×P×O with A transposed (K = Cin·9, P output pixels, im2col columns), the 1×1 stride-2
+ * projections the same with K = Cin; and the classifier (batch 128, 64 → 10): forward with B
+ * transposed, input gradient, weight gradient with A transposed.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -31,10 +33,9 @@ import java.util.concurrent.TimeUnit;
 public class SgemmBenchmark {
     /** "m x n x k", with an optional suffix tA (A transposed) or tB (B transposed). */
     @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
-            "16x840x144", "144x840x16tA", "16x144x840tB",
-            "32x224x288", "288x224x32tA", "32x288x224tB",
-            "64x63x576", "576x63x64tA", "64x576x63tB",
-            "128x10x64tB", "10x64x128tA"})
+            "32x196x144", "144x196x32tA", "64x49x288", "288x49x64tA",
+            "32x196x16", "16x196x32tA", "64x49x32", "32x49x64tA",
+            "128x10x64tB", "128x64x10", "10x64x128tA"})
     public String shape;
 
     private int m, n, k;
