@@ -101,24 +101,12 @@ final class Conv3x3Rows {
         int c = g.inChannels(), o = g.outChannels(), hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
         int wp = g.inW() + 2 * g.padW(), sums = paddedFloats(g), tmp = sums + sumFloats(g);
         zeroBorders(g, work);
-        int blocked = hw - hw % L;
-        for (int c0 = 0; c0 < c; c0 += L)
-            for (int p = 0; p < blocked; p += L) Transpose16.block(x, xOff + c0 * hw + p, hw, work, c0, inAt, p, false, work, tmp);
-        for (int p = blocked; p < hw; p++)
-            for (int ic = 0; ic < c; ic++) work[inAt[p] + ic] = x[xOff + ic * hw + p];
+        Transpose16.planesToRows(x, xOff, hw, c, work, 0, inAt, work, tmp);
 
         int step = step(g), rowPixels = rowPixels(g), ow = g.outW();
         for (int r = 0; r < g.outH(); r++)
             FloatRowKernel.row(q, c, 9, o / L, step, work, r * wp * c, wp * c, rowPixels, work, sums + r * ow * o, o);
 
-        int outBlocked = ohw - ohw % L;
-        for (int o0 = 0; o0 < o; o0 += L)
-            for (int p = 0; p < outBlocked; p += L)
-                Transpose16.block(work, sums + p * o + o0, o, y, yOff + o0 * ohw + p, planes, 0, accumulate, work, tmp);
-        for (int p = outBlocked; p < ohw; p++)
-            for (int oc = 0; oc < o; oc++) {
-                float v = work[sums + p * o + oc];
-                y[yOff + oc * ohw + p] = accumulate ? y[yOff + oc * ohw + p] + v : v;
-            }
+        Transpose16.rowsToPlanes(work, sums, o, ohw, o, y, yOff, planes, accumulate, work, tmp);
     }
 }

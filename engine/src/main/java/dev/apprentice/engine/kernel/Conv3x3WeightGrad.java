@@ -70,7 +70,7 @@ final class Conv3x3WeightGrad {
         int xStride = cin * g.inH() * g.inW(), yStride = o * oh * ow;
         int dyOff = wOff + WideLowering.paddedSize(g);
         WideLowering.pad(g, x, n * xStride, work, wOff);
-        transpose(g, dy, n * yStride, at, work, dyOff, dyOff + pixels(g) * o);
+        Transpose16.planesToRows(dy, n * yStride, pixels(g), o, work, dyOff, at, work, dyOff + pixels(g) * o);
         int o0 = 0;
         for (; o0 + 2 * L <= o; o0 += 2 * L)
             for (int c = 0; c < cin; c++) {
@@ -96,23 +96,6 @@ final class Conv3x3WeightGrad {
         int[] at = new int[pixels(g)];
         for (int p = 0; p < at.length; p++) at[p] = p * g.outChannels();
         return at;
-    }
-
-    /**
-     * dy's image at yOff (O × outH × outW) as rows of O floats per pixel at dst[dOff + at[p] ..]: 16 × 16
-     * blocks transposed in registers (through dst[tmp ..], {@link Transpose16#BUFFER} floats), the last
-     * hw mod 16 pixels gathered 16 channels at a time.
-     */
-    private static void transpose(ConvGeometry g, float[] dy, int yOff, int[] at, float[] dst, int dOff, int tmp) {
-        int o = g.outChannels(), hw = pixels(g), blocked = hw - hw % L;
-        for (int oc = 0; oc < o; oc += L)
-            for (int p = 0; p < blocked; p += L) Transpose16.block(dy, yOff + oc * hw + p, hw, dst, dOff + oc, at, p, false, dst, tmp);
-        if (blocked < hw) {
-            int[] lanes = new int[L];
-            for (int l = 0; l < L; l++) lanes[l] = l * hw;
-            for (int p = blocked; p < hw; p++)
-                for (int oc = 0; oc < o; oc += L) FloatVector.fromArray(S, dy, yOff + p + oc * hw, lanes, 0).intoArray(dst, dOff + at[p] + oc);
-        }
     }
 
     /**

@@ -37,6 +37,35 @@ final class Transpose16 {
     }
 
     /**
+     * Channel planes to pixel rows: dst[d0 + at[p] + c] = src[s0 + c·hw + p] for c < channels (a multiple of
+     * 16) and p < hw. Whole 16-pixel blocks go through {@link #block}, the last hw mod 16 pixels one float at
+     * a time. buf[bOff ..]: {@link #BUFFER} floats of scratch.
+     */
+    static void planesToRows(float[] src, int s0, int hw, int channels, float[] dst, int d0, int[] at, float[] buf, int bOff) {
+        int blocked = hw - hw % 16;
+        for (int c0 = 0; c0 < channels; c0 += 16)
+            for (int p = 0; p < blocked; p += 16) block(src, s0 + c0 * hw + p, hw, dst, d0 + c0, at, p, false, buf, bOff);
+        for (int p = blocked; p < hw; p++)
+            for (int c = 0; c < channels; c++) dst[d0 + at[p] + c] = src[s0 + c * hw + p];
+    }
+
+    /**
+     * Pixel rows back to channel planes: dst[d0 + c·hw + p] = src[s0 + p·rowStride + c] (+= when add) for
+     * c < channels (a multiple of 16) and p < hw; planes[j] = j·hw for j < 16. As {@link #planesToRows}.
+     */
+    static void rowsToPlanes(float[] src, int s0, int rowStride, int hw, int channels, float[] dst, int d0, int[] planes,
+                             boolean add, float[] buf, int bOff) {
+        int blocked = hw - hw % 16;
+        for (int c0 = 0; c0 < channels; c0 += 16)
+            for (int p = 0; p < blocked; p += 16) block(src, s0 + p * rowStride + c0, rowStride, dst, d0 + c0 * hw + p, planes, 0, add, buf, bOff);
+        for (int p = blocked; p < hw; p++)
+            for (int c = 0; c < channels; c++) {
+                float v = src[s0 + p * rowStride + c];
+                dst[d0 + c * hw + p] = add ? dst[d0 + c * hw + p] + v : v;
+            }
+    }
+
+    /**
      * dst[d0 + cols[c0 + j] + i] = src[s0 + i·stride + j] for i, j < 16 (+= when add): rows i of the
      * block become the lanes of column j's vector, stored where cols says. buf[bOff ..]: {@link #BUFFER}
      * floats of scratch.

@@ -34,4 +34,37 @@ class Transpose16Test {
                 assertEquals(expected[k], dst[k], 0f, "added, stride " + stride + ", dst[" + k + "]");
         }
     }
+
+    /** Whole images both ways, with a pixel count that leaves a partial block (37 = 2·16 + 5), scattered rows, and added planes. */
+    @Test
+    void planesToRowsAndBackCoverEveryPixel() {
+        Random rng = new Random(72);
+        int hw = 37, channels = 32, rowStride = 40, s0 = 3, d0 = 5;
+        float[] planes = new float[s0 + channels * hw];
+        for (int i = 0; i < planes.length; i++) planes[i] = rng.nextFloat();
+        int[] at = new int[hw];
+        for (int p = 0; p < hw; p++) at[p] = p * rowStride + (p % 2) * 4; // gaps between rows
+        float[] rows = new float[d0 + at[hw - 1] + rowStride + 4];
+        Arrays.fill(rows, Float.NaN);
+        float[] buf = new float[Transpose16.BUFFER];
+        Transpose16.planesToRows(planes, s0, hw, channels, rows, d0, at, buf, 0);
+        for (int p = 0; p < hw; p++)
+            for (int c = 0; c < channels; c++) assertEquals(planes[s0 + c * hw + p], rows[d0 + at[p] + c], 0f, "pixel " + p + ", channel " + c);
+
+        float[] packed = new float[s0 + hw * rowStride];
+        for (int i = 0; i < packed.length; i++) packed[i] = rng.nextFloat();
+        int[] planeAt = new int[16];
+        for (int j = 0; j < 16; j++) planeAt[j] = j * hw;
+        float[] out = new float[d0 + channels * hw], start = new float[out.length];
+        for (int i = 0; i < out.length; i++) start[i] = rng.nextFloat();
+        for (boolean add : new boolean[] {false, true}) {
+            System.arraycopy(start, 0, out, 0, out.length);
+            Transpose16.rowsToPlanes(packed, s0, rowStride, hw, channels, out, d0, planeAt, add, buf, 0);
+            for (int p = 0; p < hw; p++)
+                for (int c = 0; c < channels; c++) {
+                    float v = packed[s0 + p * rowStride + c];
+                    assertEquals(add ? start[d0 + c * hw + p] + v : v, out[d0 + c * hw + p], 0f, "add " + add + ", pixel " + p + ", channel " + c);
+                }
+        }
+    }
 }
