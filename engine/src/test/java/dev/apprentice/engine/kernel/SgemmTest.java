@@ -263,6 +263,49 @@ class SgemmTest {
         }
     }
 
+    /**
+     * The blocked path's arithmetic, whatever the k-slicing, the task split or the edge tiles:
+     * each element is one FMA chain from zero over p ascending (alpha = 1, beta = 0), as a
+     * naive Math.fma loop computes it. Depths on both sides of the slice boundaries.
+     */
+    @Test
+    void blockedPathIsOneFmaChainPerElement() {
+        SplittableRandom r = new SplittableRandom(17);
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int k : new int[] {Sgemm.KC - 1, Sgemm.KC, Sgemm.KC + 1, 2 * Sgemm.KC + 7, 3 * Sgemm.KC - 5}) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    Case c = Case.random(r, ta, false, 70, 97, k, 1f, 0f, true, true);
+                    float[] got = c.run();
+                    for (int i = 0; i < c.m; i++) {
+                        for (int j = 0; j < c.n; j++) {
+                            float acc = 0f;
+                            for (int p = 0; p < k; p++) acc = Math.fma(c.av(i, p), c.bv(p, j), acc);
+                            float g = got[c.cOff + i * c.ldc + j];
+                            if (Float.floatToRawIntBits(acc) != Float.floatToRawIntBits(g)) {
+                                fail(c + " C[" + i + "][" + j + "] = " + g + ", one FMA chain gives " + acc);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void slicesAreAtMostKcDeepAndEven() {
+        for (int k : new int[] {1, 7, Sgemm.KC - 1, Sgemm.KC, Sgemm.KC + 1, 576, 2 * Sgemm.KC, 3 * Sgemm.KC + 5, 4608}) {
+            int depth = Sgemm.sliceDepth(k), slices = (k + depth - 1) / depth;
+            assertTrue(depth <= Sgemm.KC, "k=" + k + ": slice depth " + depth + " exceeds " + Sgemm.KC);
+            assertEquals((k + Sgemm.KC - 1) / Sgemm.KC, slices, "k=" + k + ": more slices than KC requires");
+            int last = k - (slices - 1) * depth;
+            assertTrue(last > 0 && last >= depth - slices, "k=" + k + ": last slice " + last + " of depth " + depth);
+        }
+    }
+
     private static void assertBitEquals(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
