@@ -37,11 +37,9 @@ final class SgemmPack {
                     }
                 }
             } else if (mr == MR) {
-                // Transpose MR rows, two k at a time: one 16-lane gather reads A(i..i+7, p) and
-                // A(i..i+7, p+1), which are the next 16 floats of the panel.
-                int[] lanes = gatherLanes(lda);
+                // Transpose MR rows, 16 k at a time, in registers.
                 int src = aOff + i * lda + p0, p = 0;
-                for (; p + 1 < kc; p += 2) FloatVector.fromArray(S, a, src + p, lanes, 0).mul(alpha).intoArray(dst, d + p * MR);
+                for (; p + 16 <= kc; p += 16) PanelTranspose.rowsToPanel(a, src + p, lda, alpha, dst, d + p * MR);
                 for (; p < kc; p++)
                     for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p] * alpha;
             } else {
@@ -55,18 +53,6 @@ final class SgemmPack {
             }
         }
     }
-
-    /** Offsets of A(r, q) from A(0, 0) in the packed order (q, r), q < 2, r < MR; the last entry is lda. */
-    private static int[] gatherLanes(int lda) {
-        int[] lanes = LANES.get();
-        if (lanes[2 * MR] != lda) {
-            for (int q = 0; q < 2 * MR; q++) lanes[q] = (q % MR) * lda + q / MR;
-            lanes[2 * MR] = lda;
-        }
-        return lanes;
-    }
-
-    private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[2 * MR + 1]);
 
     /** Like packB, into dst from dOff, for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
     static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
