@@ -274,9 +274,13 @@ class SgemmTest {
         int saved = Parallel.threads();
         try {
             Parallel.setThreads(2);
-            for (int k : new int[] {Sgemm.KC - 1, Sgemm.KC, Sgemm.KC + 1, 2 * Sgemm.KC + 7, 3 * Sgemm.KC - 5}) {
+            // n: ragged last 32-column panels holding 1, 20 and 9 columns
+            int[] ns = {97, 52, 41, 97, 52};
+            int[] ks = {Sgemm.KC - 1, Sgemm.KC, Sgemm.KC + 1, 2 * Sgemm.KC + 7, 3 * Sgemm.KC - 5};
+            for (int t = 0; t < ks.length; t++) {
+                int k = ks[t], n = ns[t];
                 for (boolean ta : new boolean[] {false, true}) {
-                    Case c = Case.random(r, ta, false, 70, 97, k, 1f, 0f, true, true);
+                    Case c = Case.random(r, ta, false, 70, n, k, 1f, 0f, true, true);
                     float[] got = c.run();
                     for (int i = 0; i < c.m; i++) {
                         for (int j = 0; j < c.n; j++) {
@@ -292,6 +296,33 @@ class SgemmTest {
             }
         } finally {
             Parallel.setThreads(saved);
+        }
+    }
+
+    /**
+     * B given by rows with few rows of A, so full 32-column panels are read in place and only the
+     * ragged rest is packed: one FMA chain per element, bit for bit, over two k-slices.
+     */
+    @Test
+    void rowGivenBWithRaggedPanelsIsOneFmaChainPerElement() {
+        SplittableRandom r = new SplittableRandom(19);
+        int m = 40, k = Sgemm.KC + 40;
+        for (int n : new int[] {52, 41, 33, 20, 8}) {
+            float[] a = fill(r, (long) m * k), b = fill(r, (long) k * 3 + n + 64);
+            int[] rowOff = new int[k];
+            for (int p = 0; p < k; p++) rowOff[p] = p * 3 + r.nextInt(40);
+            float[] c = new float[m * n];
+            Arrays.fill(c, Float.NaN);
+            Sgemm.sgemmRows(Sgemm.pack(false, m, k, a, 0, k), n, b, 7, rowOff, 0f, c, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float acc = 0f;
+                    for (int p = 0; p < k; p++) acc = Math.fma(a[i * k + p], b[7 + rowOff[p] + j], acc);
+                    if (Float.floatToRawIntBits(acc) != Float.floatToRawIntBits(c[i * n + j])) {
+                        fail("n=" + n + " C[" + i + "][" + j + "] = " + c[i * n + j] + ", one FMA chain gives " + acc);
+                    }
+                }
+            }
         }
     }
 
