@@ -20,7 +20,7 @@ import dev.apprentice.engine.parallel.Parallel;
  *       {@link Parallel}; per k-slice (at most KC deep), op(B) is packed into micro-panels and op(A), MC rows
  *       at a time, into per-thread buffers, and the 8 x 32 {@link SgemmMicroKernel} sweeps them.
  *       When C is cut by rows, the threads pack each slice of B once together and share it
- *       ({@link #shared}); a single row of tasks packs its own columns. K is never split across
+ *       ({@link #shared}); a single row of tasks (always, for 64 rows or fewer) packs its own columns. K is never split across
  *       tasks, and the k-slicing is fixed, so every element's sum is computed in the same order
  *       whatever the partition.</li>
  * </ul>
@@ -41,6 +41,12 @@ public final class Sgemm {
     static final long SMALL = 32L * 32 * 32;
     /** Below this many multiply-adds, running on one thread beats forking. */
     static final long SERIAL = 1L << 18;
+    /**
+     * At most this many rows of C are cut by columns rather than by rows. Two threads, GFLOP/s, 64 × 49
+     * × 288 (the 7 × 7 stride-2 convolution's product): one thread 64-70, rows shared 30-90 by phase,
+     * columns 98-120; 96³ rows 118-139 against columns 106-123, so only small m switches.
+     */
+    static final int SHARE_MIN_ROWS = 64;
     /**
      * B given by rows is read in place (not packed) when this many or fewer rows of A reuse each
      * B panel: for a convolution with few output channels, packing the column matrix costs about
@@ -178,6 +184,14 @@ public final class Sgemm {
             else if (tn < nBlocks) tn++;
             else if (tm < mBlocks) tm++;
             else break;
+        }
+        // A row split shares each packed slice of B between the threads (see shared), which pays for
+        // itself only when each thread runs many rows against it: a panel one core packed is read
+        // from the other core's cache, slow when the two sit far apart on the host. With few rows,
+        // split the columns instead (each task packs its own); B given by rows is read in place then.
+        if (tm > 1 && m <= SHARE_MIN_ROWS && nBlocks > 1 && bRows == null) {
+            tm = 1;
+            tn = Math.min(nBlocks, Math.max(ceilDiv(n, NC), want));
         }
         int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
         int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);
