@@ -14,8 +14,8 @@ import dev.apprentice.engine.parallel.Parallel;
  * any number of threads):
  * <ul>
  *   <li>tiny problems: {@link SgemmSmall}, direct loops, no packing, no threads;</li>
- *   <li>A row-major, B transposed, C small (m or n <= 64): {@link SgemmDot}, dot products along
- *       k with no packing (the weight gradient of im2col convolutions);</li>
+ *   <li>A row-major, B transposed, C small (m or n <= 64), k >= 512: {@link SgemmDot}, dot
+ *       products along k with no packing (the weight gradient of im2col convolutions);</li>
  *   <li>everything else: Goto/BLIS blocking. C is cut into tasks (blocks of rows x columns) run on
  *       {@link Parallel}; per k-slice (at most KC deep), op(B) is packed into micro-panels and op(A), MC rows
  *       at a time, into per-thread buffers, and the 8 x 32 {@link SgemmMicroKernel} sweeps them.
@@ -47,6 +47,13 @@ public final class Sgemm {
      * columns 98-120; 96³ rows 118-139 against columns 106-123, so only small m switches.
      */
     static final int SHARE_MIN_ROWS = 64;
+    /**
+     * The dot-product path needs k this long: it ends every element with a 16-lane sum, which for a
+     * short k outweighs the packed path's transposing pack of B. One thread, GFLOP/s dot / packed:
+     * 64x128x64tB 41 / 120, 128x64x256tB 111 / 150, 64x64x512tB 129 / 115, 16x144x512tB 116 / 48,
+     * 16x64x1024tB 140 / 61, 32x144x25088tB 130 / 61.
+     */
+    static final int DOT_MIN_K = 512;
     /**
      * B given by rows is read in place (not packed) when this many or fewer rows of A reuse each
      * B panel: for a convolution with few output channels, packing the column matrix costs about
@@ -81,7 +88,7 @@ public final class Sgemm {
             return;
         }
         long work = (long) m * n * k;
-        if (transB && !transA && (m <= 64 || n <= 64) && k >= 16) {
+        if (transB && !transA && (m <= 64 || n <= 64) && k >= DOT_MIN_K) {
             dot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
         } else if (work <= SMALL) {
             SgemmSmall.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
