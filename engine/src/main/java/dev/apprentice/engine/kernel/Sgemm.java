@@ -19,8 +19,9 @@ import dev.apprentice.engine.parallel.Parallel;
  *   <li>everything else: Goto/BLIS blocking. C is cut into tasks (blocks of rows x columns) run on
  *       {@link Parallel}; per k-slice (at most KC deep), op(B) is packed into micro-panels and op(A), MC rows
  *       at a time, into per-thread buffers, and the 8 x 32 {@link SgemmMicroKernel} sweeps them.
- *       When C is cut by rows, the threads pack each slice of B once together and share it
- *       ({@link #shared}); a single row of tasks (always, for 64 rows or fewer) packs its own columns. K is never split across
+ *       When C is cut by rows and a slice of B is large, the threads pack each slice of B once
+ *       together and share it ({@link #shared}); otherwise every task packs the columns it needs
+ *       (C with 64 rows or fewer is cut by columns only). K is never split across
  *       tasks, and the k-slicing is fixed, so every element's sum is computed in the same order
  *       whatever the partition.</li>
  * </ul>
@@ -47,6 +48,15 @@ public final class Sgemm {
      * columns 98-120; 96³ rows 118-139 against columns 106-123, so only small m switches.
      */
     static final int SHARE_MIN_ROWS = 64;
+    /**
+     * Row tasks share packed B only when a slice of it is at least this many floats (256 KiB, more
+     * than L2 holds comfortably beside A): then packing it once for all threads saves reading it from
+     * L3 or memory once per task. A smaller slice is cheaper packed again by every task than read
+     * from the other core's cache. Two threads, GFLOP/s shared / packed per task, two JVMs each:
+     * 144x196x32tA 54-64 / 87-157, 288x49x64tA 72-128 / 104-137, 128³ 59-170 / 134-179, 96³ 129-143 /
+     * 88-166.
+     */
+    static final long SHARE_MIN_B_FLOATS = 1 << 16;
     /**
      * The dot-product path needs k this long: it ends every element with a 16-lane sum, which for a
      * short k outweighs the packed path's transposing pack of B. One thread, GFLOP/s dot / packed:
@@ -203,7 +213,7 @@ public final class Sgemm {
         int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
         int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);
         boolean streamB = bRows != null && rowsPer <= STREAM_B_MAX_M;
-        if (tasksM > 1 && !streamB) {
+        if (tasksM > 1 && !streamB && (long) sliceDepth(k) * n >= SHARE_MIN_B_FLOATS) {
             shared(transA, transB, m, n, k, alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc, want);
             return;
         }
