@@ -31,7 +31,8 @@ public final class Sgemm {
      * Deepest k-slice. Each slice is one more pass over C (a load and a store of every 8 x 32 tile)
      * and one more pack of B, which deeper slices amortize; the 64 KiB B micro-panel then streams
      * from L2 rather than sitting in L1, which the kernel tolerates. One core, 2048³: KC 256
-     * 89 GFLOP/s, 512 99-101, 768 99-100; two cores 179-186 against 190-202 (AMD Zen 4 host).
+     * 94.7 GFLOP/s, 512 102.6-103.3, 768 no better; two cores 179-186 against 190-202 (AMD Zen 4
+     * host; on the Intel host KC 384-1024 measured the same as 256).
      */
     static final int KC = Integer.getInteger("apprentice.sgemm.kc", 512);
     /** Rows of A packed at a time: an MC x KC block stays in L2. */
@@ -43,11 +44,11 @@ public final class Sgemm {
     /** Below this many multiply-adds, running on one thread beats forking. */
     static final long SERIAL = 1L << 18;
     /**
-     * At most this many rows of C are cut by columns rather than by rows. Two threads, GFLOP/s, 64 × 49
-     * × 288 (the 7 × 7 stride-2 convolution's product): one thread 64-70, rows shared 30-90 by phase,
-     * columns 98-120; 96³ rows 118-139 against columns 106-123, so only small m switches.
+     * C with at most this many rows is cut by columns, never by rows. Two threads, GFLOP/s, 64 × 49
+     * × 288 (the 7 × 7 stride-2 convolution's product): one thread 64-70, rows sharing B 30-90 by
+     * phase, columns 98-120; 96³ rows 118-139 against columns 106-123, so only small m switches.
      */
-    static final int SHARE_MIN_ROWS = 64;
+    static final int COLUMN_SPLIT_MAX_ROWS = 64;
     /**
      * Row tasks share packed B only when a slice of it is at least this many floats (256 KiB, more
      * than L2 holds comfortably beside A): then packing it once for all threads saves reading it from
@@ -205,8 +206,9 @@ public final class Sgemm {
         // A row split shares each packed slice of B between the threads (see shared), which pays for
         // itself only when each thread runs many rows against it: a panel one core packed is read
         // from the other core's cache, slow when the two sit far apart on the host. With few rows,
-        // split the columns instead (each task packs its own); B given by rows is read in place then.
-        if (tm > 1 && m <= SHARE_MIN_ROWS && nBlocks > 1 && bRows == null) {
+        // split the columns instead (each task packs its own). (B given by rows is not shared for
+        // so few rows anyway: it is read in place, see STREAM_B_MAX_M.)
+        if (tm > 1 && m <= COLUMN_SPLIT_MAX_ROWS && nBlocks > 1 && bRows == null) {
             tm = 1;
             tn = Math.min(nBlocks, Math.max(ceilDiv(n, NC), want));
         }
