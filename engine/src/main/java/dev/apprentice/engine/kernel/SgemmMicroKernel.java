@@ -79,15 +79,45 @@ final class SgemmMicroKernel {
     /**
      * Edge tile (mr <= MR rows, nr <= NR columns): the full kernel on a scratch tile holding the
      * valid part of C (zeros elsewhere), then the valid part copied back: the same arithmetic per
-     * element as a full tile.
+     * element as a full tile. Four rows or fewer run the half-height kernel: C with m mod 8 of 1-4
+     * (a 10-class classifier's weight gradient) otherwise computes up to 7 padding rows per column panel.
      */
     static void edge(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] tile,
                      int mr, int nr, boolean accumulate, float[] c, int co, int ldc) {
+        int height = mr <= MR / 2 ? MR / 2 : MR;
         if (accumulate) {
-            java.util.Arrays.fill(tile, 0f);
+            java.util.Arrays.fill(tile, 0, height * NR, 0f);
             for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
         }
-        kernel(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
+        if (height == MR) kernel(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
+        else kernelHalf(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
+    }
+
+    /** {@link #kernel} for the first four rows of the A panel only (C[4][32]). */
+    static void kernelHalf(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, co); c01 = FloatVector.fromArray(S, c, co + L);
+            c10 = FloatVector.fromArray(S, c, co + ldc); c11 = FloatVector.fromArray(S, c, co + ldc + L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc); c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc); c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
     }
 }
