@@ -193,24 +193,21 @@ public final class Sgemm {
                                 float beta, float[] c, int cOff, int ldc, long work) {
         // Task grid: at most NC columns per task; then split further (the larger side first)
         // until every thread has two tasks, so a noisy neighbour on one core costs less.
+        // A row split shares each packed slice of B between the threads (see shared), which pays for
+        // itself only when each thread runs many rows against it: a panel one core packed is read
+        // from the other core's cache, slow when the two sit far apart on the host. So C with few
+        // rows is split by columns only (each task packs its own). (B given by rows is not shared for
+        // so few rows anyway: it is read in place, see STREAM_B_MAX_M.)
         int mBlocks = ceilDiv(m, MR), nBlocks = ceilDiv(n, NR);
+        boolean rowSplit = m > COLUMN_SPLIT_MAX_ROWS || nBlocks == 1 || bRows != null;
         int tm = 1, tn = ceilDiv(n, NC);
         int want = work <= SERIAL ? 1 : 2 * Parallel.threads();
         while (tm * tn < want) {
             boolean splitM = ceilDiv(mBlocks, tm) * MR >= ceilDiv(nBlocks, tn) * NR;
-            if (splitM && tm < mBlocks) tm++;
+            if (splitM && rowSplit && tm < mBlocks) tm++;
             else if (tn < nBlocks) tn++;
-            else if (tm < mBlocks) tm++;
+            else if (rowSplit && tm < mBlocks) tm++;
             else break;
-        }
-        // A row split shares each packed slice of B between the threads (see shared), which pays for
-        // itself only when each thread runs many rows against it: a panel one core packed is read
-        // from the other core's cache, slow when the two sit far apart on the host. With few rows,
-        // split the columns instead (each task packs its own). (B given by rows is not shared for
-        // so few rows anyway: it is read in place, see STREAM_B_MAX_M.)
-        if (tm > 1 && m <= COLUMN_SPLIT_MAX_ROWS && nBlocks > 1 && bRows == null) {
-            tm = 1;
-            tn = Math.min(nBlocks, Math.max(ceilDiv(n, NC), want));
         }
         int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
         int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);

@@ -6,7 +6,6 @@ import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -60,26 +59,7 @@ final class SgemmPack {
         for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jp);
             int j = bOff + j0 + jp;
-            if (nr == NR) {
-                for (int p = 0; p < kc; p++) {
-                    int src = j + rowOff[p0 + p];
-                    FloatVector.fromArray(S, b, src).intoArray(dst, d + p * NR);
-                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + p * NR + L);
-                }
-            } else { // as in packB
-                VectorMask<Float> lo = S.indexInRange(0, nr), hi = S.indexInRange(L, nr);
-                FloatVector zero = FloatVector.zero(S);
-                for (int p = 0; p < kc; p++) {
-                    int src = j + rowOff[p0 + p], o = d + p * NR;
-                    if (src + NR <= b.length) {
-                        zero.blend(FloatVector.fromArray(S, b, src), lo).intoArray(dst, o);
-                        zero.blend(FloatVector.fromArray(S, b, src + L), hi).intoArray(dst, o + L);
-                    } else {
-                        System.arraycopy(b, src, dst, o, nr);
-                        java.util.Arrays.fill(dst, o + nr, o + NR, 0f);
-                    }
-                }
-            }
+            for (int p = 0; p < kc; p++) copyRow(b, j + rowOff[p0 + p], nr, dst, d + p * NR);
         }
     }
 
@@ -93,28 +73,7 @@ final class SgemmPack {
             int j = j0 + jp;
             if (!transB) {
                 int src = bOff + p0 * ldb + j;
-                if (nr == NR) {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        FloatVector.fromArray(S, b, src).intoArray(dst, d + p * NR);
-                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + p * NR + L);
-                    }
-                } else {
-                    // Ragged last panel: whole rows loaded (reading on into the next row's floats where
-                    // the array goes on) and the lanes past nr blended to zero. Per-row arraycopy and
-                    // fill calls cost ~10% of a 32x196x16 product; masked loads measured far slower.
-                    VectorMask<Float> lo = S.indexInRange(0, nr), hi = S.indexInRange(L, nr);
-                    FloatVector zero = FloatVector.zero(S);
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int o = d + p * NR;
-                        if (src + NR <= b.length) {
-                            zero.blend(FloatVector.fromArray(S, b, src), lo).intoArray(dst, o);
-                            zero.blend(FloatVector.fromArray(S, b, src + L), hi).intoArray(dst, o + L);
-                        } else {
-                            System.arraycopy(b, src, dst, o, nr);
-                            java.util.Arrays.fill(dst, o + nr, o + NR, 0f);
-                        }
-                    }
-                }
+                for (int p = 0; p < kc; p++, src += ldb) copyRow(b, src, nr, dst, d + p * NR);
             } else {
                 for (int c = 0; c < nr; c++) {
                     int src = bOff + (j + c) * ldb + p0;
@@ -124,6 +83,26 @@ final class SgemmPack {
                     for (int p = 0; p < kc; p++) dst[d + p * NR + c] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * One row of a B panel: b[src .. src + nr) to dst[o ..], zeros up to NR. A ragged row (nr < NR) is
+     * loaded whole (reading on into the next row's floats where the array goes on) with the lanes past
+     * nr blended to zero: a System.arraycopy and an Arrays.fill per row cost ~10% of a 32x196x16
+     * product, and masked loads measured far slower.
+     */
+    private static void copyRow(float[] b, int src, int nr, float[] dst, int o) {
+        if (nr == NR) {
+            FloatVector.fromArray(S, b, src).intoArray(dst, o);
+            FloatVector.fromArray(S, b, src + L).intoArray(dst, o + L);
+        } else if (src + NR <= b.length) {
+            FloatVector zero = FloatVector.zero(S);
+            zero.blend(FloatVector.fromArray(S, b, src), S.indexInRange(0, nr)).intoArray(dst, o);
+            zero.blend(FloatVector.fromArray(S, b, src + L), S.indexInRange(L, nr)).intoArray(dst, o + L);
+        } else {
+            System.arraycopy(b, src, dst, o, nr);
+            java.util.Arrays.fill(dst, o + nr, o + NR, 0f);
         }
     }
 }
