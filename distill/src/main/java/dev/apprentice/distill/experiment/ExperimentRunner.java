@@ -53,14 +53,14 @@ public final class ExperimentRunner {
     }
 
     /** One training run of the plan. */
-    record Job(String student, double width, Precision precision, Scheme scheme, String teacher, int seed, Plan.Recipe recipe) {
+    record Job(String student, double width, Precision precision, Scheme scheme, String teacher, double tau, int seed, Plan.Recipe recipe) {
         String dirName() {
-            return student + (width == 1 ? "" : "x" + width) + "-" + precision + "-" + scheme.label() + (teacher == null ? "" : "-" + teacher) + "-s" + seed;
+            return row(0, 0, 0).runDir();
         }
 
         ResultRow row(double testError, double top5Error, double seconds) {
-            return new ResultRow(student + (width == 1 ? "" : "x" + width), teacher == null ? "" : teacher, precision.toString(),
-                    scheme.label(), seed, recipe.epochs(), testError, top5Error, seconds);
+            return new ResultRow(student, teacher == null ? "" : teacher, precision.toString(),
+                    scheme.label(), seed, recipe.epochs(), testError, top5Error, seconds, width, tau);
         }
     }
 
@@ -71,14 +71,14 @@ public final class ExperimentRunner {
     List<Job> jobs() {
         List<Job> jobs = new ArrayList<>();
         for (Plan.Teacher t : plan.teachers())
-            jobs.add(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe()));
+            jobs.add(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, 1, t.seed(), plan.recipe()));
         java.util.SortedSet<Integer> seeds = new java.util.TreeSet<>();
         plan.cells().forEach(c -> seeds.addAll(c.seeds()));
         for (int seed : seeds)
             for (boolean late : new boolean[] {false, true})
                 for (Plan.Cell c : plan.cells())
                     if (c.scheme().initialisesStudent() == late && c.seeds().contains(seed))
-                        jobs.add(new Job(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), seed, late ? plan.finetuneRecipe() : plan.recipe()));
+                        jobs.add(new Job(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), c.tau(), seed, late ? plan.finetuneRecipe() : plan.recipe()));
         return jobs;
     }
 
@@ -102,12 +102,13 @@ public final class ExperimentRunner {
     private Trainer.Result train(Job j) throws IOException {
         Plan.Recipe r = j.recipe();
         Path dir = runs.resolve(j.dirName());
+        LossWeights loss = new LossWeights(LossWeights.PAPER.alpha(), LossWeights.PAPER.beta(), LossWeights.PAPER.gamma(), j.tau(), LossWeights.PAPER.tauSquared());
         Distillation d = switch (j.scheme()) {
             case NONE -> Distillation.NONE;
-            case A -> new Distillation(Scheme.A, j.teacher(), 1, null, null, LossWeights.PAPER);
-            case B -> new Distillation(Scheme.B, j.teacher(), 1, teacherModel(j.teacher()), null, LossWeights.PAPER);
-            case C -> new Distillation(Scheme.C, j.teacher(), 1, teacherModel(j.teacher()), initModel(j), LossWeights.PAPER);
-            case FINETUNE -> new Distillation(Scheme.FINETUNE, null, 1, null, initModel(j), LossWeights.PAPER);
+            case A -> new Distillation(Scheme.A, j.teacher(), 1, null, null, loss);
+            case B -> new Distillation(Scheme.B, j.teacher(), 1, teacherModel(j.teacher()), null, loss);
+            case C -> new Distillation(Scheme.C, j.teacher(), 1, teacherModel(j.teacher()), initModel(j), loss);
+            case FINETUNE -> new Distillation(Scheme.FINETUNE, null, 1, null, initModel(j), loss);
         };
         QuantConfig q = j.precision().isFull() ? QuantConfig.FULL : QuantConfig.of(j.precision());
         TrainConfig cfg = new TrainConfig(j.student(), j.width(), q, r.epochs(), r.batchSize(), r.lr(), r.schedule(), r.warmup(),
@@ -118,11 +119,11 @@ public final class ExperimentRunner {
 
     private Path teacherModel(String arch) throws IOException {
         Plan.Teacher t = plan.teachers().stream().filter(x -> x.arch().equals(arch)).findFirst().orElseThrow();
-        return startingModel(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, t.seed(), plan.recipe()), "teacher");
+        return startingModel(new Job(t.arch(), t.width(), Precision.FULL, Scheme.NONE, null, 1, t.seed(), plan.recipe()), "teacher");
     }
 
     private Path initModel(Job j) throws IOException {
-        return startingModel(new Job(j.student(), j.width(), Precision.FULL, Scheme.NONE, null, j.seed(), plan.recipe()), "full-precision student");
+        return startingModel(new Job(j.student(), j.width(), Precision.FULL, Scheme.NONE, null, 1, j.seed(), plan.recipe()), "full-precision student");
     }
 
     /** The model of a finished full-precision run: from its run directory, else its committed copy, else trained again. */

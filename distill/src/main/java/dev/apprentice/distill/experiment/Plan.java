@@ -29,8 +29,8 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
 
     public record Teacher(String arch, double width, int seed) {}
 
-    /** One table cell over its seeds; teacher is null for none and finetune. */
-    public record Cell(String student, double width, Precision precision, Scheme scheme, String teacher, List<Integer> seeds) {}
+    /** One table cell over its seeds; teacher is null for none and finetune; tau is the distillation temperature (1 without a teacher). */
+    public record Cell(String student, double width, Precision precision, Scheme scheme, String teacher, double tau, List<Integer> seeds) {}
 
     public static Plan read(Path file) throws IOException {
         String text;
@@ -65,10 +65,13 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
             if (!s.hasTeacher() && teacher != null) throw new IllegalArgumentException("cell " + c + ": scheme " + s.label() + " has no teacher");
             if ((s == Scheme.B || s == Scheme.C) && teachers.stream().noneMatch(t -> t.arch().equals(teacher)))
                 throw new IllegalArgumentException("cell " + c + ": teacher " + teacher + " is not among the plan's teachers");
+            double tau = num(c, "tau", 1);
+            if (!s.hasTeacher() && tau != 1) throw new IllegalArgumentException("cell " + c + ": scheme " + s.label() + " has no teacher, so no temperature");
+            if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("cell " + c + ": tau must be a positive number");
             List<Integer> seeds = new ArrayList<>();
             for (JsonElement x : c.getAsJsonArray("seeds")) seeds.add(x.getAsInt());
             if (seeds.isEmpty()) throw new IllegalArgumentException("cell " + c + " has no seeds");
-            cells.add(new Cell(c.get("student").getAsString(), num(c, "width", 1), Precision.parse(c.get("precision").getAsString()), s, teacher, seeds));
+            cells.add(new Cell(c.get("student").getAsString(), num(c, "width", 1), Precision.parse(c.get("precision").getAsString()), s, teacher, tau, seeds));
         }
         Plan plan = new Plan(data, recipe, finetune, teachers, cells);
         for (Cell c : cells)
@@ -91,7 +94,7 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
         for (Cell c : cells) {
             if (schemes != null && !schemes.contains(c.scheme())) continue;
             List<Integer> s = c.seeds().stream().filter(x -> seeds == null || seeds.contains(x)).toList();
-            if (!s.isEmpty()) kept.add(new Cell(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), s));
+            if (!s.isEmpty()) kept.add(new Cell(c.student(), c.width(), c.precision(), c.scheme(), c.teacher(), c.tau(), s));
         }
         List<Teacher> keptTeachers = teachers.stream()
                 .filter(t -> ((schemes == null || schemes.contains(Scheme.NONE)) && (seeds == null || seeds.contains(t.seed())))

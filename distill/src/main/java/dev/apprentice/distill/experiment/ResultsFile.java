@@ -22,7 +22,7 @@ public final class ResultsFile {
         this.file = file;
         if (Files.exists(file)) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || !lines.get(0).strip().equals(ResultRow.HEADER))
+            if (lines.isEmpty() || !ResultRow.isHeader(lines.get(0).strip()))
                 throw new IllegalArgumentException(file + " is not a results file (its first line must be: " + ResultRow.HEADER + ")");
             for (int i = 1; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) continue;

@@ -50,7 +50,7 @@ public final class ResultsReport {
         }
     }
 
-    /** Stats of every cell, keyed "student,teacher,precision,scheme". */
+    /** Stats of every cell, keyed by {@link ResultRow#cell()}. */
     public static Map<String, Stats> stats(List<ResultRow> rows) {
         Map<String, List<Double>> by = new LinkedHashMap<>();
         for (ResultRow r : rows) by.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r.testError());
@@ -71,7 +71,7 @@ public final class ResultsReport {
         Map<String, Map<String, String>> table = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             precisions.add(r.precision());
-            String label = r.student() + ", " + schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : ", teacher " + r.teacher());
+            String label = r.network() + ", " + schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : ", teacher " + r.teacher()) + tauLabel(r, ", ");
             table.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(r.precision(), stats.get(r.cell()).cell());
         }
         StringBuilder sb = new StringBuilder();
@@ -102,12 +102,17 @@ public final class ResultsReport {
         };
     }
 
+    /** ", τ = 2" for a run distilled at a temperature other than the paper's 1, else nothing. */
+    private static String tauLabel(ResultRow r, String sep) {
+        return r.tau() == 1 ? "" : sep + "τ = " + ResultRow.number(r.tau());
+    }
+
     /** One chart per student and precision: mean test error per epoch of each scheme's runs. */
     private static void plots(List<ResultRow> rows, Path runs, Path archive, Path dir) throws IOException {
         Map<String, Map<String, List<ResultRow>>> charts = new TreeMap<>();
         for (ResultRow r : rows)
-            charts.computeIfAbsent(r.student() + "-" + r.precision(), k -> new TreeMap<>())
-                    .computeIfAbsent(schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : " (" + r.teacher() + ")"), k -> new ArrayList<>()).add(r);
+            charts.computeIfAbsent(r.network() + "-" + r.precision(), k -> new TreeMap<>())
+                    .computeIfAbsent(schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : " (" + r.teacher() + tauLabel(r, ", ") + ")"), k -> new ArrayList<>()).add(r);
         Files.createDirectories(dir);
         for (var chart : charts.entrySet()) {
             XYChart c = new XYChartBuilder().width(720).height(440).title(chart.getKey() + ": test error per epoch (mean over seeds)")
@@ -130,8 +135,8 @@ public final class ResultsReport {
     private static List<double[]> curves(List<ResultRow> rows, Path runs, Path archive) throws IOException {
         List<double[]> curves = new ArrayList<>();
         for (ResultRow r : rows) {
-            Path metrics = runs.resolve(runDir(r)).resolve("metrics.jsonl");
-            if (!Files.exists(metrics)) metrics = archive.resolve(runDir(r)).resolve("metrics.jsonl");
+            Path metrics = runs.resolve(r.runDir()).resolve("metrics.jsonl");
+            if (!Files.exists(metrics)) metrics = archive.resolve(r.runDir()).resolve("metrics.jsonl");
             if (!Files.exists(metrics)) continue;
             List<Double> err = new ArrayList<>();
             for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
@@ -151,7 +156,4 @@ public final class ResultsReport {
         return mean;
     }
 
-    static String runDir(ResultRow r) {
-        return r.student() + "-" + r.precision() + "-" + r.scheme() + (r.teacher().isEmpty() ? "" : "-" + r.teacher()) + "-s" + r.seed();
-    }
 }
