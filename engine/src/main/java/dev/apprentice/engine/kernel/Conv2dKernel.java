@@ -1,6 +1,7 @@
 package dev.apprentice.engine.kernel;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.vector.VectorWidth;
 
 /**
  * 2-D convolution (NCHW input, OIHW weights) as im2col + {@link Sgemm}, one image per task.
@@ -15,10 +16,9 @@ import dev.apprentice.engine.parallel.Parallel;
  * <p>Three lowerings: a 1×1 stride-1 unpadded convolution needs none (the image is already the
  * K×P matrix); other stride-1 convolutions use {@link WideLowering} (one long copy per matrix
  * row); strided ones use the compact {@link Im2col} (for a strided 1×1 projection shortcut
- * that is just a C×P gather). Stride-1 3×3 layers with channels in 16s (all but the first of a
- * CIFAR ResNet) skip them for the row kernel over channel-minor rows ({@link Conv3x3Rows}), in the
- * forward pass and for the input gradient; other 3×3 layers with whole 8-channel panels run the
- * direct {@link Conv3x3Kernel}.
+ * that is just a C×P gather). Stride-1 3×3 layers skip them for the row kernel over channel-minor
+ * rows ({@link Conv3x3Rows}), in the forward pass and for the input gradient. Where the JVM compiles
+ * no vector code, every convolution runs the plain twin {@link ConvScalar}.
  *
  * <p>Determinism: every output element is written by one task in a fixed order, except the
  * weight gradient, which is summed over images in a fixed number of chunks (independent of the
@@ -47,17 +47,10 @@ public final class Conv2dKernel {
         return Sgemm.pack(trans, m, k, w, 0, trans ? m : k, buf);
     }
 
-    /** Weights packed for {@link Conv3x3Kernel} in the calling thread's buffer. */
-    private static float[] packWeights3x3(int o, int k, float[] w) {
-        float[] buf = PACKED.get();
-        if (buf.length < o * k) PACKED.set(buf = new float[o * k]);
-        return Conv3x3Kernel.pack(o, k, w, buf);
-    }
-
     /** Weights packed for {@link Conv3x3Rows} in the calling thread's buffer. */
     private static float[] packWeightsRows(ConvGeometry g, float[] w) {
         float[] buf = PACKED.get();
-        if (buf.length < g.weightSize()) PACKED.set(buf = new float[g.weightSize()]);
+        if (buf.length < Conv3x3Rows.packedSize(g)) PACKED.set(buf = new float[Conv3x3Rows.packedSize(g)]);
         return Conv3x3Rows.pack(g, w, buf);
     }
 
@@ -67,14 +60,6 @@ public final class Conv2dKernel {
      */
     private static boolean byRows(ConvGeometry g) {
         return Conv3x3Rows.applies(g);
-    }
-
-    /**
-     * Whether a stride-1 layer runs through {@link Conv3x3Kernel}: with at least an image per thread
-     * (images run in parallel; a smaller batch leaves the threads to the GEMM's own split).
-     */
-    private static boolean direct3x3(ConvGeometry g) {
-        return Conv3x3Kernel.applies(g) && g.batch() >= Parallel.threads();
     }
 
     /** y = conv(x, w) + bias; bias may be null; y (N×O×outH×outW) is overwritten. */
@@ -93,15 +78,17 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("bias", bias, g.outChannels());
         KernelChecks.length("y", y, g.outputSize());
         KernelChecks.optionalLength("residual", residual, g.outputSize());
+        if (!VectorWidth.VECTOR) {
+            ConvScalar.forward(g, x, w, bias, residual, relu, y);
+            return;
+        }
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final boolean epilogue = bias != null || residual != null || relu, byRows = byRows(g);
-        final boolean direct = !byRows && isWide(g) && direct3x3(g);
+        final boolean byRows = byRows(g);
         final float[] packedRows = byRows ? packWeightsRows(g, w) : null;
         final int[] inAt = byRows ? Conv3x3Rows.inputOffsets(g) : null, planes = byRows ? Conv3x3Rows.planeOffsets(g) : null;
-        final float[] packed3x3 = direct ? packWeights3x3(o, k, w) : null;
-        final Sgemm.PackedA packedW = direct || byRows ? null : packWeights(false, o, k, w); // once for all images
-        final int[] rows = isWide(g) && !g.isPointwise() && !direct && !byRows ? WideLowering.rowOffsets(g) : null;
+        final Sgemm.PackedA packedW = byRows ? null : packWeights(false, o, k, w); // once for all images
+        final int[] rows = isWide(g) && !g.isPointwise() && !byRows ? WideLowering.rowOffsets(g) : null;
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
             if (byRows) {
@@ -110,16 +97,11 @@ public final class Conv2dKernel {
             } else if (g.isPointwise()) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
                 epilogue(bias, residual, relu, y, yOff, o, p);
-            } else if (direct && epilogue) { // straight from the padded image into y, epilogue included
-                float[] buf = Scratch.floats(WideLowering.paddedSize(g));
-                WideLowering.pad(g, x, n * xStride, buf, 0);
-                Conv3x3Kernel.runInto(g, packed3x3, buf, y, yOff, bias, residual, relu);
             } else if (isWide(g)) { // implicit im2col: B's rows are slices of the padded image
                 int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
                 float[] buf = Scratch.floats(outOff + o * pw);
                 WideLowering.pad(g, x, n * xStride, buf, 0);
-                if (direct) Conv3x3Kernel.runWide(g, packed3x3, buf, buf, outOff);
-                else Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
+                Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
                 WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
@@ -143,6 +125,10 @@ public final class Conv2dKernel {
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("w", w, g.weightSize());
         KernelChecks.length("dx", dx, g.inputSize());
+        if (!VectorWidth.VECTOR) {
+            ConvScalar.backwardData(g, dy, w, dx, accumulate);
+            return;
+        }
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
         if (dataGradAsConvolution(g)) {
@@ -181,8 +167,8 @@ public final class Conv2dKernel {
     /** {@link #backwardDataAsConvolution}'s weights and plan, prepared once for all images. */
     private static final class DataGradAsConvolution {
         final ConvGeometry t;
-        final boolean direct, byRows;
-        final float[] packed3x3, packedRows;
+        final boolean byRows;
+        final float[] packedRows;
         final int[] inAt, planes;
         final Sgemm.PackedA packed;
         final int[] rows;
@@ -200,13 +186,11 @@ public final class Conv2dKernel {
                         for (int j = 0; j < kw; j++)
                             flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
             byRows = byRows(t);
-            direct = !byRows && direct3x3(t);
             packedRows = byRows ? packWeightsRows(t, flipped) : null;
             inAt = byRows ? Conv3x3Rows.inputOffsets(t) : null;
             planes = byRows ? Conv3x3Rows.planeOffsets(t) : null;
-            packed3x3 = direct ? packWeights3x3(c, kt, flipped) : null;
-            packed = direct || byRows ? null : packWeights(false, c, kt, flipped);
-            rows = direct || byRows ? null : WideLowering.rowOffsets(t);
+            packed = byRows ? null : packWeights(false, c, kt, flipped);
+            rows = byRows ? null : WideLowering.rowOffsets(t);
             xStride = c * g.inH() * g.inW();
             yStride = o * g.outH() * g.outW();
             pw = WideLowering.gemmCols(t);
@@ -224,8 +208,7 @@ public final class Conv2dKernel {
                 return;
             }
             WideLowering.pad(t, dy, n * yStride, buf, 0);
-            if (direct) Conv3x3Kernel.runWide(t, packed3x3, buf, buf, outOff);
-            else Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
+            Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
             if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
             else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
         }
@@ -239,7 +222,7 @@ public final class Conv2dKernel {
      * results as the two calls, bit for bit.
      */
     public static void backward(ConvGeometry g, float[] x, float[] dy, float[] w, float[] dx, boolean accumulate, float[] dw) {
-        if (!dataGradAsConvolution(g) || !Conv3x3WeightGrad.applies(g) || g.batch() < Parallel.threads()) {
+        if (!VectorWidth.VECTOR || !dataGradAsConvolution(g) || !Conv3x3WeightGrad.applies(g) || g.batch() < Parallel.threads()) {
             backwardData(g, dy, w, dx, accumulate);
             backwardWeights(g, x, dy, dw);
             return;
@@ -270,6 +253,10 @@ public final class Conv2dKernel {
         KernelChecks.length("x", x, g.inputSize());
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("dw", dw, g.weightSize());
+        if (!VectorWidth.VECTOR) {
+            ConvScalar.backwardWeights(g, x, dy, dw);
+            return;
+        }
         if (Conv3x3WeightGrad.applies(g)) {
             backwardWeights3x3(g, x, dy, dw);
             return;
@@ -345,6 +332,10 @@ public final class Conv2dKernel {
     public static void backwardBias(ConvGeometry g, float[] dy, float[] db) {
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("db", db, g.outChannels());
+        if (!VectorWidth.VECTOR) {
+            ConvScalar.backwardBias(g, dy, db);
+            return;
+        }
         final int o = g.outChannels(), p = g.outH() * g.outW(), batch = g.batch();
         // Per channel, planes summed in a fixed order (in double): deterministic for any thread count.
         Parallel.forRange(o, 4, (from, to) -> {

@@ -4,13 +4,16 @@ import java.util.Arrays;
 
 /**
  * Stride-1 3×3 convolutions of NCHW images through {@link FloatRowKernel}, one image at a time: the
- * image is zero-padded into channel-minor rows ({@link Transpose16}), each output row runs the row
+ * image is zero-padded into channel-minor rows ({@link BlockTranspose}), each output row runs the row
  * kernel, and its pixel-major sums are transposed back into the NCHW output, written or added.
+ * Output channels are computed in whole tiles of {@link FloatRowKernel#LANES} (weights of the channels
+ * past the last real one are zero, their sums never leave the work area); input channels need not
+ * fill a block (the transposes finish them one float at a time).
  *
- * <p>Why: the NCHW wide layout ({@link Conv3x3Kernel}) computes Wp − outW garbage columns a row (10%,
- * 14% and 31% more multiply-adds at 28, 14 and 7 pixels wide) and issues 10 loads per 16 FMAs; the
- * row kernel computes only real pixels with 15 loads per 42 FMAs. On AMD Zen 4, where one 512-bit
- * FMA a cycle is the limit, the two transposes cost far less than the FMAs saved.
+ * <p>Why: the NCHW wide layout computes Wp − outW garbage columns a row (10%, 14% and 31% more
+ * multiply-adds at 28, 14 and 7 pixels wide) and issues 10 loads per 16 FMAs; the row kernel computes
+ * only real pixels with 15 loads per 42 FMAs. On AMD Zen 4, where one 512-bit FMA a cycle is the limit,
+ * the two transposes cost far less than the FMAs saved.
  *
  * <p>Each output element is one sum in the row kernel's fixed order, so results do not depend on the
  * thread that computes them.
@@ -20,17 +23,25 @@ final class Conv3x3Rows {
 
     private Conv3x3Rows() {}
 
-    /** A 3×3 kernel at stride 1, input channels in whole 16s, and 16 or a multiple of 32 output channels (the row kernel's tiles). */
+    /** A 3×3 kernel at stride 1 (any channel counts, padding up to 2 for a same-size input gradient). */
     static boolean applies(ConvGeometry g) {
-        int o = g.outChannels();
-        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1
-                && g.inChannels() % L == 0 && (o == L || o % (2 * L) == 0);
+        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1;
     }
 
-    /** OIHW weights as the row kernel reads them (see {@link FloatRowKernel}), into buf when it is large enough. */
+    private static int tiles(ConvGeometry g) {
+        return (g.outChannels() + L - 1) / L;
+    }
+
+    /** Floats of the packed weights: whole tiles of output channels. */
+    static int packedSize(ConvGeometry g) {
+        return tiles(g) * L * g.inChannels() * 9;
+    }
+
+    /** OIHW weights as the row kernel reads them (see {@link FloatRowKernel}), into buf when it is large enough; zero past the last channel. */
     static float[] pack(ConvGeometry g, float[] w, float[] buf) {
-        int o = g.outChannels(), c = g.inChannels();
-        float[] q = buf != null && buf.length >= o * c * 9 ? buf : new float[o * c * 9];
+        int o = g.outChannels(), c = g.inChannels(), size = packedSize(g);
+        float[] q = buf != null && buf.length >= size ? buf : new float[size];
+        Arrays.fill(q, 0, size, 0f);
         for (int oc = 0; oc < o; oc++)
             for (int ic = 0; ic < c; ic++)
                 for (int t = 0; t < 9; t++) q[((oc / L * 9 + t) * c + ic) * L + oc % L] = w[(oc * c + ic) * 9 + t];
@@ -38,7 +49,7 @@ final class Conv3x3Rows {
     }
 
     private static int step(ConvGeometry g) {
-        return FloatRowKernel.rowStep(g.outChannels() / L, g.outW());
+        return FloatRowKernel.rowStep(tiles(g), g.outW());
     }
 
     private static int rowPixels(ConvGeometry g) {
@@ -54,12 +65,12 @@ final class Conv3x3Rows {
 
     /** Floats of the sums (slack for the last row's extra pixels). */
     private static int sumFloats(ConvGeometry g) {
-        return (g.outH() * g.outW() + rowPixels(g) - g.outW()) * g.outChannels();
+        return (g.outH() * g.outW() + rowPixels(g) - g.outW()) * tiles(g) * L;
     }
 
     /** Floats of {@link #image}'s work area: the padded rows, the sums, the transposes' buffer. */
     static int workFloats(ConvGeometry g) {
-        return paddedFloats(g) + sumFloats(g) + Transpose16.BUFFER;
+        return paddedFloats(g) + sumFloats(g) + BlockTranspose.BUFFER;
     }
 
     /** Where pixel p = r·W + q of an input image goes in the padded rows: ((r + padH)·Wp + q + padW)·C. */
@@ -70,11 +81,9 @@ final class Conv3x3Rows {
         return at;
     }
 
-    /** Offsets of 16 consecutive output channel planes. */
+    /** Offsets of a transpose block's consecutive output channel planes. */
     static int[] planeOffsets(ConvGeometry g) {
-        int[] at = new int[L];
-        for (int j = 0; j < L; j++) at[j] = j * g.outH() * g.outW();
-        return at;
+        return BlockTranspose.planeOffsets(g.outH() * g.outW());
     }
 
     /** Zeros where the image does not write in the padded rows: the pad rows and columns, and the slack. */
@@ -98,15 +107,15 @@ final class Conv3x3Rows {
      */
     static void image(ConvGeometry g, float[] q, float[] x, int xOff, float[] y, int yOff, boolean accumulate,
                       float[] work, int[] inAt, int[] planes) {
-        int c = g.inChannels(), o = g.outChannels(), hw = g.inH() * g.inW(), ohw = g.outH() * g.outW();
+        int c = g.inChannels(), o = g.outChannels(), hw = g.inH() * g.inW(), ohw = g.outH() * g.outW(), width = tiles(g) * L;
         int wp = g.inW() + 2 * g.padW(), sums = paddedFloats(g), tmp = sums + sumFloats(g);
         zeroBorders(g, work);
-        Transpose16.planesToRows(x, xOff, hw, c, work, 0, inAt, work, tmp);
+        BlockTranspose.planesToRows(x, xOff, hw, c, work, 0, inAt, work, tmp);
 
         int step = step(g), rowPixels = rowPixels(g), ow = g.outW();
         for (int r = 0; r < g.outH(); r++)
-            FloatRowKernel.row(q, c, 9, o / L, step, work, r * wp * c, wp * c, rowPixels, work, sums + r * ow * o, o);
+            FloatRowKernel.row(q, c, 9, tiles(g), step, work, r * wp * c, wp * c, rowPixels, work, sums + r * ow * width, width);
 
-        Transpose16.rowsToPlanes(work, sums, o, ohw, o, y, yOff, planes, accumulate, work, tmp);
+        BlockTranspose.rowsToPlanes(work, sums, width, ohw, o, y, yOff, planes, accumulate, work, tmp);
     }
 }

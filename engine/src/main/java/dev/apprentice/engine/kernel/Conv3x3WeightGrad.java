@@ -1,5 +1,6 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -7,11 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The weight gradient of a 3×3 convolution with output channels in the vector lanes:
  * dW[o][c][t] = Σ over images and output pixels p of dy[o][p] · x[c][in(p) + offset(t)], x zero-padded
  * ({@link WideLowering#pad}: offset(ki, kj) = ki·Wp + kj, in(p) the top-left tap of p). Each image's dy
- * is first transposed to pixel-major rows of O floats ({@link Transpose16}); then a tile goes along
+ * is first transposed to pixel-major rows of O floats ({@link BlockTranspose}); then a tile goes along
  * the output rows (no lane or pixel is spent outside the image) with the sums of one input channel's
- * 9 taps in registers: × 32 output channels ({@link #pairRows}, nine broadcasts and two dy vectors a
- * pixel; {@link #pairStrided} at column stride 2, ResNets' down-sampling layers), or × the last 16
- * ({@link #singleRows}, which reuses the previous pixel's inputs: three broadcasts a pixel).
+ * 9 taps in registers. With 32 vector registers: × two vectors of output channels ({@link #pairRows},
+ * nine broadcasts and two dy vectors a pixel; {@link #pairStrided} at column stride 2, ResNets'
+ * down-sampling layers), or × the last vector ({@link #singleRows}, which reuses the previous pixel's
+ * inputs: three broadcasts a pixel). With 16 (AVX2) those would spill, so every vector of output
+ * channels runs nine broadcasts a pixel into nine sums ({@link #nineRows}, {@link #nineStrided}).
  *
  * <p>Why: {@link WeightGradDot} runs its vectors along the pixels, which needs 8 vector loads per 16
  * multiply-adds (a third of them split across cache lines by the tap shifts) and 16-lane horizontal
@@ -26,18 +29,23 @@ import jdk.incubator.vector.VectorSpecies;
  * not depend on the thread that computes it.
  */
 final class Conv3x3WeightGrad {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    /** Output channels per vector. */
+    static final int L = S.length();
+    /** Whether the two-vector tiles (18 sums, 2 dy vectors, a broadcast) and the sliding window fit the registers. */
+    static final boolean WIDE = VectorWidth.REGISTERS >= 32;
 
     private Conv3x3WeightGrad() {}
 
     /**
-     * A 3×3 kernel with stride 1 and output channels in whole vectors of 16, or with column stride 2
-     * (any row stride: ResNets' down-sampling layers) and output channels in whole pairs of vectors.
+     * A 3×3 kernel with stride 1 and output channels in whole vectors, or with column stride 2 (any
+     * row stride: ResNets' down-sampling layers) and output channels in whole pairs of vectors (whole
+     * vectors with 16 registers).
      */
     static boolean applies(ConvGeometry g) {
         if (g.kernelH() != 3 || g.kernelW() != 3) return false;
-        return g.strideH() == 1 && g.strideW() == 1 ? g.outChannels() % L == 0 : g.strideW() == 2 && g.outChannels() % (2 * L) == 0;
+        return g.strideH() == 1 && g.strideW() == 1 ? g.outChannels() % L == 0
+                : g.strideW() == 2 && g.outChannels() % (WIDE ? 2 * L : L) == 0;
     }
 
     /** Output pixels of an image: the dy columns a chunk sums. */
@@ -47,7 +55,7 @@ final class Conv3x3WeightGrad {
 
     /** Floats of a work area: the padded image, the transposed dy, the transpose's buffer. */
     static int workFloats(ConvGeometry g) {
-        return WideLowering.paddedSize(g) + pixels(g) * g.outChannels() + Transpose16.BUFFER;
+        return WideLowering.paddedSize(g) + pixels(g) * g.outChannels() + BlockTranspose.BUFFER;
     }
 
     /**
@@ -70,7 +78,16 @@ final class Conv3x3WeightGrad {
         int xStride = cin * g.inH() * g.inW(), yStride = o * oh * ow;
         int dyOff = wOff + WideLowering.paddedSize(g);
         WideLowering.pad(g, x, n * xStride, work, wOff);
-        Transpose16.planesToRows(dy, n * yStride, pixels(g), o, work, dyOff, at, work, dyOff + pixels(g) * o);
+        BlockTranspose.planesToRows(dy, n * yStride, pixels(g), o, work, dyOff, at, work, dyOff + pixels(g) * o);
+        if (!WIDE) {
+            for (int o0 = 0; o0 < o; o0 += L)
+                for (int c = 0; c < cin; c++) {
+                    int a = accOff + c * 9 * o + o0;
+                    if (g.strideW() == 1) nineRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
+                    else nineStrided(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
+                }
+            return;
+        }
         int o0 = 0;
         for (; o0 + 2 * L <= o; o0 += 2 * L)
             for (int c = 0; c < cin; c++) {
@@ -150,8 +167,8 @@ final class Conv3x3WeightGrad {
     }
 
     /**
-     * One input channel (padded plane at x[x0 ..]) × output channels o0 .. o0 + 31 at stride 1, output row by
-     * output row: tap t's two sum vectors at acc[a + t·o] and acc[a + t·o + 16], started from zero when first.
+     * One input channel (padded plane at x[x0 ..]) × output channels o0 .. o0 + 2L − 1 at stride 1, output row by
+     * output row: tap t's two sum vectors at acc[a + t·o] and acc[a + t·o + L], started from zero when first.
      * The nine taps are spelled out: their fixed displacements from the pixel are the point. (A sliding
      * window of inputs as in {@link #singleRows} measured no faster here: 1.6% slower in a training step.)
      */
@@ -202,7 +219,7 @@ final class Conv3x3WeightGrad {
     }
 
     /**
-     * {@link #pairRows} for the last 16 output channels (o0 .. o0 + 15) of one input channel: tap t's sums at
+     * {@link #pairRows} for the last vector of output channels (o0 .. o0 + L − 1) of one input channel: tap t's sums at
      * acc[a + t·o]. Nine sums, and a sliding window of inputs: going along a row, a pixel's nine inputs are
      * the previous pixel's kernel columns 1 and 2 and three new ones, so it costs three broadcasts, not
      * nine (broadcasts from memory take issue slots from the FMAs: one per FMA ran at 73% of the FMA peak
@@ -254,5 +271,76 @@ final class Conv3x3WeightGrad {
         p6.intoArray(acc, a + 6 * o);
         p7.intoArray(acc, a + 7 * o);
         p8.intoArray(acc, a + 8 * o);
+    }
+
+    /**
+     * One input channel × one vector of output channels (o0 .. o0 + L − 1) at stride 1, nine broadcasts
+     * a pixel into nine sums (11 live vectors: the 16-register machines' tile); tap t's sums at acc[a + t·o].
+     */
+    private static void nineRows(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0, float[] acc, int a, boolean first) {
+        FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
+        if (first) {
+            FloatVector z = FloatVector.zero(S);
+            p0 = z; p1 = z; p2 = z; p3 = z; p4 = z; p5 = z; p6 = z; p7 = z; p8 = z;
+        } else {
+            p0 = FloatVector.fromArray(S, acc, a + 0 * o); p1 = FloatVector.fromArray(S, acc, a + 1 * o);
+            p2 = FloatVector.fromArray(S, acc, a + 2 * o); p3 = FloatVector.fromArray(S, acc, a + 3 * o);
+            p4 = FloatVector.fromArray(S, acc, a + 4 * o); p5 = FloatVector.fromArray(S, acc, a + 5 * o);
+            p6 = FloatVector.fromArray(S, acc, a + 6 * o); p7 = FloatVector.fromArray(S, acc, a + 7 * o);
+            p8 = FloatVector.fromArray(S, acc, a + 8 * o);
+        }
+        int w2 = 2 * wp;
+        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += o) {
+                int i = xr + q;
+                FloatVector d0 = FloatVector.fromArray(S, x, d);
+                p0 = FloatVector.broadcast(S, x[i]).fma(d0, p0);
+                p1 = FloatVector.broadcast(S, x[i + 1]).fma(d0, p1);
+                p2 = FloatVector.broadcast(S, x[i + 2]).fma(d0, p2);
+                p3 = FloatVector.broadcast(S, x[i + wp]).fma(d0, p3);
+                p4 = FloatVector.broadcast(S, x[i + wp + 1]).fma(d0, p4);
+                p5 = FloatVector.broadcast(S, x[i + wp + 2]).fma(d0, p5);
+                p6 = FloatVector.broadcast(S, x[i + w2]).fma(d0, p6);
+                p7 = FloatVector.broadcast(S, x[i + w2 + 1]).fma(d0, p7);
+                p8 = FloatVector.broadcast(S, x[i + w2 + 2]).fma(d0, p8);
+            }
+        }
+        p0.intoArray(acc, a + 0 * o); p1.intoArray(acc, a + 1 * o); p2.intoArray(acc, a + 2 * o);
+        p3.intoArray(acc, a + 3 * o); p4.intoArray(acc, a + 4 * o); p5.intoArray(acc, a + 5 * o);
+        p6.intoArray(acc, a + 6 * o); p7.intoArray(acc, a + 7 * o); p8.intoArray(acc, a + 8 * o);
+    }
+
+    /** {@link #nineRows} at column stride 2 (see {@link #pairStrided} for why it is a separate loop). */
+    private static void nineStrided(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0, float[] acc, int a, boolean first) {
+        FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
+        if (first) {
+            FloatVector z = FloatVector.zero(S);
+            p0 = z; p1 = z; p2 = z; p3 = z; p4 = z; p5 = z; p6 = z; p7 = z; p8 = z;
+        } else {
+            p0 = FloatVector.fromArray(S, acc, a + 0 * o); p1 = FloatVector.fromArray(S, acc, a + 1 * o);
+            p2 = FloatVector.fromArray(S, acc, a + 2 * o); p3 = FloatVector.fromArray(S, acc, a + 3 * o);
+            p4 = FloatVector.fromArray(S, acc, a + 4 * o); p5 = FloatVector.fromArray(S, acc, a + 5 * o);
+            p6 = FloatVector.fromArray(S, acc, a + 6 * o); p7 = FloatVector.fromArray(S, acc, a + 7 * o);
+            p8 = FloatVector.fromArray(S, acc, a + 8 * o);
+        }
+        int w2 = 2 * wp;
+        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += o) {
+                int i = xr + 2 * q;
+                FloatVector d0 = FloatVector.fromArray(S, x, d);
+                p0 = FloatVector.broadcast(S, x[i]).fma(d0, p0);
+                p1 = FloatVector.broadcast(S, x[i + 1]).fma(d0, p1);
+                p2 = FloatVector.broadcast(S, x[i + 2]).fma(d0, p2);
+                p3 = FloatVector.broadcast(S, x[i + wp]).fma(d0, p3);
+                p4 = FloatVector.broadcast(S, x[i + wp + 1]).fma(d0, p4);
+                p5 = FloatVector.broadcast(S, x[i + wp + 2]).fma(d0, p5);
+                p6 = FloatVector.broadcast(S, x[i + w2]).fma(d0, p6);
+                p7 = FloatVector.broadcast(S, x[i + w2 + 1]).fma(d0, p7);
+                p8 = FloatVector.broadcast(S, x[i + w2 + 2]).fma(d0, p8);
+            }
+        }
+        p0.intoArray(acc, a + 0 * o); p1.intoArray(acc, a + 1 * o); p2.intoArray(acc, a + 2 * o);
+        p3.intoArray(acc, a + 3 * o); p4.intoArray(acc, a + 4 * o); p5.intoArray(acc, a + 5 * o);
+        p6.intoArray(acc, a + 6 * o); p7.intoArray(acc, a + 7 * o); p8.intoArray(acc, a + 8 * o);
     }
 }

@@ -1,17 +1,22 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The micro-kernel of 3×3, stride-1 convolutions over channel-minor (NHWC) zero-padded rows (most
- * of a ResNet's multiply-adds): 7, 8, 14 or 16 consecutive output pixels of one row × 16 or 32
- * output channels. Neighbouring pixels of a row read the same input pixels at neighbouring kernel
+ * of a ResNet's multiply-adds): 7, 8, 14 or 16 consecutive output pixels of one row × one or two
+ * vectors of output channels (a tile: {@link #LANES} channels). Neighbouring pixels of a row read the same input pixels at neighbouring kernel
  * columns, so each broadcast activation feeds up to three weight vectors (kernel columns 0, 1, 2) of
  * each channel tile: per kernel row and input channel, 10 broadcasts and 3 weight loads a tile give
  * 24 FMAs, and no lane computes a pixel that is not there.
  *
- * <p>Weights q are laid out in tiles of 16 output channels: q[((tile·taps + t)·ch + c)·16 + o % 16]
+ * <p>Which shapes run depends on the vector registers ({@link VectorWidth#REGISTERS}): with 32, all
+ * of them (up to 16 accumulators and 6 weight vectors); with 16 (AVX2), one tile × 8 or 7 pixels
+ * only (8 or 7 accumulators, 3 weight vectors and a broadcast), since the larger ones would spill.
+ *
+ * <p>Weights q are laid out in tiles of L output channels: q[((tile·taps + t)·ch + c)·L + o % L]
  * for tap t = ki·3 + kj and input channel c of ch (the activations' channels per pixel). Each sum
  * adds its products in (ki, c, kj) order. Used by the full-precision training convolutions
  * ({@link Conv3x3Rows}) and by the packed low-bit network, whose integer codes as floats stay exact.
@@ -30,20 +35,24 @@ public final class FloatRowKernel {
     public static final int SEVEN_PIXELS = 7;
     /** Output pixels per {@link #oneTileFourteen} call. */
     public static final int FOURTEEN_PIXELS = 14;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     /** Output channels per tile: one vector. */
-    public static final int LANES = 16;
+    public static final int LANES = F.length();
+    /** Whether the kernels with more than 12 live vectors fit the registers (32 of them). */
+    private static final boolean WIDE = VectorWidth.REGISTERS >= 32;
 
     private FloatRowKernel() {}
 
     /**
      * Pixels per call for rows ow wide: the call whose pixel count wastes the fewest pixels past the
-     * row end (each call computes all of its pixels), the wider one on a tie. A single channel tile
-     * takes 16 or 14 pixels a call, else 8; an even number of tiles also 7 (28×28 images give rows of
-     * 28, 14 and 7: 16 and 8 pixels a call wasted an eighth of them).
+     * row end (each call computes all of its pixels), the wider one on a tie. With 32 registers a
+     * single channel tile takes 16 or 14 pixels a call, else 8; an even number of tiles also 7 (28×28
+     * images give rows of 28, 14 and 7: 16 and 8 pixels a call wasted an eighth of them). With 16
+     * registers 8 or 7, a tile at a time.
      */
     public static int rowStep(int tiles, int ow) {
-        int[] steps = tiles == 1 ? new int[] {WIDE_PIXELS, FOURTEEN_PIXELS, PIXELS}
+        int[] steps = !WIDE ? new int[] {PIXELS, SEVEN_PIXELS}
+                : tiles == 1 ? new int[] {WIDE_PIXELS, FOURTEEN_PIXELS, PIXELS}
                 : tiles % 2 == 0 ? new int[] {PIXELS, SEVEN_PIXELS} : new int[] {PIXELS};
         int best = steps[0];
         for (int step : steps)
@@ -58,13 +67,24 @@ public final class FloatRowKernel {
     /**
      * Sums of the first rowPixels pixels (a multiple of step, {@link #rowStep}) of the output row whose
      * top-left tap is at x[base], for all tiles: pixel r, output channel o at sums[sOff + r·width + o]
-     * (width = tiles·16). Pixels past the row end read past it (the caller leaves slack) and give
+     * (width = tiles·L). Pixels past the row end read past it (the caller leaves slack) and give
      * sums to drop.
      */
     public static void row(float[] q, int ch, int taps, int tiles, int step, float[] x, int base, int rowStride,
                            int rowPixels, float[] sums, int sOff, int width) {
+        if (!VectorWidth.VECTOR) {
+            FloatRowKernelScalar.row(q, ch, taps, tiles, x, base, rowStride, rowPixels, sums, sOff, width);
+            return;
+        }
         for (int r = 0; r < rowPixels; r += step) {
             int at = base + r * ch, s = sOff + r * width, tile = 0;
+            if (!WIDE) {
+                for (; tile < tiles; tile++) {
+                    if (step == SEVEN_PIXELS) oneTileSeven(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+                    else oneTile(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+                }
+                continue;
+            }
             switch (step) {
                 case WIDE_PIXELS -> oneTileWide(q, ch, taps, 0, x, at, rowStride, sums, s, width);
                 case FOURTEEN_PIXELS -> oneTileFourteen(q, ch, taps, 0, x, at, rowStride, sums, s, width);
@@ -80,8 +100,8 @@ public final class FloatRowKernel {
     }
 
     /**
-     * Channel tiles tile and tile + 1 (32 output channels) × 8 consecutive pixels of one output row:
-     * sums of pixel r, channel tile·16 + i at sums[sOff + r·sStride + i] (i &lt; 32). Pixel r reads
+     * Channel tiles tile and tile + 1 (2L output channels) × 8 consecutive pixels of one output row:
+     * sums of pixel r, channel tile·L + i at sums[sOff + r·sStride + i] (i &lt; 2L). Pixel r reads
      * kernel row ki, column kj, channel c at x[base + ki·rowStride + (r + kj)·ch + c].
      */
     public static void twoTiles(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
@@ -177,7 +197,7 @@ public final class FloatRowKernel {
         c7.intoArray(sums, s + LANES);
     }
 
-    /** One channel tile (16 output channels) × 8 pixels of a row, as {@link #twoTiles}. */
+    /** One channel tile (L output channels) × 8 pixels of a row, as {@link #twoTiles}. */
     public static void oneTile(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
         int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
         int wa = tile * tileFloats;
@@ -236,9 +256,63 @@ public final class FloatRowKernel {
         a7.intoArray(sums, s += sStride);
     }
 
+    /** {@link #oneTile} over 7 pixels ({@link #SEVEN_PIXELS}): the 16-register machines' kernel for rows 7, 14 or 28 wide. */
+    public static void oneTileSeven(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
+        int wa = tile * tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                v = FloatVector.broadcast(F, x[xi + x1]);
+                a1 = v.fma(p0, a1);
+                a0 = v.fma(p1, a0);
+                v = FloatVector.broadcast(F, x[xi + x2]);
+                a2 = v.fma(p0, a2);
+                a1 = v.fma(p1, a1);
+                a0 = v.fma(p2, a0);
+                v = FloatVector.broadcast(F, x[xi + x3]);
+                a3 = v.fma(p0, a3);
+                a2 = v.fma(p1, a2);
+                a1 = v.fma(p2, a1);
+                v = FloatVector.broadcast(F, x[xi + x4]);
+                a4 = v.fma(p0, a4);
+                a3 = v.fma(p1, a3);
+                a2 = v.fma(p2, a2);
+                v = FloatVector.broadcast(F, x[xi + x5]);
+                a5 = v.fma(p0, a5);
+                a4 = v.fma(p1, a4);
+                a3 = v.fma(p2, a3);
+                v = FloatVector.broadcast(F, x[xi + x6]);
+                a6 = v.fma(p0, a6);
+                a5 = v.fma(p1, a5);
+                a4 = v.fma(p2, a4);
+                v = FloatVector.broadcast(F, x[xi + x7]);
+                a6 = v.fma(p1, a6);
+                a5 = v.fma(p2, a5);
+                v = FloatVector.broadcast(F, x[xi + x8]);
+                a6 = v.fma(p2, a6);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, s += sStride);
+        a2.intoArray(sums, s += sStride);
+        a3.intoArray(sums, s += sStride);
+        a4.intoArray(sums, s += sStride);
+        a5.intoArray(sums, s += sStride);
+        a6.intoArray(sums, s += sStride);
+    }
+
     /**
      * One channel tile × {@link #WIDE_PIXELS} pixels of a row, as {@link #oneTile}: layers of 16 or
-     * fewer output channels have one tile, and twice the pixels give each broadcast twice the FMAs
+     * fewer output channels than a vector has lanes have one tile, and twice the pixels give each broadcast twice the FMAs
      * (18 broadcasts and 3 weight loads per 48 FMAs).
      */
     public static void oneTileWide(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {

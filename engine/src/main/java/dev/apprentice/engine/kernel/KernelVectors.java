@@ -1,19 +1,22 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Small Vector API loops over array ranges with independent offsets, for the conv, pooling and
- * batch-norm kernels. 256-bit lanes: the ranges here are short image rows and planes (7..784
- * floats), where narrower vectors leave shorter scalar tails, and on Zen 4 a 512-bit op costs
- * two 256-bit ones anyway. Reductions run in a fixed lane and block order, so they are
- * deterministic, and add blocks in double, so long planes stay accurate.
+ * batch-norm kernels, with {@link KernelScalars} as their twin (tails, and everything where the JVM
+ * compiles no vector code). At most 256-bit lanes ({@link VectorWidth#SHORT_ROW_FLOATS}): the ranges
+ * here are short image rows and planes (7..784 floats), where narrower vectors leave shorter scalar
+ * tails. Reductions run in a fixed lane and block order, so they are deterministic, and add blocks
+ * in double, so long planes stay accurate.
  */
 final class KernelVectors {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = VectorWidth.SHORT_ROW_FLOATS;
     private static final int L = S.length();
+    private static final boolean VECTOR = VectorWidth.VECTOR;
     /** Sums run in float lanes over blocks this long (≤ 128 terms per lane), then in double. */
     private static final int BLOCK = 1024;
 
@@ -21,10 +24,10 @@ final class KernelVectors {
 
     /** a[off, off+len) += v. */
     static void addScalar(float[] a, int off, int len, float v) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector bv = FloatVector.broadcast(S, v);
         for (; i < vEnd; i += L) FloatVector.fromArray(S, a, off + i).add(bv).intoArray(a, off + i);
-        for (; i < len; i++) a[off + i] += v;
+        KernelScalars.addScalar(a, off, v, i, len);
     }
 
     /*
@@ -35,12 +38,13 @@ final class KernelVectors {
 
     /** dst[dOff + i] = src[sOff + i] for i in [0, len): for short rows, where System.arraycopy costs more than the copy. */
     static void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         for (; i < vEnd; i += L) FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
-        for (; i < len; i++) dst[dOff + i] = src[sOff + i];
+        KernelScalars.copy(src, sOff, dst, dOff, i, len);
     }
 
-    private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_128;
+    /** Half of S, for a last half vector of a short row; null when S is already the narrowest (128 bits). */
+    private static final VectorSpecies<Float> HALF = L > 4 ? S.withShape(jdk.incubator.vector.VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
 
     /**
      * dst[dOff + i] = src[sOff + i] + bias + res[rOff + i], then max(·, 0) when relu, for i in
@@ -50,7 +54,7 @@ final class KernelVectors {
      */
     static void copyEpilogue(float[] src, int sOff, float[] dst, int dOff, int len, boolean hasBias, float bias,
                              float[] res, int rOff, boolean relu) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector bv = FloatVector.broadcast(S, bias);
         for (; i < vEnd; i += L) {
             FloatVector v = FloatVector.fromArray(S, src, sOff + i);
@@ -59,7 +63,7 @@ final class KernelVectors {
             if (relu) v = v.max(0f);
             v.intoArray(dst, dOff + i);
         }
-        if (len - i >= HALF.length()) {
+        if (HALF != null && VECTOR && len - i >= HALF.length()) {
             FloatVector v = FloatVector.fromArray(HALF, src, sOff + i);
             if (hasBias) v = v.add(bias);
             if (res != null) v = v.add(FloatVector.fromArray(HALF, res, rOff + i));
@@ -67,20 +71,15 @@ final class KernelVectors {
             v.intoArray(dst, dOff + i);
             i += HALF.length();
         }
-        for (; i < len; i++) {
-            float v = src[sOff + i];
-            if (hasBias) v += bias;
-            if (res != null) v += res[rOff + i];
-            dst[dOff + i] = relu ? Math.max(v, 0f) : v;
-        }
+        KernelScalars.copyEpilogue(src, sOff, dst, dOff, hasBias, bias, res, rOff, relu, i, len);
     }
 
     /** dst[dOff + i] += src[sOff + i] for i in [0, len). */
     static void addTo(float[] dst, int dOff, float[] src, int sOff, int len) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         for (; i < vEnd; i += L)
             FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
-        for (; i < len; i++) dst[dOff + i] += src[sOff + i];
+        KernelScalars.addTo(dst, dOff, src, sOff, i, len);
     }
 
     /** Σ a[off, off+len): float lanes within blocks of {@link #BLOCK}, blocks added in double. */
@@ -88,23 +87,21 @@ final class KernelVectors {
         float[] lanes = new float[L];
         double total = 0;
         for (int b = 0; b < len; b += BLOCK) {
-            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = bound(n);
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L) acc = acc.add(FloatVector.fromArray(S, a, base + i));
             acc.intoArray(lanes, 0);
-            float s = Lanes.sum(lanes, L);
-            for (; i < n; i++) s += a[base + i];
-            total += s;
+            total += KernelScalars.sum(Lanes.sum(lanes, L), a, base, i, n);
         }
         return total;
     }
 
     /** acc[0] += Σ (a[i] − m), acc[1] += Σ (a[i] − m)² over a[off, off+len) (blocked like {@link #sum}). */
     static void addDeviationSums(float[] a, int off, int len, float m, double[] acc) {
-        float[] lanes = new float[L];
+        float[] lanes = new float[L], t = new float[2];
         FloatVector mv = FloatVector.broadcast(S, m);
         for (int b = 0; b < len; b += BLOCK) {
-            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = bound(n);
             FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
             for (; i < vEnd; i += L) {
                 FloatVector d = FloatVector.fromArray(S, a, base + i).sub(mv);
@@ -112,16 +109,12 @@ final class KernelVectors {
                 s2 = d.fma(d, s2);
             }
             s1.intoArray(lanes, 0);
-            float t1 = Lanes.sum(lanes, L);
+            t[0] = Lanes.sum(lanes, L);
             s2.intoArray(lanes, 0);
-            float t2 = Lanes.sum(lanes, L);
-            for (; i < n; i++) {
-                float d = a[base + i] - m;
-                t1 += d;
-                t2 = Math.fma(d, d, t2);
-            }
-            acc[0] += t1;
-            acc[1] += t2;
+            t[1] = Lanes.sum(lanes, L);
+            KernelScalars.deviationSums(a, base, m, t, i, n);
+            acc[0] += t[0];
+            acc[1] += t[1];
         }
     }
 
@@ -132,10 +125,10 @@ final class KernelVectors {
 
     /** y[off + i] = x[off + i]·scale + shift. */
     static void affine(float[] x, float[] y, int off, int len, float scale, float shift) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
         for (; i < vEnd; i += L) FloatVector.fromArray(S, x, off + i).fma(sv, tv).intoArray(y, off + i);
-        for (; i < len; i++) y[off + i] = Math.fma(x[off + i], scale, shift);
+        KernelScalars.affine(x, y, off, scale, shift, i, len);
     }
 
     /**
@@ -143,18 +136,14 @@ final class KernelVectors {
      * residual add and the relu after them in one pass.
      */
     static void affineRelu(float[] x, float[] res, float[] y, int off, int len, float scale, float shift) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector sv = FloatVector.broadcast(S, scale), tv = FloatVector.broadcast(S, shift);
         for (; i < vEnd; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i).fma(sv, tv);
             if (res != null) v = v.add(FloatVector.fromArray(S, res, off + i));
             v.max(0f).intoArray(y, off + i);
         }
-        for (; i < len; i++) {
-            float v = Math.fma(x[off + i], scale, shift);
-            if (res != null) v += res[off + i];
-            y[off + i] = Math.max(v, 0f);
-        }
+        KernelScalars.affineRelu(x, res, y, off, scale, shift, i, len);
     }
 
     /** dy[off + i] where r[off + i] > 0, else 0: the gradient through a relu whose output is r. */
@@ -172,13 +161,11 @@ final class KernelVectors {
         float[] lanes = new float[L];
         double total = 0;
         for (int b = 0; b < len; b += BLOCK) {
-            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = S.loopBound(n);
+            int n = Math.min(BLOCK, len - b), base = off + b, i = 0, vEnd = bound(n);
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L) acc = acc.add(passed(dy, r, base + i));
             acc.intoArray(lanes, 0);
-            float s = Lanes.sum(lanes, L);
-            for (; i < n; i++) s += r[base + i] > 0 ? dy[base + i] : 0f;
-            total += s;
+            total += KernelScalars.sumPassed(Lanes.sum(lanes, L), dy, r, base, i, n);
         }
         return total;
     }
@@ -189,14 +176,12 @@ final class KernelVectors {
         FloatVector mv = FloatVector.broadcast(S, m);
         double total = 0;
         for (int blk = 0; blk < len; blk += BLOCK) {
-            int n = Math.min(BLOCK, len - blk), base = off + blk, i = 0, vEnd = S.loopBound(n);
+            int n = Math.min(BLOCK, len - blk), base = off + blk, i = 0, vEnd = bound(n);
             FloatVector acc = FloatVector.zero(S);
             for (; i < vEnd; i += L)
                 acc = FloatVector.fromArray(S, a, base + i).sub(mv).fma(r == null ? FloatVector.fromArray(S, b, base + i) : passed(b, r, base + i), acc);
             acc.intoArray(lanes, 0);
-            float s = Lanes.sum(lanes, L);
-            for (; i < n; i++) s = Math.fma(a[base + i] - m, r == null || r[base + i] > 0 ? b[base + i] : 0f, s);
-            total += s;
+            total += KernelScalars.dotCenteredPassed(Lanes.sum(lanes, L), a, b, r, base, m, i, n);
         }
         return total;
     }
@@ -205,7 +190,7 @@ final class KernelVectors {
      * {@link #batchNormGrad} with dy passed through a relu whose output is r (dy where r > 0, else 0).
      */
     static void batchNormGradPassed(float[] dx, boolean accumulate, float[] dy, float[] r, float[] x, int off, int len, float a, float b, float m, float k) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
         FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
         if (accumulate) {
@@ -220,10 +205,7 @@ final class KernelVectors {
                 passed(dy, r, off + i).fma(av, t).intoArray(dx, off + i);
             }
         }
-        for (; i < len; i++) {
-            float v = Math.fma(r[off + i] > 0 ? dy[off + i] : 0f, a, Math.fma(x[off + i] - m, b, k));
-            dx[off + i] = accumulate ? dx[off + i] + v : v;
-        }
+        KernelScalars.batchNormGrad(dx, accumulate, dy, r, x, off, a, b, m, k, i, len);
     }
 
     /**
@@ -232,7 +214,7 @@ final class KernelVectors {
      * Two loops rather than a select inside one, so each stays the plain loop C2 vectorizes.
      */
     static void batchNormGrad(float[] dx, boolean accumulate, float[] dy, float[] x, int off, int len, float a, float b, float m, float k) {
-        int i = 0, vEnd = S.loopBound(len);
+        int i = 0, vEnd = bound(len);
         FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
         FloatVector mv = FloatVector.broadcast(S, m), kv = FloatVector.broadcast(S, k);
         if (accumulate) {
@@ -247,9 +229,11 @@ final class KernelVectors {
                 FloatVector.fromArray(S, dy, off + i).fma(av, t).intoArray(dx, off + i);
             }
         }
-        for (; i < len; i++) {
-            float v = Math.fma(dy[off + i], a, Math.fma(x[off + i] - m, b, k));
-            dx[off + i] = accumulate ? dx[off + i] + v : v;
-        }
+        KernelScalars.batchNormGrad(dx, accumulate, dy, null, x, off, a, b, m, k, i, len);
+    }
+
+    /** Elements of a range of len run by whole vectors; none where the JVM compiles no vector code. */
+    private static int bound(int len) {
+        return VECTOR ? S.loopBound(len) : 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,7 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * AMD host: packing A was 20% of a 64 × 49 × 32 product).
  */
 final class PanelTranspose {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    /** Whether the machine's shape is the one this transpose is written for: 16 lanes, 8-row panels. */
+    static final boolean APPLIES = VectorWidth.VECTOR && S.length() == 16 && SgemmMicroKernel.MR == 8;
+    /** Columns of A per call. */
+    static final int COLUMNS = 16;
     /** Where each logical bit sits before and after each round: lanes[bit of lane] and vecs[bit of vector]. */
     private static final int P0 = 0, P1 = 1, P2 = 2, P3 = 3, R0 = 4, R1 = 5, R2 = 6;
     private static final int[][] LANES = {{P0, P1, P2, P3}, {R0, P0, P2, P3}, {R0, R1, P0, P3}, {R0, R1, R2, P0}};
@@ -42,7 +47,7 @@ final class PanelTranspose {
             for (int b = 0; b < 4; b++) lane |= bits[LANES[round][b]] << b;
             idx[l] = lane + 16 * bits[VECS[round][round]];
         }
-        return FloatVector.fromArray(S, idx, 0);
+        return APPLIES ? FloatVector.fromArray(S, idx, 0) : null;
     }
 
     /** dst[d + p·8 + r] = alpha · src[s + r·stride + p] for r < 8, p < 16. */

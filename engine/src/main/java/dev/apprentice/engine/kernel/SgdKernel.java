@@ -1,5 +1,6 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  */
 public final class SgdKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     private static final int L = S.length();
 
     private SgdKernel() {}
@@ -33,6 +34,10 @@ public final class SgdKernel {
     }
 
     private static void plain(float[] p, float[] g, int n, float negLr, float wd) {
+        if (!VectorWidth.VECTOR) {
+            plainScalar(p, g, 0, n, negLr, wd);
+            return;
+        }
         boolean decay = wd != 0f;
         FloatVector vWd = FloatVector.broadcast(S, wd), vLr = FloatVector.broadcast(S, negLr);
         int i = 0, vEnd = S.loopBound(n);
@@ -42,14 +47,15 @@ public final class SgdKernel {
             if (decay) d = vp.fma(vWd, d);
             d.fma(vLr, vp).intoArray(p, i);
         }
-        for (; i < n; i++) {
-            float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
-            p[i] = Math.fma(d, negLr, p[i]);
-        }
+        plainScalar(p, g, i, n, negLr, wd);
     }
 
     private static void withMomentum(float[] p, float[] g, float[] buf, int n, float negLr, float wd,
                                      float momentum, float dampKeep, boolean nesterov, boolean firstStep) {
+        if (!VectorWidth.VECTOR) {
+            withMomentumScalar(p, g, buf, 0, n, negLr, wd, momentum, dampKeep, nesterov, firstStep);
+            return;
+        }
         boolean decay = wd != 0f;
         FloatVector vWd = FloatVector.broadcast(S, wd), vLr = FloatVector.broadcast(S, negLr);
         FloatVector vM = FloatVector.broadcast(S, momentum), vKeep = FloatVector.broadcast(S, dampKeep);
@@ -63,7 +69,26 @@ public final class SgdKernel {
             d = nesterov ? b.fma(vM, d) : b;
             d.fma(vLr, vp).intoArray(p, i);
         }
-        for (; i < n; i++) {
+        withMomentumScalar(p, g, buf, i, n, negLr, wd, momentum, dampKeep, nesterov, firstStep);
+    }
+
+    /**
+     * The scalar twin of the plain update over p[from, to): the whole parameter where the JVM
+     * compiles no vector code, else the tail after the last whole vector (same formula per element).
+     */
+    static void plainScalar(float[] p, float[] g, int from, int to, float negLr, float wd) {
+        boolean decay = wd != 0f;
+        for (int i = from; i < to; i++) {
+            float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
+            p[i] = Math.fma(d, negLr, p[i]);
+        }
+    }
+
+    /** The scalar twin of the momentum update over [from, to), as {@link #plainScalar}. */
+    static void withMomentumScalar(float[] p, float[] g, float[] buf, int from, int to, float negLr, float wd,
+                                   float momentum, float dampKeep, boolean nesterov, boolean firstStep) {
+        boolean decay = wd != 0f;
+        for (int i = from; i < to; i++) {
             float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
             float b = firstStep ? d : Math.fma(d, dampKeep, buf[i] * momentum);
             buf[i] = b;

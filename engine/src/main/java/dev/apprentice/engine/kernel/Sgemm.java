@@ -4,13 +4,15 @@ import static dev.apprentice.engine.kernel.SgemmMicroKernel.MR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.vector.VectorWidth;
 
 /**
  * Single-precision GEMM, row-major: C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k
  * and op(B) is k x n. With transA, A is stored k x m (row stride lda >= m); without, m x k
  * (lda >= k). Likewise B: transB means n x k storage. beta = 0 overwrites C (NaNs in C ignored).
  *
- * <p>Three paths, chosen by shape only (never by thread count, so results are bit-identical for
+ * <p>Where the JVM compiles no vector code, every product runs the plain twin {@link SgemmScalar}.
+ * Otherwise three paths, chosen by shape only (never by thread count, so results are bit-identical for
  * any number of threads):
  * <ul>
  *   <li>tiny problems: {@link SgemmSmall}, direct loops, no packing, no threads;</li>
@@ -18,25 +20,25 @@ import dev.apprentice.engine.parallel.Parallel;
  *       products along k with no packing (the weight gradient of im2col convolutions);</li>
  *   <li>everything else: Goto/BLIS blocking. C is cut into tasks (blocks of rows x columns) run on
  *       {@link Parallel}; per k-slice (at most KC deep), op(B) is packed into micro-panels and op(A), MC rows
- *       at a time, into per-thread buffers, and the 8 x 32 {@link SgemmMicroKernel} sweeps them.
+ *       at a time, into per-thread buffers, and the MR x NR {@link SgemmMicroKernel} sweeps them.
  *       When C is cut by rows and a slice of B is large, the threads pack each slice of B once
  *       together and share it ({@link #shared}); otherwise every task packs the columns it needs
  *       (C with 64 rows or fewer is cut by columns only). K is never split across
  *       tasks, and the k-slicing is fixed, so every element's sum is computed in the same order
- *       whatever the partition.</li>
+ *       whatever the partition (the order {@link SgemmScalar} computes it in).</li>
  * </ul>
  */
 public final class Sgemm {
     /**
-     * Deepest k-slice. Each slice is one more pass over C (a load and a store of every 8 x 32 tile)
+     * Deepest k-slice. Each slice is one more pass over C (a load and a store of every MR x NR tile)
      * and one more pack of B, which deeper slices amortize; the 64 KiB B micro-panel then streams
      * from L2 rather than sitting in L1, which the kernel tolerates. One core, 2048³: KC 256
      * 94.7 GFLOP/s, 512 102.6-103.3, 768 no better; two cores 179-186 against 190-202 (AMD Zen 4
      * host; on the Intel host KC 384-1024 measured the same as 256).
      */
     static final int KC = Integer.getInteger("apprentice.sgemm.kc", 512);
-    /** Rows of A packed at a time: an MC x KC block stays in L2. */
-    static final int MC = Integer.getInteger("apprentice.sgemm.mc", 128);
+    /** Rows of A packed at a time: an MC x KC block stays in L2. A multiple of MR, so row blocks start on a packed panel. */
+    static final int MC = Math.max(MR, Integer.getInteger("apprentice.sgemm.mc", 128) / MR * MR);
     /** Most columns one task packs per k-slice (a KC x NC panel of B, L3 resident). */
     static final int NC = Integer.getInteger("apprentice.sgemm.nc", 2048);
     /** At or below this many multiply-adds, the direct path beats packing. */
@@ -98,8 +100,12 @@ public final class Sgemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (!VectorWidth.VECTOR) {
+            SgemmScalar.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         long work = (long) m * n * k;
-        if (transB && !transA && (m <= 64 || n <= 64) && k >= DOT_MIN_K) {
+        if (transB && !transA && (m <= 64 || n <= 64) && k >= DOT_MIN_K && SgemmDot.APPLIES) {
             dot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
         } else if (work <= SMALL) {
             SgemmSmall.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -166,7 +172,8 @@ public final class Sgemm {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         checkMatrix("C", c, cOff, ldc, m, n);
         if (n == 0) return;
-        blocked(false, transB, m, n, k, 1f, null, 0, 0, a, b, bOff, ldb, null, beta, c, cOff, ldc, (long) m * n * k);
+        if (!VectorWidth.VECTOR) SgemmScalar.packed(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
+        else blocked(false, transB, m, n, k, 1f, null, 0, 0, a, b, bOff, ldb, null, beta, c, cOff, ldc, (long) m * n * k);
     }
 
     /**
@@ -184,7 +191,8 @@ public final class Sgemm {
         }
         checkMatrix("C", c, cOff, ldc, m, n);
         if (n == 0) return;
-        blocked(false, false, m, n, k, 1f, null, 0, 0, a, b, bOff, 0, rowOff, beta, c, cOff, ldc, (long) m * n * k);
+        if (!VectorWidth.VECTOR) SgemmScalar.rows(a, n, b, bOff, rowOff, beta, c, cOff, ldc);
+        else blocked(false, false, m, n, k, 1f, null, 0, 0, a, b, bOff, 0, rowOff, beta, c, cOff, ldc, (long) m * n * k);
     }
 
     private static void blocked(boolean transA, boolean transB, int m, int n, int k,

@@ -1,5 +1,6 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,14 +11,17 @@ import jdk.incubator.vector.VectorSpecies;
  * nothing is packed; the packed path would have to transpose all of B, which costs about as much
  * as the FMAs when m is small.
  *
- * <p>Each (i, j) keeps a 16-lane partial sum across k (spilled to a buffer between k-chunks, so
- * chunking does not change the arithmetic); the 16 lanes are summed in a fixed scalar order at
- * the end. (Not {@code reduceLanes}: its order differs between the interpreter and C2, which
+ * <p>Each (i, j) keeps a one-vector partial sum across k (spilled to a buffer between k-chunks, so
+ * chunking does not change the arithmetic); the lanes are summed in a fixed scalar order at
+ * the end. The 4 × 4 tile holds 16 accumulators, 4 A vectors and a B vector, so it runs only where the
+ * JIT has 32 vector registers ({@link #APPLIES}); elsewhere these products take the packed path. (Not {@code reduceLanes}: its order differs between the interpreter and C2, which
  * would break bit-identical repeated calls.)
  */
 final class SgemmDot {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    private static final int L = S.length();
+    /** Whether the tile fits the machine's vector registers without spilling. */
+    static final boolean APPLIES = VectorWidth.REGISTERS >= 32;
     static final int TM = 4, TN = 4;
     private static final int TILE = TM * TN * L;
     /** Bytes of A and B rows one k-chunk may touch: half of the 1 MiB L2. */

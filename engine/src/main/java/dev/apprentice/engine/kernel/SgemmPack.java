@@ -5,7 +5,9 @@ import static dev.apprentice.engine.kernel.SgemmMicroKernel.MR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.S;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * streams through, so its inner loop reads unit-stride memory and never needs an edge mask.
  */
 final class SgemmPack {
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // one MR-row slice
+    /** A vector of MR floats (one k of a transposed A panel), or null where MR is no vector width the machine has. */
+    private static final VectorSpecies<Float> ROW = VectorWidth.VECTOR && MR == 8 && 8 * Float.SIZE <= S.vectorBitSize()
+            ? S.withShape(VectorShape.forBitSize(8 * Float.SIZE)) : null;
 
     private SgemmPack() {}
 
@@ -26,10 +30,10 @@ final class SgemmPack {
             int mr = Math.min(MR, mc - ip);
             int i = i0 + ip;
             if (transA) {
-                // Row p of the stored A holds MR consecutive i: one 256-bit copy per k.
+                // Row p of the stored A holds MR consecutive i: one vector copy per k.
                 int src = aOff + p0 * lda + i;
-                if (mr == MR) {
-                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(S8, a, src).mul(alpha).intoArray(dst, d + p * MR);
+                if (mr == MR && ROW != null) {
+                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(ROW, a, src).mul(alpha).intoArray(dst, d + p * MR);
                 } else {
                     for (int p = 0; p < kc; p++, src += lda) {
                         for (int r = 0; r < mr; r++) dst[d + p * MR + r] = a[src + r] * alpha;
@@ -37,9 +41,10 @@ final class SgemmPack {
                     }
                 }
             } else if (mr == MR) {
-                // Transpose MR rows, 16 k at a time, in registers.
+                // Transpose MR rows, PanelTranspose.COLUMNS k at a time, in registers where it applies.
                 int src = aOff + i * lda + p0, p = 0;
-                for (; p + 16 <= kc; p += 16) PanelTranspose.rowsToPanel(a, src + p, lda, alpha, dst, d + p * MR);
+                if (PanelTranspose.APPLIES)
+                    for (; p + PanelTranspose.COLUMNS <= kc; p += PanelTranspose.COLUMNS) PanelTranspose.rowsToPanel(a, src + p, lda, alpha, dst, d + p * MR);
                 for (; p < kc; p++)
                     for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p] * alpha;
             } else {

@@ -1,6 +1,7 @@
 package dev.apprentice.engine.kernel;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,12 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision matrix-vector product y = A·x, A row-major m × k (row stride lda ≥ k).
  *
  * <p>Bound by memory bandwidth (each element of A is read once and used once), so the kernel
- * only has to keep loads in flight: four independent 512-bit FMA chains per row, rows split
+ * only has to keep loads in flight: four independent vector FMA chains per row, rows split
  * over {@link Parallel} in contiguous chunks (four per thread). Each row's sum runs in a fixed order (the four
  * chains lane by lane, then the scalar tail with fma), so results do not depend on the thread count.
  */
 public final class Sgemv {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     private static final int L = S.length();
     /** Multiply-adds below which a chunk of rows is not worth a task. */
     private static final int MIN_TASK_WORK = 1 << 16;
@@ -29,6 +30,10 @@ public final class Sgemv {
         if (aOff < 0 || (long) aOff + (long) (m - 1) * lda + k > a.length) throw new IllegalArgumentException("sgemv: A too small");
         if (xOff < 0 || (long) xOff + k > x.length) throw new IllegalArgumentException("sgemv: x too small");
         if (yOff < 0 || (long) yOff + m > y.length) throw new IllegalArgumentException("sgemv: y too small");
+        if (!VectorWidth.VECTOR) {
+            SgemmScalar.gemv(m, k, a, aOff, lda, x, xOff, y, yOff);
+            return;
+        }
         int minRows = Math.max(1, MIN_TASK_WORK / Math.max(1, k));
         int tasks = Math.max(1, Math.min(TASKS_PER_THREAD * Parallel.threads(), m / minRows));
         Parallel.forEach(tasks, t -> {
@@ -50,8 +55,6 @@ public final class Sgemv {
         for (int end = k - L; j <= end; j += L)
             s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, x, xOff + j), s0);
         s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        float sum = Lanes.sum(lanes, L);
-        for (; j < k; j++) sum = Math.fma(a[aOff + j], x[xOff + j], sum);
-        return sum;
+        return SgemmScalar.dot(Lanes.sum(lanes, L), a, aOff, x, xOff, j, k);
     }
 }

@@ -1,11 +1,13 @@
 package dev.apprentice.engine.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The weight gradient of a convolution over a group of images, dW(O×K) = Σₙ dyₙ(O×P)·colₙᵀ(P×K),
- * as 4 × 4 tiles of dot products whose 16-lane partial sums stay in registers across the images
+ * as 4 × 4 tiles of dot products (4 × 2 with 16 vector registers, where 16 accumulators, 4 A vectors
+ * and a B vector would spill) whose one-vector partial sums stay in registers across the images
  * of a group. A chunk of images may be fed in several groups: between groups the lane sums wait
  * in a per-thread buffer, and only after the last group are they summed lane by lane (fixed
  * order). Small groups keep a tile's four dy rows in L1 while the tile sweeps the column rows.
@@ -21,8 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * of the padded image this way).
  */
 final class WeightGradDot {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    private static final int L = S.length();
+    /** Columns (B rows) per tile: 4, or 2 with 16 vector registers. */
+    private static final int TN = VectorWidth.REGISTERS >= 32 ? 4 : 2;
 
     private WeightGradDot() {}
 
@@ -33,21 +37,22 @@ final class WeightGradDot {
      */
     static void compute(int o, int k, int len, int images, float[] buf, int stride, int bOff, int[] rowOff,
                         boolean first, boolean last, float[] dw, int dwOff) {
-        int tilesJ = (k + 3) / 4;
+        int tilesJ = (k + TN - 1) / TN;
         float[] pending = first && last ? null : pendingLanes(((o + 3) / 4) * tilesJ * TILE_LANES);
         float[] lanes = LANES.get();
         for (int i = 0; i < o; i += 4) {
             int a0 = i * len, a1 = Math.min(i + 1, o - 1) * len, a2 = Math.min(i + 2, o - 1) * len, a3 = Math.min(i + 3, o - 1) * len;
-            for (int j = 0; j < k; j += 4) {
+            for (int j = 0; j < k; j += TN) {
                 // Rows past the end repeat the last one (valid loads, results dropped).
                 int b0 = bOff + rowOff[j], b1 = bOff + rowOff[Math.min(j + 1, k - 1)];
                 int b2 = bOff + rowOff[Math.min(j + 2, k - 1)], b3 = bOff + rowOff[Math.min(j + 3, k - 1)];
-                int t0 = ((i / 4) * tilesJ + j / 4) * TILE_LANES;
-                tile(len, images, buf, stride, a0, a1, a2, a3, b0, b1, b2, b3, first ? null : pending, t0, last ? lanes : pending, last ? 0 : t0);
+                int t0 = ((i / 4) * tilesJ + j / TN) * TILE_LANES;
+                if (TN == 4) tile(len, images, buf, stride, a0, a1, a2, a3, b0, b1, b2, b3, first ? null : pending, t0, last ? lanes : pending, last ? 0 : t0);
+                else tile4x2(len, images, buf, stride, a0, a1, a2, a3, b0, b1, first ? null : pending, t0, last ? lanes : pending, last ? 0 : t0);
                 if (!last) continue;
                 for (int r = 0; r < 4 && i + r < o; r++) {
-                    for (int q = 0; q < 4 && j + q < k; q++) {
-                        int t = (r * 4 + q) * L;
+                    for (int q = 0; q < TN && j + q < k; q++) {
+                        int t = (r * TN + q) * L;
                         float s = 0f;
                         for (int l = 0; l < L; l++) s += lanes[t + l];
                         dw[dwOff + (i + r) * k + j + q] = s;
@@ -57,8 +62,8 @@ final class WeightGradDot {
         }
     }
 
-    /** Floats of one tile's lane sums: 4 × 4 dot products of 16 lanes. */
-    private static final int TILE_LANES = 16 * L;
+    /** Floats of one tile's lane sums: 4 × TN dot products of L lanes. */
+    private static final int TILE_LANES = 4 * TN * L;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[TILE_LANES]);
     private static final ThreadLocal<float[]> PENDING = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -70,7 +75,7 @@ final class WeightGradDot {
     }
 
     /**
-     * out[outOff + (r·4 + q)·16 + l] = lane l of (in's lane sums at inOff, or zero when in is
+     * out[outOff + (r·4 + q)·L + l] = lane l of (in's lane sums at inOff, or zero when in is
      * null) + Σ A-row r · B-row q over the group's images.
      */
     private static void tile(int len, int images, float[] buf, int stride, int a0, int a1, int a2, int a3,
@@ -108,5 +113,34 @@ final class WeightGradDot {
         c10.intoArray(out, outOff + 4 * L); c11.intoArray(out, outOff + 5 * L); c12.intoArray(out, outOff + 6 * L); c13.intoArray(out, outOff + 7 * L);
         c20.intoArray(out, outOff + 8 * L); c21.intoArray(out, outOff + 9 * L); c22.intoArray(out, outOff + 10 * L); c23.intoArray(out, outOff + 11 * L);
         c30.intoArray(out, outOff + 12 * L); c31.intoArray(out, outOff + 13 * L); c32.intoArray(out, outOff + 14 * L); c33.intoArray(out, outOff + 15 * L);
+    }
+
+    /** {@link #tile} for two B rows: out[outOff + (r·2 + q)·L + l] (the 16-register machines' tile). */
+    private static void tile4x2(int len, int images, float[] buf, int stride, int a0, int a1, int a2, int a3,
+                                int b0, int b1, float[] in, int inOff, float[] out, int outOff) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (in == null) {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+        } else {
+            c00 = FloatVector.fromArray(S, in, inOff); c01 = FloatVector.fromArray(S, in, inOff + L);
+            c10 = FloatVector.fromArray(S, in, inOff + 2 * L); c11 = FloatVector.fromArray(S, in, inOff + 3 * L);
+            c20 = FloatVector.fromArray(S, in, inOff + 4 * L); c21 = FloatVector.fromArray(S, in, inOff + 5 * L);
+            c30 = FloatVector.fromArray(S, in, inOff + 6 * L); c31 = FloatVector.fromArray(S, in, inOff + 7 * L);
+        }
+        for (int g = 0, base = 0; g < images; g++, base += stride) {
+            for (int p = base; p < base + len; p += L) {
+                FloatVector x0 = FloatVector.fromArray(S, buf, a0 + p), x1 = FloatVector.fromArray(S, buf, a1 + p);
+                FloatVector x2 = FloatVector.fromArray(S, buf, a2 + p), x3 = FloatVector.fromArray(S, buf, a3 + p);
+                FloatVector y = FloatVector.fromArray(S, buf, b0 + p);
+                c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
+                y = FloatVector.fromArray(S, buf, b1 + p);
+                c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
+            }
+        }
+        c00.intoArray(out, outOff); c01.intoArray(out, outOff + L);
+        c10.intoArray(out, outOff + 2 * L); c11.intoArray(out, outOff + 3 * L);
+        c20.intoArray(out, outOff + 4 * L); c21.intoArray(out, outOff + 5 * L);
+        c30.intoArray(out, outOff + 6 * L); c31.intoArray(out, outOff + 7 * L);
     }
 }

@@ -4,6 +4,7 @@ import static dev.apprentice.engine.kernel.KernelTestSupport.assertClose;
 import static dev.apprentice.engine.kernel.KernelTestSupport.random;
 import static dev.apprentice.engine.kernel.KernelTestSupport.withThreads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,8 +86,11 @@ class Conv3x3WeightGradTest {
 
     @Test
     void takes3x3OfStrideOneOrColumnStrideTwo() {
-        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 24, 3, 3, 1, 1, 1, 1)));
-        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 16, 3, 3, 2, 2, 1, 1))); // strided: pairs of vectors only
+        int l = Conv3x3WeightGrad.L;
+        assertTrue(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 2 * l, 3, 3, 1, 1, 1, 1)));
+        assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, l + l / 2, 3, 3, 1, 1, 1, 1))); // not whole vectors
+        // strided: pairs of vectors with 32 registers, whole vectors with 16
+        assertEquals(!Conv3x3WeightGrad.WIDE, Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, l, 3, 3, 2, 2, 1, 1)));
         assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 2, 1, 1, 1)));
         assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 1, 3, 1, 1)));
         assertFalse(Conv3x3WeightGrad.applies(new ConvGeometry(2, 16, 28, 28, 32, 1, 1, 1, 1, 0, 0)));

@@ -1,14 +1,17 @@
 package dev.apprentice.engine.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/** The 16-lane panel transpose (used only where vectors have 16 lanes and panels 8 rows). */
 class PanelTransposeTest {
     @Test
     void eightRowsOfSixteenBecomeColumnMajorPanels() {
+        assumeTrue(PanelTranspose.APPLIES, "only 512-bit vectors with 8-row panels use it");
         SplittableRandom r = new SplittableRandom(3);
         for (int stride : new int[] {16, 17, 49, 300}) {
             for (float alpha : new float[] {1f, -0.5f}) {
