@@ -11,7 +11,7 @@ import dev.apprentice.engine.parallel.Parallel;
  * more tasks than threads ({@link #TASKS_PER_THREAD}), so a thread that the OS preempts (these
  * machines share their two cores with other jobs) leaves queued work for the other to steal.
  */
-abstract sealed class ChunkedMatrix implements LowBitMatrix permits TernaryLutMatrix, Int4Matrix, Int8Matrix {
+abstract sealed class ChunkedMatrix implements LowBitMatrix permits TernaryLutMatrix, Int4Matrix, Int8Matrix, ScalarMatrix {
     /** Activation rows prepared at a time. */
     static final int CHUNK = 64;
     /** Multiply-adds below which a task is not worth forking. */

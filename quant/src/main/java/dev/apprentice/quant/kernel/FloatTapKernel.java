@@ -1,10 +1,11 @@
 package dev.apprentice.quant.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolution micro-kernel of the CPU backend: 8 output pixels × 16 or 32 output channels,
+ * The convolution micro-kernel of the CPU backend: 8 output pixels × one or two vectors of output channels,
  * sums over kernel taps and input channels (an implicit im2col: pixel r's activation for tap t,
  * channel c is x[base_r + tapOffsets[t] + c]).
  *
@@ -21,14 +22,16 @@ import jdk.incubator.vector.VectorSpecies;
  * to helpers it does not inline (see Int4Matrix).
  */
 public final class FloatTapKernel {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     private static final int LANES = TapWeights.LANES;
+    /** Whether {@link #twoTiles} (16 accumulators, 2 weight vectors) fits the vector registers: 32 of them. */
+    public static final boolean TWO_TILES = VectorWidth.REGISTERS >= 32;
 
     private FloatTapKernel() {}
 
     /**
-     * Channel tiles tile and tile + 1 (32 output channels) × 8 pixels, taps [t0, t1): sums of pixel
-     * r, channel tile·16 + i at sums[sOff + r·sStride + i] (i &lt; 32).
+     * Channel tiles tile and tile + 1 (2L output channels) × 8 pixels, taps [t0, t1): sums of pixel
+     * r, channel tile·L + i at sums[sOff + r·sStride + i] (i &lt; 2L). Only with 32 vector registers ({@link #TWO_TILES}).
      */
     public static void twoTiles(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
                                 int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
@@ -70,8 +73,8 @@ public final class FloatTapKernel {
                 v = FloatVector.broadcast(F, x[b7 + xi]);
                 a7 = v.fma(qa, a7);
                 c7 = v.fma(qb, c7);
-                qa = FloatVector.fromArray(F, q, wa + wi + 16);
-                qb = FloatVector.fromArray(F, q, wb + wi + 16);
+                qa = FloatVector.fromArray(F, q, wa + wi + LANES);
+                qb = FloatVector.fromArray(F, q, wb + wi + LANES);
                 v = FloatVector.broadcast(F, x[b0 + xi + 1]);
                 a0 = v.fma(qa, a0);
                 c0 = v.fma(qb, c0);
@@ -96,8 +99,8 @@ public final class FloatTapKernel {
                 v = FloatVector.broadcast(F, x[b7 + xi + 1]);
                 a7 = v.fma(qa, a7);
                 c7 = v.fma(qb, c7);
-                qa = FloatVector.fromArray(F, q, wa + wi + 32);
-                qb = FloatVector.fromArray(F, q, wb + wi + 32);
+                qa = FloatVector.fromArray(F, q, wa + wi + 2 * LANES);
+                qb = FloatVector.fromArray(F, q, wb + wi + 2 * LANES);
                 v = FloatVector.broadcast(F, x[b0 + xi + 2]);
                 a0 = v.fma(qa, a0);
                 c0 = v.fma(qb, c0);
@@ -122,8 +125,8 @@ public final class FloatTapKernel {
                 v = FloatVector.broadcast(F, x[b7 + xi + 2]);
                 a7 = v.fma(qa, a7);
                 c7 = v.fma(qb, c7);
-                qa = FloatVector.fromArray(F, q, wa + wi + 48);
-                qb = FloatVector.fromArray(F, q, wb + wi + 48);
+                qa = FloatVector.fromArray(F, q, wa + wi + 3 * LANES);
+                qb = FloatVector.fromArray(F, q, wb + wi + 3 * LANES);
                 v = FloatVector.broadcast(F, x[b0 + xi + 3]);
                 a0 = v.fma(qa, a0);
                 c0 = v.fma(qb, c0);
@@ -170,8 +173,8 @@ public final class FloatTapKernel {
     }
 
     /**
-     * One channel tile (16 output channels) × 8 pixels, taps [t0, t1), sums at sums[sOff + r·sStride + i]
-     * (i &lt; 16). Eight accumulators: eight FMA chains cover the FMA latency.
+     * One channel tile (L output channels) × 8 pixels, taps [t0, t1), sums at sums[sOff + r·sStride + i]
+     * (i &lt; L). Eight accumulators: eight FMA chains cover the FMA latency.
      */
     public static void oneTile(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
                                int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
@@ -194,7 +197,7 @@ public final class FloatTapKernel {
                 a5 = FloatVector.broadcast(F, x[b5 + xi]).fma(qa, a5);
                 a6 = FloatVector.broadcast(F, x[b6 + xi]).fma(qa, a6);
                 a7 = FloatVector.broadcast(F, x[b7 + xi]).fma(qa, a7);
-                qa = FloatVector.fromArray(F, q, wi + 16);
+                qa = FloatVector.fromArray(F, q, wi + LANES);
                 a0 = FloatVector.broadcast(F, x[b0 + xi + 1]).fma(qa, a0);
                 a1 = FloatVector.broadcast(F, x[b1 + xi + 1]).fma(qa, a1);
                 a2 = FloatVector.broadcast(F, x[b2 + xi + 1]).fma(qa, a2);
@@ -203,7 +206,7 @@ public final class FloatTapKernel {
                 a5 = FloatVector.broadcast(F, x[b5 + xi + 1]).fma(qa, a5);
                 a6 = FloatVector.broadcast(F, x[b6 + xi + 1]).fma(qa, a6);
                 a7 = FloatVector.broadcast(F, x[b7 + xi + 1]).fma(qa, a7);
-                qa = FloatVector.fromArray(F, q, wi + 32);
+                qa = FloatVector.fromArray(F, q, wi + 2 * LANES);
                 a0 = FloatVector.broadcast(F, x[b0 + xi + 2]).fma(qa, a0);
                 a1 = FloatVector.broadcast(F, x[b1 + xi + 2]).fma(qa, a1);
                 a2 = FloatVector.broadcast(F, x[b2 + xi + 2]).fma(qa, a2);
@@ -212,7 +215,7 @@ public final class FloatTapKernel {
                 a5 = FloatVector.broadcast(F, x[b5 + xi + 2]).fma(qa, a5);
                 a6 = FloatVector.broadcast(F, x[b6 + xi + 2]).fma(qa, a6);
                 a7 = FloatVector.broadcast(F, x[b7 + xi + 2]).fma(qa, a7);
-                qa = FloatVector.fromArray(F, q, wi + 48);
+                qa = FloatVector.fromArray(F, q, wi + 3 * LANES);
                 a0 = FloatVector.broadcast(F, x[b0 + xi + 3]).fma(qa, a0);
                 a1 = FloatVector.broadcast(F, x[b1 + xi + 3]).fma(qa, a1);
                 a2 = FloatVector.broadcast(F, x[b2 + xi + 3]).fma(qa, a2);

@@ -1,24 +1,27 @@
 package dev.apprentice.quant.kernel;
 
 import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 4-bit weights (−7..7) × 8-bit activations by widening multiplies in 16-bit lanes along K.
  *
- * <p>Layout: each row in chunks of 64 codes, 32 bytes a chunk; byte i holds code k0 + i + 8 in its
- * low nibble (biased, so one AND extracts it) and code k0 + 32 + i in its high nibble (two's
- * complement, so an arithmetic shift of the sign-extended byte extracts it). One 256-bit load
- * widened to 32 shorts thus gives two vectors of codes lined up with two contiguous vectors of
+ * <p>Layout: each row in chunks of 2·H codes (H = the short lanes, 32 at 512 bits), H bytes a chunk;
+ * byte i holds code k0 + i + 8 in its low nibble (biased, so one AND extracts it) and code k0 + H + i
+ * in its high nibble (two's complement, so an arithmetic shift of the sign-extended byte extracts
+ * it). One load of H bytes widened to H shorts thus gives two vectors of codes lined up with two contiguous vectors of
  * activations, no shuffles. The bias is taken back once per activation row:
  * Σ (q + 8)·x = Σ q·x + 8·Σ x over the low-nibble positions. Low- and high-nibble products sum
  * in separate 16-bit accumulators for {@link #FLUSH} chunks, then in ints: the low ones are
  * non-negative and read as unsigned (16·15·255 < 2^16), the high ones signed (16·7·255 < 2^15).
- * Rows are padded to an even count and K to a multiple of 64 with zero codes (and zero activations).
+ * Rows are padded to an even count and K to a multiple of 2·H with zero codes (and zero activations).
+ * Ternary codes run through this kernel too where the ternary tables do not fit the vectors.
  *
  * <p>Measured (GEMV 4096 × 4096, 8-bit activations, one core, a training job sharing the two
  * cores, µs per product over 6 runs): this layout 785–1010 (about 850 typical); low nibble signed
@@ -33,20 +36,25 @@ import jdk.incubator.vector.VectorSpecies;
  * 650–790 there; ternary tables 310–335).
  */
 final class Int4Matrix extends ChunkedMatrix {
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final int CHUNK_CODES = 64;
-    private static final int HALF = 32;
+    private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
+    /** Bytes with as many lanes as S: a chunk's nibbles. */
+    private static final VectorSpecies<Byte> B = S.withShape(VectorShape.forBitSize(S.vectorBitSize() / 2)).withLanes(byte.class);
+    private static final VectorSpecies<Integer> I = VectorWidth.INTS;
+    /** Codes per half chunk: the short lanes. */
+    private static final int HALF = S.length();
+    private static final int CHUNK_CODES = 2 * HALF;
     private static final int FLUSH = 16;
     private static final int BIAS = 8;
     private static final short LOW = 0xf;
 
+    private final WeightEncoding encoding;
     private final int kPad, rowBytes, tiles;
     private final byte[] nibbles;
 
-    Int4Matrix(int[] codes, int rows, int depth) {
+    /** Codes within ±7 (int4, or ternary codes), reported as the given encoding. */
+    Int4Matrix(WeightEncoding encoding, int[] codes, int rows, int depth) {
         super(rows, depth);
+        this.encoding = encoding;
         kPad = (depth + CHUNK_CODES - 1) / CHUNK_CODES * CHUNK_CODES;
         rowBytes = kPad / 2;
         tiles = (rows + 1) / 2;
@@ -67,7 +75,7 @@ final class Int4Matrix extends ChunkedMatrix {
 
     @Override
     public WeightEncoding encoding() {
-        return WeightEncoding.INT4;
+        return encoding;
     }
 
     @Override

@@ -1,24 +1,27 @@
 package dev.apprentice.quant.kernel;
 
 import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * 8-bit weights (−127..127) × 8-bit activations along K: 32 codes widened to shorts, one 16-bit
+ * 8-bit weights (−127..127) × 8-bit activations along K: a vector of codes widened to shorts, one 16-bit
  * multiply (|q·x| ≤ 127·255 < 2^15, exact), then widened to ints and summed (two products no
  * longer fit a short). The Vector API has no VNNI / vpmaddwd, so this costs about what an fp32
  * FMA does per element; the gain over fp32 is the 4× smaller weights. Layout: the file's signed
- * bytes, rows padded to an even count and K to a multiple of 32 with zeros.
+ * bytes, rows padded to an even count and K to a multiple of the short lanes with zeros.
  */
 final class Int8Matrix extends ChunkedMatrix {
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final int STEP = 32;
+    private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
+    /** Bytes with as many lanes as S, widened to it. */
+    private static final VectorSpecies<Byte> B = S.withShape(VectorShape.forBitSize(S.vectorBitSize() / 2)).withLanes(byte.class);
+    private static final VectorSpecies<Integer> I = VectorWidth.INTS;
+    private static final int STEP = S.length();
 
     private final int kPad, tiles;
     private final byte[] weights;

@@ -1,5 +1,6 @@
 package dev.apprentice.quant.kernel;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import dev.apprentice.quant.packed.WeightEncoding;
 
 /**
@@ -59,9 +60,11 @@ public sealed interface LowBitMatrix permits ChunkedMatrix {
         for (int i = 0; i < codes.length; i++)
             if (Math.abs(codes[i]) > encoding.maxCode || encoding == WeightEncoding.F32)
                 throw new IllegalArgumentException("code " + codes[i] + " at " + i + " is not a valid " + encoding + " code");
+        if (!VectorWidth.VECTOR) return new ScalarMatrix(encoding, codes, rows, depth);
         return switch (encoding) {
-            case TERNARY -> new TernaryLutMatrix(codes, rows, depth);
-            case INT4 -> new Int4Matrix(codes, rows, depth);
+            // the tables need 32 short lanes (27 states); narrower machines run ternary codes through the int4 kernel
+            case TERNARY -> TernaryLutMatrix.APPLIES ? new TernaryLutMatrix(codes, rows, depth) : new Int4Matrix(encoding, codes, rows, depth);
+            case INT4 -> new Int4Matrix(encoding, codes, rows, depth);
             case INT8 -> new Int8Matrix(codes, rows, depth);
             case F32 -> throw new IllegalArgumentException("F32 weights have no integer kernel");
         };

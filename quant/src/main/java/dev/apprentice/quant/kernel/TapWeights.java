@@ -4,11 +4,11 @@ import dev.apprentice.quant.packed.WeightEncoding;
 
 /**
  * A convolution's integer weight codes laid out for {@link FloatTapKernel}: output channels in
- * tiles of 16 (the lanes of one 512-bit float vector), and per tile, per kernel tap, per input
- * channel, the 16 channels' codes as floats (exact: |q| ≤ 127), one 64-byte load per input
- * channel: weights[((tile·taps + t)·paddedChannels + c)·16 + lane] is the code of output channel
- * tile·16 + lane, tap t, input channel c. Input channels are padded to a multiple of 4 (the
- * kernel's unrolling) and output channels to a multiple of 16, with zero codes. {@link #ofFloats}
+ * tiles of L (the lanes of one float vector: 16 at 512 bits), and per tile, per kernel tap, per
+ * input channel, the L channels' codes as floats (exact: |q| ≤ 127), one vector load per input
+ * channel: weights[((tile·taps + t)·paddedChannels + c)·L + lane] is the code of output channel
+ * tile·L + lane, tap t, input channel c. Input channels are padded to a multiple of 4 (the
+ * kernel's unrolling) and output channels to a multiple of L, with zero codes. {@link #ofFloats}
  * lays out real weights the same way, for a full-precision network on the same kernels.
  *
  * <p>A loaded model does not hold these floats: it keeps each layer as {@link TapCodes} (the
@@ -28,8 +28,8 @@ import dev.apprentice.quant.packed.WeightEncoding;
  * 16→16 28×28 int4 layer at 0.40× this kernel, 0.52–0.56× even without the flushes.
  */
 public final class TapWeights {
-    /** Output channels per tile: the lanes of a 512-bit float vector. */
-    public static final int LANES = 16;
+    /** Output channels per tile: the lanes of one float vector (16 at 512 bits). */
+    public static final int LANES = dev.apprentice.engine.vector.VectorWidth.FLOAT_LANES;
     /** Input channels are padded to a multiple of this (the kernel's unrolling). */
     static final int CHANNEL_STEP = 4;
 

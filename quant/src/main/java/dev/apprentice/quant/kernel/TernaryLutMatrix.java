@@ -1,10 +1,12 @@
 package dev.apprentice.quant.kernel;
 
 import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,11 +32,14 @@ import jdk.incubator.vector.VectorSpecies;
  * through the int4 kernel: 16 channels × K 144: 7.7–8.1 vs 2.6–8.0 GOP/s; 64 × 576: 36–57 vs 23–25.
  */
 final class TernaryLutMatrix extends ChunkedMatrix {
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     /** Output channels per block: the 32 lanes of a 512-bit short vector. */
     private static final int LANES = 32;
+    /** Whether the machine's short vectors have the 32 lanes the 27-state tables need. */
+    static final boolean APPLIES = VectorWidth.VECTOR && VectorWidth.SHORTS.length() == LANES;
+    private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
+    /** Bytes with as many lanes as S. */
+    private static final VectorSpecies<Byte> B = S.withShape(VectorShape.forBitSize(S.vectorBitSize() / 2)).withLanes(byte.class);
+    private static final VectorSpecies<Integer> I = VectorWidth.INTS;
     private static final int TILE = 2 * LANES;
     private static final int FLUSH = 32;
     /** The state of three zero weights: digits (q + 1) = 1, 1, 1 in base 3. */
@@ -49,9 +54,9 @@ final class TernaryLutMatrix extends ChunkedMatrix {
             digits[1][s] = (short) (s / 3 % 3 - 1);
             digits[2][s] = (short) (s / 9 - 1);
         }
-        DIGIT0 = ShortVector.fromArray(S, digits[0], 0);
-        DIGIT1 = ShortVector.fromArray(S, digits[1], 0);
-        DIGIT2 = ShortVector.fromArray(S, digits[2], 0);
+        DIGIT0 = APPLIES ? ShortVector.fromArray(S, digits[0], 0) : null;
+        DIGIT1 = APPLIES ? ShortVector.fromArray(S, digits[1], 0) : null;
+        DIGIT2 = APPLIES ? ShortVector.fromArray(S, digits[2], 0) : null;
     }
 
     private final int groups, blocks;

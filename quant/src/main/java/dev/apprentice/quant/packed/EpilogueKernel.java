@@ -1,14 +1,18 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Epilogue} over a block of NHWC outputs, 16 channels at a time: bit-identical to the scalar
- * specification. Each 16-channel tile keeps its scale and bias in registers while it runs down the
+ * {@link Epilogue} over a block of NHWC outputs, a vector of channels at a time: bit-identical to the scalar
+ * specification (which runs the channels past the last whole vector, and everything where the JVM
+ * compiles no vector code). Each tile keeps its scale and bias in registers while it runs down the
  * block's pixels. The clamp and rounding avoid Java-semantics float min/max and float-to-byte
  * conversion (each a multi-instruction sequence; together they made this pass a sixth of a packed
  * ResNet-20 at batch 64): min(max(y, 0), 1) is taken on the float's bits as ints (a set sign bit,
@@ -20,10 +24,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Java code in compiled callers, as found in KernelVectors).
  */
 final class EpilogueKernel {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
+    private static final VectorSpecies<Integer> I = VectorWidth.INTS;
     private static final int L = F.length();
+    /** Bytes for L codes: L lanes, or 8 with only the first L used where L = 4 (there is no 32-bit species). */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
+    /** The lanes of B that hold codes: all of them but where L = 4. */
+    private static final VectorMask<Byte> CODE_LANES = VectorMask.fromLong(B, (1L << L) - 1);
+    private static final boolean PARTIAL = B.length() > L;
     private static final float MAGIC = 8388608f;   // 2^23
     private static final int ONE_BITS = Float.floatToRawIntBits(1f), INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
 
@@ -49,7 +57,7 @@ final class EpilogueKernel {
      */
     static void apply(int[] ints, float[] floats, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0,
                       boolean relu) {
-        int ch = c.outChannels(), full = ch / L * L;
+        int ch = c.outChannels(), full = VectorWidth.VECTOR ? ch / L * L : 0;
         float[] scale = c.outScale(), bias = c.outBias();
         boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
         int levels = codes ? out.levels() : 0;
@@ -62,7 +70,8 @@ final class EpilogueKernel {
                         : FloatVector.fromArray(F, floats, src);
                 FloatVector v = acc.fma(s, b);
                 if (residualCodes) {
-                    IntVector code = (IntVector) ByteVector.fromArray(B, residual.codes(), dst).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    ByteVector in = PARTIAL ? ByteVector.fromArray(B, residual.codes(), dst, CODE_LANES) : ByteVector.fromArray(B, residual.codes(), dst);
+                    IntVector code = (IntVector) in.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                     v = v.add(((FloatVector) code.convert(VectorOperators.I2F, 0)).mul(residualStep));
                 } else if (residual != null) {
                     v = v.add(FloatVector.fromArray(F, residual.values(), dst));
@@ -71,7 +80,9 @@ final class EpilogueKernel {
                     IntVector bits = v.reinterpretAsInts().max(0);
                     bits = bits.blend(0, bits.compare(VectorOperators.GT, INFINITY_BITS)).min(ONE_BITS);
                     IntVector rounded = bits.reinterpretAsFloats().mul((float) levels).add(MAGIC).reinterpretAsInts();
-                    ((ByteVector) rounded.convertShape(VectorOperators.I2B, B, 0)).intoArray(out.codes(), dst);
+                    ByteVector code = (ByteVector) rounded.convertShape(VectorOperators.I2B, B, 0);
+                    if (PARTIAL) code.intoArray(out.codes(), dst, CODE_LANES);
+                    else code.intoArray(out.codes(), dst);
                 } else if (relu) {
                     v.reinterpretAsInts().max(0).reinterpretAsFloats().intoArray(out.values(), dst);
                 } else {

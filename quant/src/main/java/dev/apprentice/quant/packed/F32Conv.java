@@ -9,10 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * the OIHW weight index ascending from 0, taps in the padding skipped (not added as zeros, which
  * could turn a −0 sum into +0). Vectorized across 16 output channels: every lane runs the same
  * fma sequence as the scalar loop (the skipped taps depend on the pixel only), so the sums are
- * bit-identical. Measured: the scalar loop was 15-30% of a whole packed ResNet-20 at batch 64.
+ * bit-identical. Measured: the scalar loop was 15-30% of a whole packed ResNet-20 at batch 64. (The
+ * vector lanes give the same sums as scalar loops, so this runs unchanged where the JVM compiles no
+ * vector code: slowly, but right.)
  */
 final class F32Conv {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = dev.apprentice.engine.vector.VectorWidth.FLOATS;
     static final int LANES = F.length();
 
     private F32Conv() {}

@@ -1,9 +1,12 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,9 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the input (a 3×3 layer then reads each value 9·outC/16 times).
  */
 final class PaddedRows {
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
+    private static final VectorSpecies<Integer> I = VectorWidth.INTS;
+    private static final int L = F.length();
+    /** Bytes for L codes: L lanes, or 8 with only the first L read where L = 4 (there is no 32-bit species). */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
+    private static final VectorMask<Byte> CODE_LANES = VectorMask.fromLong(B, (1L << L) - 1);
+    private static final boolean PARTIAL = B.length() > L;
 
     private PaddedRows() {}
 
@@ -53,8 +60,9 @@ final class PaddedRows {
             }
             for (int xx = 0; xx < w; xx++, src += ch, d += stride) {
                 int c = 0;
-                for (; c <= ch - 16; c += 16) {
-                    IntVector u = (IntVector) ByteVector.fromArray(B, codes, src + c).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                for (; VectorWidth.VECTOR && c <= ch - L; c += L) {
+                    ByteVector bytes = PARTIAL ? ByteVector.fromArray(B, codes, src + c, CODE_LANES) : ByteVector.fromArray(B, codes, src + c);
+                    IntVector u = (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                     ((FloatVector) u.convert(VectorOperators.I2F, 0)).intoArray(dst, d + c);
                 }
                 for (; c < ch; c++) dst[d + c] = codes[src + c] & 0xff;

@@ -11,7 +11,7 @@ import dev.apprentice.quant.kernel.TapWeights;
  * pool (layers too small to split run on the caller); a task converts the input rows its output
  * rows read into zero-padded floats ({@link PaddedRows}), runs {@link FloatRowKernel} over each
  * output row (3×3, stride 1) or {@link FloatTapKernel} over 8-pixel tiles (pixel r of a tile
- * reads tap t at base_r + tapOffsets[t]), both 16/32 channels wide, and applies the epilogue to
+ * reads tap t at base_r + tapOffsets[t]), one or two vectors of channels wide, and applies the epilogue to
  * each row or block of {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint
  * output rows and every sum is exact, so results do not depend on the thread count or the split.
  * The same code runs a full-precision network's layers ({@link FloatNetwork}: real weights, float
@@ -118,9 +118,9 @@ final class TapConvolution {
             int b4 = base(i + 4, last, ow, stride, wp, channels), b5 = base(i + 5, last, ow, stride, wp, channels);
             int b6 = base(i + 6, last, ow, stride, wp, channels), b7 = base(i + 7, last, ow, stride, wp, channels);
             int tile = 0;
-            for (; tile + 2 <= tiles; tile += 2)
+            for (; FloatTapKernel.TWO_TILES && tile + 2 <= tiles; tile += 2)
                 FloatTapKernel.twoTiles(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
-            if (tile < tiles)
+            for (; tile < tiles; tile++)
                 FloatTapKernel.oneTile(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
         }
     }

@@ -2,6 +2,7 @@ package dev.apprentice.quant.quantizer;
 
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.packed.Epilogue;
+import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * network computes exactly the activation values its packed version carries as codes.
  */
 public final class ActivationKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     /** Adding then subtracting 2^23 rounds to nearest even any float in [0, 2^23): the Vector API has no rint. */
     private static final float ROUNDER = 8388608f;
 
@@ -21,7 +22,7 @@ public final class ActivationKernel {
     public static void quantize(float[] x, int levels, float[] out) {
         final float step = 1f / levels, lv = levels;
         Parallel.forRange(x.length, 1 << 15, (from, to) -> {
-            int i = from, vEnd = from + S.loopBound(to - from);
+            int i = from, vEnd = from + (VectorWidth.VECTOR ? S.loopBound(to - from) : 0);
             for (; i < vEnd; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, i).max(0f).min(1f).mul(lv);
                 v.add(ROUNDER).sub(ROUNDER).mul(step).intoArray(out, i);
@@ -33,7 +34,7 @@ public final class ActivationKernel {
     /** gx[i] += g[i] where 0 ≤ x[i] ≤ 1 (the straight-through gradient of the clamp). */
     public static void backward(float[] x, float[] g, float[] gx) {
         Parallel.forRange(x.length, 1 << 15, (from, to) -> {
-            int i = from, vEnd = from + S.loopBound(to - from);
+            int i = from, vEnd = from + (VectorWidth.VECTOR ? S.loopBound(to - from) : 0);
             for (; i < vEnd; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
                 var inside = v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f));

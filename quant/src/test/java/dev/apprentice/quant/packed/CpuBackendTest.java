@@ -156,13 +156,6 @@ class CpuBackendTest {
     /** The ResNet-20 stages on 28×28 images, whose rows the row kernel covers 14 and 7 pixels a call. */
     @Test
     void resNetStageShapesByEveryRowStep() {
-        assertEquals(FloatRowKernel.FOURTEEN_PIXELS, FloatRowKernel.rowStep(1, 28));
-        assertEquals(FloatRowKernel.WIDE_PIXELS, FloatRowKernel.rowStep(1, 32));
-        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(1, 7));
-        assertEquals(FloatRowKernel.SEVEN_PIXELS, FloatRowKernel.rowStep(2, 14));
-        assertEquals(FloatRowKernel.SEVEN_PIXELS, FloatRowKernel.rowStep(4, 7));
-        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(4, 16));
-        assertEquals(FloatRowKernel.PIXELS, FloatRowKernel.rowStep(3, 14));
         for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.INT4, WeightEncoding.INT8}) {
             checkConv(layer(e, 16, 16, 3, 1, 1, 8), 2, 28, 28, 8, false, true);
             checkConv(layer(e, 32, 32, 3, 1, 1, 8), 3, 14, 14, 8, false, true);
