@@ -3,10 +3,12 @@
 # peer (../shared/peers/throughput.py, 13 steps) then a short JMH run of ours, then the peer once more, so
 # both sides see the same minutes of this shared machine. The peer's short runs swing with its phases far
 # more than one JMH run does (e.g. 437-665 img/s within two minutes), so compare medians over rounds.
-# Usage: benchmarks/peer-interleaved.sh [rounds]   (needs the built benchmarks jar and python3-torch)
+# Usage: benchmarks/peer-interleaved.sh [rounds] [width]   (needs the built benchmarks jar and python3-torch;
+# width 256 or 128 runs both sides restricted to that instruction set, see width.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rounds="${1:-4}"
+[ -n "${2:-}" ] && export BENCH_WIDTH="$2"
 peer=() ours_train=() ours_infer=()
 run_peer() {
   line="$("$here/peer-throughput.sh" 20 128 2 | tail -1)"

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs JMH suites from benchmarks/target/benchmarks.jar on a Java 25 with the Vector API, OpenBLAS
 # at 2 threads, writes the raw JMH JSON to benchmarks/results/, and prints the side-by-side table
-# (benchmarks/report.py). Usage: benchmarks/run.sh REGEX [more JMH arguments], e.g.
+# (benchmarks/report.py). Usage: benchmarks/run.sh [--width 512|256|128] REGEX [more JMH arguments], e.g.
 #   benchmarks/run.sh Sgemm                 benchmarks/run.sh 'Sgemm.*' -p shape=2048x2048x2048 -f 1
+#   benchmarks/run.sh --width 256 Sgemm     (our forks at -XX:UseAVX=2, OpenBLAS on its Haswell kernels; see width.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+if [ "${1:-}" = "--width" ]; then export BENCH_WIDTH="${2:?--width needs 512, 256 or 128}"; shift 2; fi
+. "$here/width.sh"
 jar="$here/target/benchmarks.jar"
 [ -f "$jar" ] || { echo "no $jar: build first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
 java=""
@@ -17,8 +20,11 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
 # and falls back to its generic "Prescott" SSE kernels, ~5x slower (measured 36 vs 193 GFLOP/s at
 # 2048^3). Give the peer its AVX-512 kernels whenever the CPU has AVX-512.
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q -w avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX; fi
+extra=()
+[ -n "$width_jvm_flags" ] && extra=(-jvmArgsPrepend "$width_jvm_flags")
 mkdir -p "$here/results"
-name="$(echo "${1:-all}" | tr -c 'A-Za-z0-9_.-' '_' | sed 's/_*$//')"
+name="$(echo "${1:-all}" | tr -c 'A-Za-z0-9_.-' '_' | sed 's/_*$//')${BENCH_WIDTH:+-w$BENCH_WIDTH}"
 out="$here/results/$name-$(date +%Y%m%d-%H%M%S).json"
-"$java" --add-modules jdk.incubator.vector -jar "$jar" "$@" -rf json -rff "$out"
+echo "width: ${BENCH_WIDTH:-the machine width} ${width_jvm_flags} OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}; host: $(lscpu | sed -n 's/^Model name: *//p')" >&2
+"$java" --add-modules jdk.incubator.vector -jar "$jar" "$@" "${extra[@]}" -rf json -rff "$out"
 python3 "$here/report.py" "$out"

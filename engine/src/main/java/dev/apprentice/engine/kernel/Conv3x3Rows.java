@@ -23,9 +23,15 @@ final class Conv3x3Rows {
 
     private Conv3x3Rows() {}
 
-    /** A 3×3 kernel at stride 1 (any channel counts, padding up to 2 for a same-size input gradient). */
+    /**
+     * A 3×3 kernel at stride 1 with at least a vector of input channels (any counts past that; padding
+     * up to 2 for a same-size input gradient). The image-fed first layer (one or three channels) runs
+     * the GEMM path instead: through the row kernel it measured slower, and in a training step its
+     * warm-up left the weight gradient's C2 code boxing vectors (7 GB a ResNet-20 step, 2.4× slower;
+     * gone with -XX:-UseLoopPredicate), a hazard the benchmarks' allocation column now shows.
+     */
     static boolean applies(ConvGeometry g) {
-        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1;
+        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.inChannels() >= L;
     }
 
     private static int tiles(ConvGeometry g) {

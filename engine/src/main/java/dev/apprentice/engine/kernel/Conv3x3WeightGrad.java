@@ -76,28 +76,33 @@ final class Conv3x3WeightGrad {
         int o = g.outChannels(), cin = g.inChannels(), oh = g.outH(), ow = g.outW();
         int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp, rowStep = g.strideH() * wp;
         int xStride = cin * g.inH() * g.inW(), yStride = o * oh * ow;
-        int dyOff = wOff + WideLowering.paddedSize(g);
+        int dyOff = wOff + WideLowering.paddedSize(g), pixels = pixels(g), tile = pixels * L;
         WideLowering.pad(g, x, n * xStride, work, wOff);
-        BlockTranspose.planesToRows(dy, n * yStride, pixels(g), o, work, dyOff, at, work, dyOff + pixels(g) * o);
+        // dy as tiles of L channels, pixel-major within a tile: the kernels step through a tile by L
+        // floats a pixel, a constant stride, so C2 can hoist the range checks of their vector loads
+        // (with the channel count as stride it could not, and the checks left in the loop kept the
+        // accumulators boxed for deoptimization in some JIT runs: 7 GB a ResNet-20 step, 2.4× slower)
+        for (int t = 0; t < o / L; t++)
+            BlockTranspose.planesToRows(dy, n * yStride + t * tile, pixels, L, work, dyOff + t * tile, at, work, dyOff + o * pixels);
         if (!WIDE) {
             for (int o0 = 0; o0 < o; o0 += L)
                 for (int c = 0; c < cin; c++) {
-                    int a = accOff + c * 9 * o + o0;
-                    if (g.strideW() == 1) nineRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
-                    else nineStrided(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
+                    int a = accOff + c * 9 * o + o0, d = dyOff + o0 / L * tile;
+                    if (g.strideW() == 1) nineRows(oh, ow, rowStep, wp, work, wOff + c * plane, d, o, o0, acc, a, first);
+                    else nineStrided(oh, ow, rowStep, wp, work, wOff + c * plane, d, o, o0, acc, a, first);
                 }
             return;
         }
         int o0 = 0;
         for (; o0 + 2 * L <= o; o0 += 2 * L)
             for (int c = 0; c < cin; c++) {
-                int a = accOff + c * 9 * o + o0;
-                if (g.strideW() == 1) pairRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
-                else pairStrided(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, a, first);
+                int a = accOff + c * 9 * o + o0, d = dyOff + o0 / L * tile;
+                if (g.strideW() == 1) pairRows(oh, ow, rowStep, wp, work, wOff + c * plane, d, tile, o, o0, acc, a, first);
+                else pairStrided(oh, ow, rowStep, wp, work, wOff + c * plane, d, tile, o, o0, acc, a, first);
             }
         if (o0 < o) // one vector of output channels left (stride 1 only, see applies)
             for (int c = 0; c < cin; c++)
-                singleRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff, o, o0, acc, accOff + c * 9 * o + o0, first);
+                singleRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff + o0 / L * tile, o, o0, acc, accOff + c * 9 * o + o0, first);
     }
 
     /** dw[(o·C + c)·9 + t] += acc[accOff + (c·9 + t)·O + o]. */
@@ -108,10 +113,10 @@ final class Conv3x3WeightGrad {
                 for (int t = 0; t < 9; t++) dw[(oc * cin + c) * 9 + t] += acc[accOff + (c * 9 + t) * o + oc];
     }
 
-    /** Where {@link #image} puts each pixel p of dy in its transposed copy: p·O floats in. */
+    /** Where {@link #image} puts each pixel p of dy within its tile of L channels: p·L floats in. */
     static int[] pixelOffsets(ConvGeometry g) {
         int[] at = new int[pixels(g)];
-        for (int p = 0; p < at.length; p++) at[p] = p * g.outChannels();
+        for (int p = 0; p < at.length; p++) at[p] = p * L;
         return at;
     }
 
@@ -120,7 +125,7 @@ final class Conv3x3WeightGrad {
      * row r·rowStep / Wp, column 2q. Rows and columns are separate loops with the column step a constant: C2
      * removes the range checks of x[i + ...] only for a constant scale (a variable step measured 20% slower).
      */
-    private static void pairStrided(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0,
+    private static void pairStrided(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int next, int o, int o0,
                                     float[] acc, int a, boolean first) {
         FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
         FloatVector q0, q1, q2, q3, q4, q5, q6, q7, q8;
@@ -140,10 +145,10 @@ final class Conv3x3WeightGrad {
             p8 = FloatVector.fromArray(S, acc, a + 8 * o); q8 = FloatVector.fromArray(S, acc, a + 8 * o + L);
         }
         int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
-            for (int q = 0; q < ow; q++, d += o) {
+        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += L) {
                 int i = xr + 2 * q;
-                FloatVector d0 = FloatVector.fromArray(S, x, d), d1 = FloatVector.fromArray(S, x, d + L), v;
+                FloatVector d0 = FloatVector.fromArray(S, x, d), d1 = FloatVector.fromArray(S, x, d + next), v;
                 v = FloatVector.broadcast(S, x[i]); p0 = v.fma(d0, p0); q0 = v.fma(d1, q0);
                 v = FloatVector.broadcast(S, x[i + 1]); p1 = v.fma(d0, p1); q1 = v.fma(d1, q1);
                 v = FloatVector.broadcast(S, x[i + 2]); p2 = v.fma(d0, p2); q2 = v.fma(d1, q2);
@@ -172,7 +177,7 @@ final class Conv3x3WeightGrad {
      * The nine taps are spelled out: their fixed displacements from the pixel are the point. (A sliding
      * window of inputs as in {@link #singleRows} measured no faster here: 1.6% slower in a training step.)
      */
-    private static void pairRows(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0,
+    private static void pairRows(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int next, int o, int o0,
                                  float[] acc, int a, boolean first) {
         FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
         FloatVector q0, q1, q2, q3, q4, q5, q6, q7, q8;
@@ -192,10 +197,10 @@ final class Conv3x3WeightGrad {
             p8 = FloatVector.fromArray(S, acc, a + 8 * o); q8 = FloatVector.fromArray(S, acc, a + 8 * o + L);
         }
         int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
-            for (int q = 0; q < ow; q++, d += o) {
+        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += L) {
                 int i = xr + q;
-                FloatVector d0 = FloatVector.fromArray(S, x, d), d1 = FloatVector.fromArray(S, x, d + L), v;
+                FloatVector d0 = FloatVector.fromArray(S, x, d), d1 = FloatVector.fromArray(S, x, d + next), v;
                 v = FloatVector.broadcast(S, x[i]); p0 = v.fma(d0, p0); q0 = v.fma(d1, q0);
                 v = FloatVector.broadcast(S, x[i + 1]); p1 = v.fma(d0, p1); q1 = v.fma(d1, q1);
                 v = FloatVector.broadcast(S, x[i + 2]); p2 = v.fma(d0, p2); q2 = v.fma(d1, q2);
@@ -242,11 +247,11 @@ final class Conv3x3WeightGrad {
             p8 = FloatVector.fromArray(S, acc, a + 8 * o);
         }
         int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
+        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
             FloatVector u0 = FloatVector.broadcast(S, x[xr]), v0 = FloatVector.broadcast(S, x[xr + 1]);
             FloatVector u1 = FloatVector.broadcast(S, x[xr + wp]), v1 = FloatVector.broadcast(S, x[xr + wp + 1]);
             FloatVector u2 = FloatVector.broadcast(S, x[xr + w2]), v2 = FloatVector.broadcast(S, x[xr + w2 + 1]);
-            for (int q = 0; q < ow; q++, d += o) {
+            for (int q = 0; q < ow; q++, d += L) {
                 int i = xr + q + 2;
                 FloatVector d0 = FloatVector.fromArray(S, x, d);
                 FloatVector n0 = FloatVector.broadcast(S, x[i]), n1 = FloatVector.broadcast(S, x[i + wp]), n2 = FloatVector.broadcast(S, x[i + w2]);
@@ -290,8 +295,8 @@ final class Conv3x3WeightGrad {
             p8 = FloatVector.fromArray(S, acc, a + 8 * o);
         }
         int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
-            for (int q = 0; q < ow; q++, d += o) {
+        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += L) {
                 int i = xr + q;
                 FloatVector d0 = FloatVector.fromArray(S, x, d);
                 p0 = FloatVector.broadcast(S, x[i]).fma(d0, p0);
@@ -324,8 +329,8 @@ final class Conv3x3WeightGrad {
             p8 = FloatVector.fromArray(S, acc, a + 8 * o);
         }
         int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff + o0; r < oh; r++, xr += rowStep) {
-            for (int q = 0; q < ow; q++, d += o) {
+        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
+            for (int q = 0; q < ow; q++, d += L) {
                 int i = xr + 2 * q;
                 FloatVector d0 = FloatVector.fromArray(S, x, d);
                 p0 = FloatVector.broadcast(S, x[i]).fma(d0, p0);

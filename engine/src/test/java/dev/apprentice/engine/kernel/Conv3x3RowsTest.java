@@ -24,14 +24,14 @@ class Conv3x3RowsTest {
             new ConvGeometry(3, 16, 5, 6, 32, 3, 3, 1, 1, 1, 1),   // 6-wide rows: one 8-pixel call each, 2 pixels dropped
             new ConvGeometry(2, 32, 9, 11, 16, 3, 3, 1, 1, 0, 2),  // pads 0 and 2, 11-wide rows
             new ConvGeometry(1, 16, 3, 3, 64, 3, 3, 1, 1, 1, 1),   // 9 pixels: no whole block to transpose
-            new ConvGeometry(3, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1),  // the stem: one input channel
-            new ConvGeometry(2, 3, 10, 9, 48, 3, 3, 1, 1, 1, 1),   // RGB input; 48 channels: an odd number of 16-lane tiles
-            new ConvGeometry(2, 5, 8, 8, 10, 3, 3, 1, 1, 1, 1),    // 10 output channels: a partial tile at every width
+            new ConvGeometry(2, 17, 10, 9, 48, 3, 3, 1, 1, 1, 1),  // 17 input channels: a partial transpose block; 48 output: odd 16-lane tiles
+            new ConvGeometry(2, 16, 8, 8, 10, 3, 3, 1, 1, 1, 1),   // 10 output channels: a partial tile at every width
     };
 
     @Test
-    void takesEveryStrideOne3x3() {
+    void takesStrideOne3x3WithAVectorOfInputChannels() {
         for (ConvGeometry g : SHAPES) assertTrue(Conv3x3Rows.applies(g), g.toString());
+        assertFalse(Conv3x3Rows.applies(new ConvGeometry(2, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1)));   // the image-fed stem
         assertFalse(Conv3x3Rows.applies(new ConvGeometry(2, 16, 28, 28, 32, 3, 3, 2, 2, 1, 1)));  // strided
         assertFalse(Conv3x3Rows.applies(new ConvGeometry(2, 16, 28, 28, 32, 1, 1, 1, 1, 0, 0)));  // 1×1
     }
