@@ -11,8 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The tile is chosen per machine from the vector registers the JIT has ({@link VectorWidth}):
  * with 32 (AVX-512, ARM) 8 × 2 vectors: 16 accumulators + 2 B vectors + 1 broadcast, measured
  * ~114 GFLOP/s on one Zen 4 core at 512 bits (the FMA peak; 12x32 and 8x48 measured 100 and 90, C2
- * spills). With 16 (AVX2, SSE) 6 × 2 vectors: 12 accumulators + 2 + 1 fill 15 of them, the shape
- * of the classic Haswell kernels; the 8-row tile would spill accumulators in its inner loop.
+ * spills). With 16 (AVX2, SSE) 5 × 2 vectors: 10 accumulators + 2 B vectors + 1 broadcast. The
+ * classic Haswell shape, 6 × 2 (15 live vectors), left C2 one register short: it spilled an
+ * accumulator in the inner loop, and the store-and-reload put a store forward on that accumulator's
+ * chain every k. One core at -XX:UseAVX=2 (AMD Zen 5), k = 256 in L1: 6 × 2 52-54 GFLOP/s, 5 × 2
+ * 101-107, 4 × 2 98-101, 4 × 3 51-53; the FMA peak there is ~101.
  *
  * <p>Arithmetic per element: acc = C or 0, then fma over p ascending. The edge path does exactly
  * the same operations, so results do not depend on whether a tile is an edge tile.
@@ -21,8 +24,8 @@ final class SgemmMicroKernel {
     static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     /** Lanes of S. */
     static final int L = S.length();
-    /** Rows of a tile: 8 where 32 vector registers hold 16 accumulators, else 6. */
-    static final int MR = VectorWidth.REGISTERS >= 32 ? 8 : 6;
+    /** Rows of a tile: 8 where 32 vector registers hold 16 accumulators, else 5. */
+    static final int MR = VectorWidth.REGISTERS >= 32 ? 8 : 5;
     static final int NR = 2 * L;
     /** Rows of the short tile for edge panels of this many rows or fewer. */
     static final int HALF_MR = 4;
@@ -44,7 +47,7 @@ final class SgemmMicroKernel {
      */
     static void kernel(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
         if (MR == 8) kernel8(kc, a, ao, b, bo, rows, r0, accumulate, c, co, ldc);
-        else kernel6(kc, a, ao, b, bo, rows, r0, accumulate, c, co, ldc);
+        else kernel5(kc, a, ao, b, bo, rows, r0, accumulate, c, co, ldc);
     }
 
     private static void kernel8(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
@@ -85,21 +88,20 @@ final class SgemmMicroKernel {
         c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    private static void kernel6(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    private static void kernel5(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, co + 0 * ldc); c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
             c10 = FloatVector.fromArray(S, c, co + 1 * ldc); c11 = FloatVector.fromArray(S, c, co + 1 * ldc + L);
             c20 = FloatVector.fromArray(S, c, co + 2 * ldc); c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
             c30 = FloatVector.fromArray(S, c, co + 3 * ldc); c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
             c40 = FloatVector.fromArray(S, c, co + 4 * ldc); c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
-            c50 = FloatVector.fromArray(S, c, co + 5 * ldc); c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * 6;
+            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * 5;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
@@ -107,14 +109,12 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(S, a[ai + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
             x = FloatVector.broadcast(S, a[ai + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
             x = FloatVector.broadcast(S, a[ai + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
         c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
         c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
         c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
         c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
 
     /**
