@@ -4,7 +4,10 @@ import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.engine.vector.VectorWidth;
 
 /**
- * 2-D convolution (NCHW input, OIHW weights) as im2col + {@link Sgemm}, one image per task.
+ * 2-D convolution (NCHW input, OIHW weights), each pass by the path its shape's {@link ConvPlan}
+ * names: the row kernel over channel-minor rows ({@link Conv3x3Rows}), a GEMM on the image itself
+ * (pointwise), or a compact {@link Im2col} and {@link Sgemm}; {@link ConvScalar} where the JVM
+ * compiles no vector code.
  *
  * <p>Why per image: a whole-batch im2col matrix is K × N·P floats (58 MB for a 16→16 3×3 layer on
  * 28×28 at batch 128) and round-trips through DRAM, while one image's columns (≤ 0.5 MB for
@@ -12,13 +15,6 @@ import dev.apprentice.engine.vector.VectorWidth;
  * {@link Parallel}; each task uses its thread's scratch buffer and a single-threaded GEMM (calls
  * nested in the pool run serially). When there are fewer images than threads the images run
  * one after another on the caller, so the GEMM itself can use the pool (batch-1 inference).
- *
- * <p>Three lowerings: a 1×1 stride-1 unpadded convolution needs none (the image is already the
- * K×P matrix); other stride-1 convolutions use {@link WideLowering} (one long copy per matrix
- * row); strided ones use the compact {@link Im2col} (for a strided 1×1 projection shortcut
- * that is just a C×P gather). Stride-1 3×3 layers skip them for the row kernel over channel-minor
- * rows ({@link Conv3x3Rows}), in the forward pass and for the input gradient. Where the JVM compiles
- * no vector code, every convolution runs the plain twin {@link ConvScalar}.
  *
  * <p>Determinism: every output element is written by one task in a fixed order, except the
  * weight gradient, which is summed over images in a fixed number of chunks (independent of the
@@ -54,14 +50,6 @@ public final class Conv2dKernel {
         return Conv3x3Rows.pack(g, w, buf);
     }
 
-    /**
-     * Whether a layer runs through {@link Conv3x3Rows}: whenever it applies, whatever the batch, since
-     * its sums add in another order than the other paths' and results must not depend on the thread count.
-     */
-    private static boolean byRows(ConvGeometry g) {
-        return Conv3x3Rows.applies(g);
-    }
-
     /** y = conv(x, w) + bias; bias may be null; y (N×O×outH×outW) is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         forward(g, x, w, bias, null, false, y);
@@ -78,37 +66,33 @@ public final class Conv2dKernel {
         KernelChecks.optionalLength("bias", bias, g.outChannels());
         KernelChecks.length("y", y, g.outputSize());
         KernelChecks.optionalLength("residual", residual, g.outputSize());
-        if (!VectorWidth.VECTOR) {
+        final ConvPlan.Path path = ConvPlan.of(g).forward();
+        if (path == ConvPlan.Path.SCALAR) {
             ConvScalar.forward(g, x, w, bias, residual, relu, y);
             return;
         }
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        final boolean byRows = byRows(g);
-        final float[] packedRows = byRows ? packWeightsRows(g, w) : null;
-        final int[] inAt = byRows ? Conv3x3Rows.inputOffsets(g) : null, planes = byRows ? Conv3x3Rows.planeOffsets(g) : null;
-        final Sgemm.PackedA packedW = byRows ? null : packWeights(false, o, k, w); // once for all images
-        final int[] rows = isWide(g) && !g.isPointwise() && !byRows ? WideLowering.rowOffsets(g) : null;
+        if (path == ConvPlan.Path.ROW_KERNEL) {
+            final float[] packed = packWeightsRows(g, w);
+            final int[] inAt = Conv3x3Rows.inputOffsets(g), planes = Conv3x3Rows.planeOffsets(g);
+            forEachImage(g.batch(), n -> {
+                Conv3x3Rows.image(g, packed, x, n * xStride, y, n * yStride, false, Scratch.floats(Conv3x3Rows.workFloats(g)), inAt, planes);
+                epilogue(bias, residual, relu, y, n * yStride, o, p); // while the image is in cache
+            });
+            return;
+        }
+        final Sgemm.PackedA packedW = packWeights(false, o, k, w); // once for all images
         forEachImage(g.batch(), n -> {
             int yOff = n * yStride;
-            if (byRows) {
-                Conv3x3Rows.image(g, packedRows, x, n * xStride, y, yOff, false, Scratch.floats(Conv3x3Rows.workFloats(g)), inAt, planes);
-                epilogue(bias, residual, relu, y, yOff, o, p); // while the image is in cache
-            } else if (g.isPointwise()) {
+            if (path == ConvPlan.Path.POINTWISE_GEMM) {
                 Sgemm.sgemm(packedW, false, p, x, n * xStride, p, 0f, y, yOff, p);
-                epilogue(bias, residual, relu, y, yOff, o, p);
-            } else if (isWide(g)) { // implicit im2col: B's rows are slices of the padded image
-                int pw = WideLowering.gemmCols(g), outOff = WideLowering.paddedSize(g);
-                float[] buf = Scratch.floats(outOff + o * pw);
-                WideLowering.pad(g, x, n * xStride, buf, 0);
-                Sgemm.sgemmRows(packedW, pw, buf, 0, rows, 0f, buf, outOff, pw);
-                WideLowering.narrow(g, buf, outOff, bias, residual, relu, y, yOff);
             } else {
                 float[] col = Scratch.floats(k * p);
                 Im2col.im2col(g, x, n * xStride, col);
                 Sgemm.sgemm(packedW, false, p, col, 0, p, 0f, y, yOff, p);
-                epilogue(bias, residual, relu, y, yOff, o, p);
             }
+            epilogue(bias, residual, relu, y, yOff, o, p);
         });
     }
 
@@ -125,19 +109,21 @@ public final class Conv2dKernel {
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("w", w, g.weightSize());
         KernelChecks.length("dx", dx, g.inputSize());
-        if (!VectorWidth.VECTOR) {
+        final ConvPlan.Path path = ConvPlan.of(g).inputGradient();
+        if (path == ConvPlan.Path.SCALAR) {
             ConvScalar.backwardData(g, dy, w, dx, accumulate);
+            return;
+        }
+        if (path == ConvPlan.Path.ROW_KERNEL) {
+            DataGradAsConvolution data = new DataGradAsConvolution(g, w);
+            forEachImage(g.batch(), n -> data.image(dy, n, dx, accumulate, Scratch.floats(data.workFloats())));
             return;
         }
         final int o = g.outChannels(), k = kRows(g), p = g.outH() * g.outW();
         final int xStride = g.inChannels() * g.inH() * g.inW(), yStride = o * p;
-        if (dataGradAsConvolution(g)) {
-            backwardDataAsConvolution(g, dy, w, dx, accumulate);
-            return;
-        }
         final Sgemm.PackedA packedWt = packWeights(true, k, o, w); // Wᵀ, once for all images
         forEachImage(g.batch(), n -> {
-            if (g.isPointwise()) { // dx_n(C×P) (+)= Wᵀ · dy_n, straight into dx
+            if (path == ConvPlan.Path.POINTWISE_GEMM) { // dx_n(C×P) (+)= Wᵀ · dy_n, straight into dx
                 Sgemm.sgemm(packedWt, false, p, dy, n * yStride, p, accumulate ? 1f : 0f, dx, n * xStride, p);
             } else {
                 float[] col = Scratch.floats(k * p);
@@ -148,81 +134,56 @@ public final class Conv2dKernel {
         });
     }
 
-    /** Whether {@link #backwardDataAsConvolution} applies: stride 1, not pointwise, padding below the kernel size. */
-    private static boolean dataGradAsConvolution(ConvGeometry g) {
-        return !g.isPointwise() && isWide(g) && g.padH() < g.kernelH() && g.padW() < g.kernelW();
-    }
-
     /**
-     * Stride 1: the input gradient is the "full" correlation of dy with the flipped kernel, i.e.
-     * a forward convolution of dy (O channels, padding k − 1 − pad) with weights W'[c][o][ki][kj] =
-     * W[o][c][kh−1−ki][kw−1−kj] and C outputs, run through the same implicit-im2col GEMM as
-     * {@link #forward}. This skips the column matrix and its col2im scatter-add.
+     * The input gradient of a stride-1 layer as a forward convolution through the row kernel:
+     * the "full" correlation of dy with the flipped kernel ({@link ConvPlan#flipped}), weights
+     * W'[c][o][ki][kj] = W[o][c][kh−1−ki][kw−1−kj], prepared once for all images. No column matrix,
+     * no col2im scatter-add.
      */
-    private static void backwardDataAsConvolution(ConvGeometry g, float[] dy, float[] w, float[] dx, boolean accumulate) {
-        DataGradAsConvolution data = new DataGradAsConvolution(g, w);
-        forEachImage(g.batch(), n -> data.image(dy, n, dx, accumulate, Scratch.floats(data.workFloats())));
-    }
-
-    /** {@link #backwardDataAsConvolution}'s weights and plan, prepared once for all images. */
     private static final class DataGradAsConvolution {
         final ConvGeometry t;
-        final boolean byRows;
-        final float[] packedRows;
+        final float[] packed;
         final int[] inAt, planes;
-        final Sgemm.PackedA packed;
-        final int[] rows;
-        final int c, xStride, yStride, pw, outOff;
+        final int xStride, yStride;
 
         DataGradAsConvolution(ConvGeometry g, float[] w) {
-            c = g.inChannels();
-            int o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
-            t = new ConvGeometry(g.batch(), o, g.outH(), g.outW(), c, kh, kw, 1, 1, kh - 1 - g.padH(), kw - 1 - g.padW());
-            int kt = o * kh * kw;
-            float[] flipped = new float[c * kt];
+            int c = g.inChannels(), o = g.outChannels(), kh = g.kernelH(), kw = g.kernelW();
+            t = ConvPlan.flipped(g);
+            float[] flipped = new float[c * o * kh * kw];
             for (int oc = 0; oc < o; oc++)
                 for (int ic = 0; ic < c; ic++)
                     for (int i = 0; i < kh; i++)
                         for (int j = 0; j < kw; j++)
                             flipped[((ic * o + oc) * kh + i) * kw + j] = w[((oc * c + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-            byRows = byRows(t);
-            packedRows = byRows ? packWeightsRows(t, flipped) : null;
-            inAt = byRows ? Conv3x3Rows.inputOffsets(t) : null;
-            planes = byRows ? Conv3x3Rows.planeOffsets(t) : null;
-            packed = byRows ? null : packWeights(false, c, kt, flipped);
-            rows = byRows ? null : WideLowering.rowOffsets(t);
+            packed = packWeightsRows(t, flipped);
+            inAt = Conv3x3Rows.inputOffsets(t);
+            planes = Conv3x3Rows.planeOffsets(t);
             xStride = c * g.inH() * g.inW();
             yStride = o * g.outH() * g.outW();
-            pw = WideLowering.gemmCols(t);
-            outOff = WideLowering.paddedSize(t);
         }
 
         int workFloats() {
-            return byRows ? Conv3x3Rows.workFloats(t) : outOff + c * pw;
+            return Conv3x3Rows.workFloats(t);
         }
 
         /** Image n's input gradient, with {@link #workFloats} floats of work area at the start of buf. */
         void image(float[] dy, int n, float[] dx, boolean accumulate, float[] buf) {
-            if (byRows) {
-                Conv3x3Rows.image(t, packedRows, dy, n * yStride, dx, n * xStride, accumulate, buf, inAt, planes);
-                return;
-            }
-            WideLowering.pad(t, dy, n * yStride, buf, 0);
-            Sgemm.sgemmRows(packed, pw, buf, 0, rows, 0f, buf, outOff, pw);
-            if (accumulate) WideLowering.narrowAdd(t, buf, outOff, dx, n * xStride);
-            else WideLowering.narrow(t, buf, outOff, null, null, false, dx, n * xStride);
+            Conv3x3Rows.image(t, packed, dy, n * yStride, dx, n * xStride, accumulate, buf, inAt, planes);
         }
     }
 
     /**
      * {@link #backwardData} and {@link #backwardWeights} together (dx as backwardData's, dw added to).
-     * A stride-1 3×3 layer with an image per thread runs both image by image in one sweep: the weight
-     * gradient transposes each image's dy right after the input gradient read it, while it is still in
-     * cache (apart, every image's dy came from memory twice; 1% of a ResNet-20 training step). Same
-     * results as the two calls, bit for bit.
+     * A layer whose plan runs both through the row kernel and the 3×3 weight-gradient tiles, with an
+     * image per thread, runs both image by image in one sweep: the weight gradient transposes each
+     * image's dy right after the input gradient read it, while it is still in cache (apart, every
+     * image's dy came from memory twice; 1% of a ResNet-20 training step). Same results as the two
+     * calls, bit for bit.
      */
     public static void backward(ConvGeometry g, float[] x, float[] dy, float[] w, float[] dx, boolean accumulate, float[] dw) {
-        if (!VectorWidth.VECTOR || !dataGradAsConvolution(g) || !Conv3x3WeightGrad.applies(g) || g.batch() < Parallel.threads()) {
+        ConvPlan plan = ConvPlan.of(g);
+        if (plan.inputGradient() != ConvPlan.Path.ROW_KERNEL || plan.weightGradient() != ConvPlan.WeightPath.TAPS_3X3
+                || g.batch() < Parallel.threads()) {
             backwardData(g, dy, w, dx, accumulate);
             backwardWeights(g, x, dy, dw);
             return;
@@ -253,11 +214,12 @@ public final class Conv2dKernel {
         KernelChecks.length("x", x, g.inputSize());
         KernelChecks.length("dy", dy, g.outputSize());
         KernelChecks.length("dw", dw, g.weightSize());
-        if (!VectorWidth.VECTOR) {
+        ConvPlan.WeightPath path = ConvPlan.of(g).weightGradient();
+        if (path == ConvPlan.WeightPath.SCALAR) {
             ConvScalar.backwardWeights(g, x, dy, dw);
             return;
         }
-        if (Conv3x3WeightGrad.applies(g)) {
+        if (path == ConvPlan.WeightPath.TAPS_3X3) {
             backwardWeights3x3(g, x, dy, dw);
             return;
         }
@@ -345,11 +307,6 @@ public final class Conv2dKernel {
                 db[c] += (float) s;
             }
         });
-    }
-
-    /** Stride-1 convolutions other than pointwise use the wide lowering (see {@link WideLowering}). */
-    private static boolean isWide(ConvGeometry g) {
-        return g.strideH() == 1 && g.strideW() == 1;
     }
 
     /** The epilogue in place over one image's planes (o planes of p at yOff). */

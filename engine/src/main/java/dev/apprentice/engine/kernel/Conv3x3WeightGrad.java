@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The weight gradient of a 3×3 convolution with output channels in the vector lanes:
  * dW[o][c][t] = Σ over images and output pixels p of dy[o][p] · x[c][in(p) + offset(t)], x zero-padded
- * ({@link WideLowering#pad}: offset(ki, kj) = ki·Wp + kj, in(p) the top-left tap of p). Each image's dy
+ * ({@link PaddedPlanes#pad}: offset(ki, kj) = ki·Wp + kj, in(p) the top-left tap of p). Each image's dy
  * is first transposed to pixel-major rows of O floats ({@link BlockTranspose}); then a tile goes along
  * the output rows (no lane or pixel is spent outside the image) with the sums of one input channel's
  * 9 taps in registers. With 32 vector registers: × two vectors of output channels ({@link #pairRows},
@@ -55,7 +55,7 @@ final class Conv3x3WeightGrad {
 
     /** Floats of a work area: the padded image, the transposed dy, the transpose's buffer. */
     static int workFloats(ConvGeometry g) {
-        return WideLowering.paddedSize(g) + pixels(g) * g.outChannels() + BlockTranspose.BUFFER;
+        return PaddedPlanes.paddedSize(g) + pixels(g) * g.outChannels() + BlockTranspose.BUFFER;
     }
 
     /**
@@ -74,10 +74,10 @@ final class Conv3x3WeightGrad {
      */
     static void image(ConvGeometry g, float[] x, float[] dy, int n, boolean first, float[] acc, int accOff, float[] work, int wOff, int[] at) {
         int o = g.outChannels(), cin = g.inChannels(), oh = g.outH(), ow = g.outW();
-        int wp = WideLowering.paddedW(g), plane = WideLowering.paddedH(g) * wp, rowStep = g.strideH() * wp;
+        int wp = PaddedPlanes.paddedW(g), plane = PaddedPlanes.paddedH(g) * wp, rowStep = g.strideH() * wp;
         int xStride = cin * g.inH() * g.inW(), yStride = o * oh * ow;
-        int dyOff = wOff + WideLowering.paddedSize(g), pixels = pixels(g), tile = pixels * L;
-        WideLowering.pad(g, x, n * xStride, work, wOff);
+        int dyOff = wOff + PaddedPlanes.paddedSize(g), pixels = pixels(g), tile = pixels * L;
+        PaddedPlanes.pad(g, x, n * xStride, work, wOff);
         // dy as tiles of L channels, pixel-major within a tile: the kernels step through a tile by L
         // floats a pixel, a constant stride, so C2 can hoist the range checks of their vector loads
         // (with the channel count as stride it could not, and the checks left in the loop kept the

@@ -67,13 +67,6 @@ public final class Sgemm {
      * 16x64x1024tB 140 / 61, 32x144x25088tB 130 / 61.
      */
     static final int DOT_MIN_K = 512;
-    /**
-     * B given by rows is read in place (not packed) when this many or fewer rows of A reuse each
-     * B panel: for a convolution with few output channels, packing the column matrix costs about
-     * as much as the FMAs.
-     */
-    static final int STREAM_B_MAX_M = Integer.getInteger("apprentice.sgemm.streamb", 64);
-
     private Sgemm() {}
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
@@ -110,7 +103,7 @@ public final class Sgemm {
         } else if (work <= SMALL) {
             SgemmSmall.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb, null, beta, c, cOff, ldc, work);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb, beta, c, cOff, ldc, work);
         }
     }
 
@@ -173,41 +166,21 @@ public final class Sgemm {
         checkMatrix("C", c, cOff, ldc, m, n);
         if (n == 0) return;
         if (!VectorWidth.VECTOR) SgemmScalar.packed(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
-        else blocked(false, transB, m, n, k, 1f, null, 0, 0, a, b, bOff, ldb, null, beta, c, cOff, ldc, (long) m * n * k);
-    }
-
-    /**
-     * C = A * B + beta * C with A packed by {@link #pack} and B given by rows: B(p, j) =
-     * b[bOff + rowOff[p] + j]. Rows may overlap, which makes this an implicit im2col: the rows
-     * of a stride-1 convolution's column matrix are slices of the padded image.
-     */
-    public static void sgemmRows(PackedA a, int n, float[] b, int bOff, int[] rowOff,
-                                 float beta, float[] c, int cOff, int ldc) {
-        int m = a.m, k = a.k;
-        if (rowOff.length != k) throw new IllegalArgumentException("sgemm: " + rowOff.length + " row offsets for depth " + k);
-        for (int p = 0; p < k; p++) {
-            if (bOff + (long) rowOff[p] < 0 || bOff + (long) rowOff[p] + n > b.length)
-                throw new IllegalArgumentException("sgemm: B row " + p + " at " + (bOff + (long) rowOff[p]) + " + " + n + " lies outside an array of " + b.length);
-        }
-        checkMatrix("C", c, cOff, ldc, m, n);
-        if (n == 0) return;
-        if (!VectorWidth.VECTOR) SgemmScalar.rows(a, n, b, bOff, rowOff, beta, c, cOff, ldc);
-        else blocked(false, false, m, n, k, 1f, null, 0, 0, a, b, bOff, 0, rowOff, beta, c, cOff, ldc, (long) m * n * k);
+        else blocked(false, transB, m, n, k, 1f, null, 0, 0, a, b, bOff, ldb, beta, c, cOff, ldc, (long) m * n * k);
     }
 
     private static void blocked(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda, PackedA packedA,
-                                float[] b, int bOff, int ldb, int[] bRows,
+                                float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, long work) {
         // Task grid: at most NC columns per task; then split further (the larger side first)
         // until every thread has two tasks, so a noisy neighbour on one core costs less.
         // A row split shares each packed slice of B between the threads (see shared), which pays for
         // itself only when each thread runs many rows against it: a panel one core packed is read
         // from the other core's cache, slow when the two sit far apart on the host. So C with few
-        // rows is split by columns only (each task packs its own). (B given by rows is not shared for
-        // so few rows anyway: it is read in place, see STREAM_B_MAX_M.)
+        // rows is split by columns only (each task packs its own).
         int mBlocks = ceilDiv(m, MR), nBlocks = ceilDiv(n, NR);
-        boolean rowSplit = m > COLUMN_SPLIT_MAX_ROWS || nBlocks == 1 || bRows != null;
+        boolean rowSplit = m > COLUMN_SPLIT_MAX_ROWS || nBlocks == 1;
         int tm = 1, tn = ceilDiv(n, NC);
         int want = work <= SERIAL ? 1 : 2 * Parallel.threads();
         while (tm * tn < want) {
@@ -219,15 +192,14 @@ public final class Sgemm {
         }
         int rowsPer = ceilDiv(mBlocks, tm) * MR, colsPer = ceilDiv(nBlocks, tn) * NR;
         int tasksM = ceilDiv(m, rowsPer), tasksN = ceilDiv(n, colsPer);
-        boolean streamB = bRows != null && rowsPer <= STREAM_B_MAX_M;
-        if (tasksM > 1 && !streamB && (long) sliceDepth(k) * n >= SHARE_MIN_B_FLOATS) {
-            shared(transA, transB, m, n, k, alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc, want);
+        if (tasksM > 1 && (long) sliceDepth(k) * n >= SHARE_MIN_B_FLOATS) {
+            shared(transA, transB, m, n, k, alpha, a, aOff, lda, packedA, b, bOff, ldb, beta, c, cOff, ldc, want);
             return;
         }
         Parallel.forEach(tasksM * tasksN, t -> {
             int i0 = (t / tasksN) * rowsPer, j0 = (t % tasksN) * colsPer;
             blockedTask(transA, transB, i0, Math.min(m, i0 + rowsPer), j0, Math.min(n, j0 + colsPer), k,
-                    alpha, a, aOff, lda, packedA, b, bOff, ldb, bRows, beta, c, cOff, ldc);
+                    alpha, a, aOff, lda, packedA, b, bOff, ldb, beta, c, cOff, ldc);
         });
     }
 
@@ -240,7 +212,7 @@ public final class Sgemm {
      */
     private static void shared(boolean transA, boolean transB, int m, int n, int k,
                                float alpha, float[] a, int aOff, int lda, PackedA packedA,
-                               float[] b, int bOff, int ldb, int[] bRows,
+                               float[] b, int bOff, int ldb,
                                float beta, float[] c, int cOff, int ldc, int want) {
         if (beta != 0 && beta != 1) {
             Parallel.forRange(m, Math.max(1, (1 << 16) / Math.max(1, n)), (lo, hi) -> scale(hi - lo, n, beta, c, cOff + lo * ldc, ldc));
@@ -260,7 +232,7 @@ public final class Sgemm {
                 boolean accumulate = p0 > 0 || beta != 0;
                 Parallel.forEach(ceilDiv(panels, packPer), t -> {
                     int lo = t * packPer * NR;
-                    packSliceB(transB, b, bOff, ldb, bRows, slice, kc, j0 + lo, Math.min(nc, lo + packPer * NR) - lo, pb, lo * kc);
+                    SgemmPack.packB(transB, b, bOff, ldb, slice, kc, j0 + lo, Math.min(nc, lo + packPer * NR) - lo, pb, lo * kc);
                 });
                 Parallel.forEach(tasksM * tasksN, t -> {
                     int i0 = (t / tasksN) * rowsPer, i1 = Math.min(m, i0 + rowsPer);
@@ -270,7 +242,7 @@ public final class Sgemm {
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
                         int aBase = blockA(transA, alpha, a, aOff, lda, packedA, ic, mc, slice, kc, pa);
-                        sweep(kc, pa, aBase, mc, pb, c0 * kc, c1 - c0, null, 0, null, 0, accumulate, c, cOff + ic * ldc + j0 + c0, ldc, buf.tile);
+                        sweep(kc, pa, aBase, mc, pb, c0 * kc, c1 - c0, accumulate, c, cOff + ic * ldc + j0 + c0, ldc, buf.tile);
                     }
                 });
             }
@@ -278,38 +250,20 @@ public final class Sgemm {
     }
 
     /**
-     * One k-slice of rows [0, mc) of packed A (from aBase) against nc columns of B, C from co: the
-     * micro-kernel over every MR x NR tile. B's panel for column jr is packed at pb[pbOff + jr·kc],
-     * or, with B given by rows (rowsB != null), read in place at rowsB[rowsOff + jr + bRows[p0 + p]]
-     * when the panel is full and packed at pb[pbOff] when it is the ragged last one.
+     * One k-slice of rows [0, mc) of packed A (from aBase) against nc columns of B packed at
+     * pb[pbOff ..] (column panel jr at pbOff + jr·kc), C from co: the micro-kernel over every MR x NR tile.
      */
     private static void sweep(int kc, float[] pa, int aBase, int mc, float[] pb, int pbOff, int nc,
-                              float[] rowsB, int rowsOff, int[] bRows, int p0,
                               boolean accumulate, float[] c, int co, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            boolean inPlace = rowsB != null && nr == NR;
-            float[] bs = inPlace ? rowsB : pb;
-            int bo = inPlace ? rowsOff + jr : rowsB != null ? pbOff : pbOff + jr * kc;
-            int[] br = inPlace ? bRows : null;
-            int r0 = inPlace ? p0 : 0;
+            int nr = Math.min(NR, nc - jr), bo = pbOff + jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int o = co + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, bs, bo, br, r0, accumulate, c, o, ldc);
-                } else {
-                    SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, bs, bo, br, r0, tile, mr, nr, accumulate, c, o, ldc);
-                }
+                if (mr == MR && nr == NR) SgemmMicroKernel.kernel(kc, pa, aBase + ir * kc, pb, bo, accumulate, c, o, ldc);
+                else SgemmMicroKernel.edge(kc, pa, aBase + ir * kc, pb, bo, tile, mr, nr, accumulate, c, o, ldc);
             }
         }
-    }
-
-    /** The k-slice [p0, p0 + kc) of op(B)'s columns [j0, j0 + nc) packed at dst[dOff ..], B given by rows or stored. */
-    private static void packSliceB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int p0, int kc,
-                                   int j0, int nc, float[] dst, int dOff) {
-        if (bRows != null) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0, nc, dst, dOff);
-        else SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, dOff);
     }
 
     /** Rows [ic, ic + mc) of op(A) for the k-slice from p0: their offset in A packed once, or packed into pa from 0. */
@@ -323,32 +277,23 @@ public final class Sgemm {
     /** C[i0, i1) x [j0, j1): the Goto loops (k-slice, MC row block, NR column panel, MR row panel). */
     private static void blockedTask(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                     float alpha, float[] a, int aOff, int lda, PackedA packedA,
-                                    float[] b, int bOff, int ldb, int[] bRows,
+                                    float[] b, int bOff, int ldb,
                                     float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        int nc = j1 - j0;
-        int ncFull = nc / NR * NR;   // columns covered by full NR panels
-        int rows = i1 - i0;
-        // With few rows each B panel is used only a few times: packing it would cost about as
-        // much as the FMAs, so full panels of a B given by rows are read in place and only the
-        // ragged edge is packed.
-        boolean streamB = bRows != null && rows <= STREAM_B_MAX_M;
+        int nc = j1 - j0, rows = i1 - i0;
         // beta is applied to C once up front; then the first k-slice accumulates onto C unless beta = 0.
         if (beta != 0 && beta != 1) scale(rows, nc, beta, c, cOff + i0 * ldc + j0, ldc);
         int kcMax = sliceDepth(k);
         float[] pb = buf.b(kcMax * ceilDiv(nc, NR) * NR);
         float[] pa = packedA != null ? packedA.panels : buf.a(kcMax * ceilDiv(Math.min(rows, MC), MR) * MR);
-        float[] tile = buf.tile;
         for (int p0 = 0; p0 < k; p0 += kcMax) {
             int kc = Math.min(kcMax, k - p0);
             boolean accumulate = p0 > 0 || beta != 0;
-            if (!streamB) packSliceB(transB, b, bOff, ldb, bRows, p0, kc, j0, nc, pb, 0);
-            else if (ncFull < nc) SgemmPack.packBRows(b, bOff, bRows, p0, kc, j0 + ncFull, nc - ncFull, pb, 0);
+            SgemmPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, pb, 0);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 int aBase = blockA(transA, alpha, a, aOff, lda, packedA, ic, mc, p0, kc, pa);
-                sweep(kc, pa, aBase, mc, pb, 0, nc, streamB ? b : null, bOff + j0, bRows, p0,
-                        accumulate, c, cOff + ic * ldc + j0, ldc, tile);
+                sweep(kc, pa, aBase, mc, pb, 0, nc, accumulate, c, cOff + ic * ldc + j0, ldc, buf.tile);
             }
         }
     }

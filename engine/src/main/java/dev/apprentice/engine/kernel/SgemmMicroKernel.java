@@ -34,23 +34,17 @@ final class SgemmMicroKernel {
 
     /**
      * Full tile: C[MR][NR] (+)= Apanel·Bpanel. Packed a[ao + p*MR + r]; B(p, j) at
-     * b[bo + p·NR + j] for a packed panel (rows = null), else b[bo + rows[r0 + p] + j]: the row
-     * offsets of a B read in place, such as the slices of a padded image that form a convolution's
-     * column matrix. The null test is loop-invariant, so C2 compiles two loops (unswitching) and
-     * the packed one has no index load. Measured on one core: 93 -> 129 GFLOP/s at 256³ and
-     * 96 -> 124 at 1024³ (best of 4 interleaved runs); the indexed loop runs out of general
-     * registers and spills them into vector registers through port 0/5 moves that compete with
-     * the FMAs. C tile at c[co + r*ldc + j]. With accumulate the sums start from C (a later
+     * b[bo + p·NR + j]. C tile at c[co + r*ldc + j]. With accumulate the sums start from C (a later
      * k-slice, or beta = 1), else from zero. alpha is folded into packed A and beta applied to C
      * beforehand, so no vector ever leaves these methods (a helper taking vectors that C2 declines
      * to inline boxes them: measured 19% of a 1024³ GEMM spent in such a store helper).
      */
-    static void kernel(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
-        if (MR == 8) kernel8(kc, a, ao, b, bo, rows, r0, accumulate, c, co, ldc);
-        else kernel5(kc, a, ao, b, bo, rows, r0, accumulate, c, co, ldc);
+    static void kernel(int kc, float[] a, int ao, float[] b, int bo, boolean accumulate, float[] c, int co, int ldc) {
+        if (MR == 8) kernel8(kc, a, ao, b, bo, accumulate, c, co, ldc);
+        else kernel5(kc, a, ao, b, bo, accumulate, c, co, ldc);
     }
 
-    private static void kernel8(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
+    private static void kernel8(int kc, float[] a, int ao, float[] b, int bo, boolean accumulate, float[] c, int co, int ldc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, co + 0 * ldc); c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
@@ -66,7 +60,7 @@ final class SgemmMicroKernel {
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * 8;
+            int bi = bo + p * NR, ai = ao + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
@@ -88,7 +82,7 @@ final class SgemmMicroKernel {
         c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    private static void kernel5(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
+    private static void kernel5(int kc, float[] a, int ao, float[] b, int bo, boolean accumulate, float[] c, int co, int ldc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, co + 0 * ldc); c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
@@ -101,7 +95,7 @@ final class SgemmMicroKernel {
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * 5;
+            int bi = bo + p * NR, ai = ao + p * 5;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
@@ -124,20 +118,20 @@ final class SgemmMicroKernel {
      * 1-4 (a 10-class classifier's weight gradient) otherwise computes up to MR - 1 padding rows per
      * column panel.
      */
-    static void edge(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, float[] tile,
+    static void edge(int kc, float[] a, int ao, float[] b, int bo, float[] tile,
                      int mr, int nr, boolean accumulate, float[] c, int co, int ldc) {
         int height = mr <= HALF_MR ? HALF_MR : MR;
         if (accumulate) {
             java.util.Arrays.fill(tile, 0, height * NR, 0f);
             for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
         }
-        if (height == MR) kernel(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
-        else kernelHalf(kc, a, ao, b, bo, rows, r0, accumulate, tile, 0, NR);
+        if (height == MR) kernel(kc, a, ao, b, bo, accumulate, tile, 0, NR);
+        else kernelHalf(kc, a, ao, b, bo, accumulate, tile, 0, NR);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 
     /** {@link #kernel} for the first four rows of the A panel only (C[4][NR]). */
-    static void kernelHalf(int kc, float[] a, int ao, float[] b, int bo, int[] rows, int r0, boolean accumulate, float[] c, int co, int ldc) {
+    static void kernelHalf(int kc, float[] a, int ao, float[] b, int bo, boolean accumulate, float[] c, int co, int ldc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, co); c01 = FloatVector.fromArray(S, c, co + L);
@@ -149,7 +143,7 @@ final class SgemmMicroKernel {
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = rows == null ? bo + p * NR : bo + rows[r0 + p], ai = ao + p * MR;
+            int bi = bo + p * NR, ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);

@@ -59,15 +59,6 @@ final class SgemmPack {
         }
     }
 
-    /** Like packB, into dst from dOff, for B(p, j) = b[bOff + rowOff[p] + j]: rows anywhere, even overlapping. */
-    static void packBRows(float[] b, int bOff, int[] rowOff, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
-        for (int jp = 0, d = dOff; jp < nc; jp += NR, d += NR * kc) {
-            int nr = Math.min(NR, nc - jp);
-            int j = bOff + j0 + jp;
-            for (int p = 0; p < kc; p++) copyRow(b, j + rowOff[p0 + p], nr, dst, d + p * NR);
-        }
-    }
-
     /**
      * op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into dst from dOff as ceil(nc/NR) panels of [kc][NR], columns
      * past nc zero. B(p,j) = b[bOff + p*ldb + j], or b[bOff + j*ldb + p] when transB.

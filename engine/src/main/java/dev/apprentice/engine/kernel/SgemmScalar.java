@@ -26,37 +26,21 @@ public final class SgemmScalar {
         }
     }
 
-    /** C = A·op(B) + beta·C with A as {@link Sgemm#pack} laid it out. */
+    /** C = A·op(B) + beta·C with A as {@link Sgemm#pack} laid it out (its panels read in place). */
     public static void packed(Sgemm.PackedA a, boolean transB, int n, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        rows(a, n, b, bOff, transB ? null : stridedRows(a.k, ldb), transB ? ldb : 0, beta, c, cOff, ldc);
-    }
-
-    /** C = A·B + beta·C with A packed and B(p, j) = b[bOff + rowOff[p] + j], as {@link Sgemm#sgemmRows}. */
-    public static void rows(Sgemm.PackedA a, int n, float[] b, int bOff, int[] rowOff, float beta, float[] c, int cOff, int ldc) {
-        rows(a, n, b, bOff, rowOff, 0, beta, c, cOff, ldc);
-    }
-
-    /** B given by row offsets, or (rowOff null) transposed with row stride ldbT. */
-    private static void rows(Sgemm.PackedA a, int n, float[] b, int bOff, int[] rowOff, int ldbT, float beta, float[] c, int cOff, int ldc) {
-        int m = a.m, k = a.k, depth = Sgemm.sliceDepth(k);
+        int m = a.m, k = a.k, depth = Sgemm.sliceDepth(k), mr = SgemmMicroKernel.MR;
         for (int i = 0; i < m; i++) {
-            int crow = cOff + i * ldc, panel = i / SgemmMicroKernel.MR * SgemmMicroKernel.MR, r = i - panel;
+            int crow = cOff + i * ldc, panel = i / mr * mr;
             start(beta, c, crow, n);
             for (int p0 = 0; p0 < k; p0 += depth) {
-                int kc = Math.min(depth, k - p0), base = a.offset(p0, kc, panel) + r;
+                int kc = Math.min(depth, k - p0), base = a.offset(p0, kc, panel) + i - panel;
                 for (int p = 0; p < kc; p++) {
-                    float x = a.panels[base + p * SgemmMicroKernel.MR];
-                    if (rowOff == null) for (int j = 0; j < n; j++) c[crow + j] = Math.fma(x, b[bOff + j * ldbT + p0 + p], c[crow + j]);
-                    else addRow(x, b, bOff + rowOff[p0 + p], c, crow, n);
+                    float x = a.panels[base + p * mr];
+                    if (transB) for (int j = 0; j < n; j++) c[crow + j] = Math.fma(x, b[bOff + j * ldb + p0 + p], c[crow + j]);
+                    else addRow(x, b, bOff + (p0 + p) * ldb, c, crow, n);
                 }
             }
         }
-    }
-
-    private static int[] stridedRows(int k, int ldb) {
-        int[] rows = new int[k];
-        for (int p = 0; p < k; p++) rows[p] = p * ldb;
-        return rows;
     }
 
     /** c[crow, crow + n) = beta·c (zero when beta = 0, whatever it held). */

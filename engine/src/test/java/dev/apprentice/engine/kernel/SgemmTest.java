@@ -198,25 +198,22 @@ class SgemmTest {
     }
 
     /**
-     * Products with op(A) packed once and with B given by row offsets (overlapping, as a
-     * convolution's column matrix is), with more rows than {@link Sgemm#STREAM_B_MAX_M}, so that
-     * the threads share each packed slice of B: against a double-precision loop, and bit-identical
-     * for 1, 2 and 3 threads.
+     * Products with op(A) packed once ({@link Sgemm#pack}), with more rows than the column-only split
+     * takes, so that the threads share each packed slice of B: against a double-precision loop, and
+     * bit-identical for 1, 2 and 3 threads.
      */
     @Test
-    void packedAAndRowGivenBAgainstReference() {
+    void packedAAgainstReference() {
         SplittableRandom r = new SplittableRandom(13);
         int m = 150, k = Sgemm.KC + 9, n = 333;
-        float[] a = fill(r, (long) m * k), b = fill(r, (long) k * n + 4 * k + 50);
-        int[] rowOff = new int[k];
-        for (int p = 0; p < k; p++) rowOff[p] = p * 3 + r.nextInt(40); // rows overlap their neighbours
+        float[] a = fill(r, (long) m * k), b = fill(r, (long) k * n);
         int saved = Parallel.threads();
         try {
             float[][] byThreads = new float[3][];
             for (int t = 1; t <= 3; t++) {
                 Parallel.setThreads(t);
                 float[] c = fill(new SplittableRandom(1), (long) m * n);
-                Sgemm.sgemmRows(Sgemm.pack(false, m, k, a, 0, k), n, b, 5, rowOff, 1f, c, 0, n);
+                Sgemm.sgemm(Sgemm.pack(false, m, k, a, 0, k), false, n, b, 0, n, 1f, c, 0, n);
                 byThreads[t - 1] = c;
             }
             float[] c0 = fill(new SplittableRandom(1), (long) m * n);
@@ -224,36 +221,11 @@ class SgemmTest {
                 for (int j = 0; j < n; j++) {
                     double want = c0[i * n + j], bound = Math.abs(want);
                     for (int p = 0; p < k; p++) {
-                        double prod = (double) a[i * k + p] * b[5 + rowOff[p] + j];
+                        double prod = (double) a[i * k + p] * b[p * n + j];
                         want += prod;
                         bound += Math.abs(prod);
                     }
-                    assertEquals(want, byThreads[1][i * n + j], (k + 4) * Math.ulp(1f) * bound, "rows C[" + i + "][" + j + "]");
-                }
-            }
-            assertBitEquals(byThreads[1], byThreads[0], "sgemmRows with 1 thread vs 2");
-            assertBitEquals(byThreads[1], byThreads[2], "sgemmRows with 3 threads vs 2");
-
-            // op(A) packed from its transpose, B stored transposed, beta = 0 over NaNs.
-            float[] at = new float[k * m];
-            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
-            float[] bt = fill(r, (long) n * k);
-            for (int t = 1; t <= 3; t++) {
-                Parallel.setThreads(t);
-                float[] c = new float[m * n];
-                Arrays.fill(c, Float.NaN);
-                Sgemm.sgemm(Sgemm.pack(true, m, k, at, 0, m), true, n, bt, 0, k, 0f, c, 0, n);
-                byThreads[t - 1] = c;
-            }
-            for (int i = 0; i < m; i += 7) {
-                for (int j = 0; j < n; j++) {
-                    double want = 0, bound = 0;
-                    for (int p = 0; p < k; p++) {
-                        double prod = (double) a[i * k + p] * bt[j * k + p];
-                        want += prod;
-                        bound += Math.abs(prod);
-                    }
-                    assertEquals(want, byThreads[1][i * n + j], (k + 4) * Math.ulp(1f) * bound + 1e-30, "packed C[" + i + "][" + j + "]");
+                    assertEquals(want, byThreads[1][i * n + j], (k + 4) * Math.ulp(1f) * bound, "packed C[" + i + "][" + j + "]");
                 }
             }
             assertBitEquals(byThreads[1], byThreads[0], "packed A with 1 thread vs 2");
@@ -264,10 +236,38 @@ class SgemmTest {
     }
 
     /**
-     * The blocked path's arithmetic, whatever the k-slicing, the task split or the edge tiles:
-     * each element is one FMA chain from zero over p ascending (alpha = 1, beta = 0), as a
-     * naive Math.fma loop computes it. Depths on both sides of the slice boundaries.
+     * Every vector path against the scalar twin: the blocked and the tiny-product paths compute each
+     * element as one fma chain from beta·C (alpha folded into A), exactly as {@link SgemmScalar}, so
+     * they must agree bit for bit, at this JVM's width, for all transposes, ragged edges, several
+     * k-slices and alpha/beta; the dot-product path sums in lanes, so it agrees to rounding.
      */
+    @Test
+    void matchesTheScalarTwin() {
+        SplittableRandom r = new SplittableRandom(23);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {10, 64, 128}, {42, 52, Sgemm.KC + 40}, {130, 200, 100}, {9, 70, 2 * Sgemm.KC + 3},
+                {64, 49, 288}, {5, 300, 600}};
+        float[][] ab = {{1f, 0f}, {1f, 1f}, {-0.5f, 0.25f}};
+        for (int[] sh : shapes)
+            for (int t = 0; t < 4; t++)
+                for (float[] coef : ab) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = sh[0], n = sh[1], k = sh[2];
+                    float[] a = fill(r, (long) m * k), b = fill(r, (long) k * n), start = fill(r, (long) m * n);
+                    float[] c = start.clone(), twin = start.clone();
+                    Sgemm.sgemm(ta, tb, m, n, k, coef[0], a, 0, ta ? m : k, b, 0, tb ? k : n, coef[1], c, 0, n);
+                    SgemmScalar.gemm(ta, tb, m, n, k, coef[0], a, 0, ta ? m : k, b, 0, tb ? k : n, coef[1], twin, 0, n);
+                    String what = m + "x" + n + "x" + k + (ta ? "tA" : "") + (tb ? "tB" : "") + " alpha " + coef[0] + " beta " + coef[1];
+                    boolean dotPath = tb && !ta && (m <= 64 || n <= 64) && k >= Sgemm.DOT_MIN_K && SgemmDot.APPLIES;
+                    if (!dotPath) assertBitEquals(twin, c, what);
+                    else for (int i = 0; i < c.length; i++) assertEquals(twin[i], c[i], 2e-6f * k, what + " at " + i);
+                }
+        float[] a = fill(r, 37L * 520), b = fill(r, 520L * 45), c = new float[37 * 45], twin = new float[37 * 45];
+        Sgemm.PackedA packed = Sgemm.pack(false, 37, 520, a, 0, 520);
+        Sgemm.sgemm(packed, false, 45, b, 0, 45, 0f, c, 0, 45);
+        SgemmScalar.packed(packed, false, 45, b, 0, 45, 0f, twin, 0, 45);
+        assertBitEquals(twin, c, "packed A");
+    }
+
     @Test
     void blockedPathIsOneFmaChainPerElement() {
         SplittableRandom r = new SplittableRandom(17);
@@ -297,33 +297,6 @@ class SgemmTest {
             }
         } finally {
             Parallel.setThreads(saved);
-        }
-    }
-
-    /**
-     * B given by rows with few rows of A, so full 32-column panels are read in place and only the
-     * ragged rest is packed: one FMA chain per element, bit for bit, over two k-slices.
-     */
-    @Test
-    void rowGivenBWithRaggedPanelsIsOneFmaChainPerElement() {
-        SplittableRandom r = new SplittableRandom(19);
-        int m = 42, k = Sgemm.KC + 40; // the last 2 rows through the half-height edge kernel, B read in place
-        for (int n : new int[] {52, 41, 33, 20, 8}) {
-            float[] a = fill(r, (long) m * k), b = fill(r, (long) k * 3 + n + 64);
-            int[] rowOff = new int[k];
-            for (int p = 0; p < k; p++) rowOff[p] = p * 3 + r.nextInt(40);
-            float[] c = new float[m * n];
-            Arrays.fill(c, Float.NaN);
-            Sgemm.sgemmRows(Sgemm.pack(false, m, k, a, 0, k), n, b, 7, rowOff, 0f, c, 0, n);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    float acc = 0f;
-                    for (int p = 0; p < k; p++) acc = Math.fma(a[i * k + p], b[7 + rowOff[p] + j], acc);
-                    if (Float.floatToRawIntBits(acc) != Float.floatToRawIntBits(c[i * n + j])) {
-                        fail("n=" + n + " C[" + i + "][" + j + "] = " + c[i * n + j] + ", one FMA chain gives " + acc);
-                    }
-                }
-            }
         }
     }
 
