@@ -19,11 +19,13 @@ import dev.apprentice.engine.vector.VectorWidth;
  *   <li>{@link Path#SCALAR}: where the JVM compiles no vector code, {@link ConvScalar} runs every pass.</li>
  * </ul>
  * The weight gradient has its own choice: {@link WeightPath#TAPS_3X3} ({@link Conv3x3WeightGrad})
- * for 3×3 layers it covers, {@link WeightPath#DOT} ({@link WeightGradDot}) otherwise.
+ * for 3×3 layers it covers, {@link WeightPath#DOT} ({@link WeightGradDot}) otherwise. Inference over
+ * channel-minor activations ({@link #channelsLast}) takes the same row kernel where it applies and
+ * {@link FloatTapKernel} ({@link Path#TAP_KERNEL}) elsewhere.
  */
 public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradient) {
     /** How a forward pass or an input gradient runs. */
-    public enum Path { ROW_KERNEL, POINTWISE_GEMM, IM2COL_GEMM, SCALAR }
+    public enum Path { ROW_KERNEL, TAP_KERNEL, POINTWISE_GEMM, IM2COL_GEMM, SCALAR }
 
     /** How the weight gradient runs. */
     public enum WeightPath { TAPS_3X3, DOT, SCALAR }
@@ -36,6 +38,11 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
         Path input = g.isPointwise() ? Path.POINTWISE_GEMM
                 : asConvolution && Conv3x3Rows.applies(flipped(g)) ? Path.ROW_KERNEL : Path.IM2COL_GEMM;
         return new ConvPlan(forward, input, Conv3x3WeightGrad.applies(g) ? WeightPath.TAPS_3X3 : WeightPath.DOT);
+    }
+
+    /** The forward path of a layer over channel-minor (NHWC) activations: the row kernel for 3×3 at stride 1, else the tap kernel. */
+    public static Path channelsLast(int kernel, int stride) {
+        return kernel == FloatRowKernel.KERNEL && stride == 1 ? Path.ROW_KERNEL : Path.TAP_KERNEL;
     }
 
     /**

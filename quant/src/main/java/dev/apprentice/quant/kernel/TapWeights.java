@@ -3,7 +3,7 @@ package dev.apprentice.quant.kernel;
 import dev.apprentice.quant.packed.WeightEncoding;
 
 /**
- * A convolution's integer weight codes laid out for {@link FloatTapKernel}: output channels in
+ * A convolution's integer weight codes laid out for {@link dev.apprentice.engine.kernel.FloatTapKernel}: output channels in
  * tiles of L (the lanes of one float vector: 16 at 512 bits), and per tile, per kernel tap, per
  * input channel, the L channels' codes as floats (exact: |q| ≤ 127), one vector load per input
  * channel: weights[((tile·taps + t)·paddedChannels + c)·L + lane] is the code of output channel
@@ -30,8 +30,8 @@ import dev.apprentice.quant.packed.WeightEncoding;
 public final class TapWeights {
     /** Output channels per tile: the lanes of one float vector (16 at 512 bits). */
     public static final int LANES = dev.apprentice.engine.vector.VectorWidth.FLOAT_LANES;
-    /** Input channels are padded to a multiple of this (the kernel's unrolling). */
-    static final int CHANNEL_STEP = 4;
+    /** Input channels are padded to a multiple of this (the tap kernel's unrolling). */
+    static final int CHANNEL_STEP = dev.apprentice.engine.kernel.FloatTapKernel.CHANNEL_STEP;
 
     private final WeightEncoding encoding;
     final int rows, taps, channels, paddedChannels, tiles;

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rows of one image's NHWC activation codes as floats in a zero-padded buffer, the input the
- * convolution kernel ({@link dev.apprentice.quant.kernel.FloatTapKernel}) reads: the spatial
+ * convolution kernel ({@link dev.apprentice.engine.kernel.FloatTapKernel}) reads: the spatial
  * padding is stored as zeros, so every kernel tap of every output pixel is an in-bounds read and
  * the kernel needs no padding branches; channels are padded with zeros to the kernel's channel
  * stride. A code u is stored as the float u (exact), not dequantized: the kernel sums integers;

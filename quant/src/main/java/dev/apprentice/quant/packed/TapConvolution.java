@@ -1,8 +1,9 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.kernel.ConvPlan;
 import dev.apprentice.engine.kernel.FloatRowKernel;
+import dev.apprentice.engine.kernel.FloatTapKernel;
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.FloatTapKernel;
 import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TapWeights;
 
@@ -20,7 +21,7 @@ import dev.apprentice.quant.kernel.TapWeights;
 final class TapConvolution {
     /** Output pixels per epilogue block (a multiple of the kernel's 8). */
     private static final int BLOCK = 64;
-    private static final int TILE_PIXELS = 8;
+    private static final int TILE_PIXELS = FloatTapKernel.PIXELS;
     /**
      * Multiply-adds below which forking a task costs more than it saves. The two cores are shared
      * with other jobs: a task handed to a pool thread that is not running waits for it, and a
@@ -41,7 +42,7 @@ final class TapConvolution {
 
     /** Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1); other layers run through {@link FloatTapKernel}. */
     static boolean byRows(PackedConv c) {
-        return c.kernel() == FloatRowKernel.KERNEL && c.stride() == 1;
+        return ConvPlan.channelsLast(c.kernel(), c.stride()) == ConvPlan.Path.ROW_KERNEL;
     }
 
     /**
@@ -109,7 +110,7 @@ final class TapConvolution {
     /** Sums of pixels [i0, i0 + count) (relative to the buffer's first output row) over taps [t0, t1), at sums[r·width + o]. */
     private static void block(TapWeights w, int t0, int t1, int[] tapOffsets, float[] xs, int ow, int stride, int wp, int channels,
                               int i0, int count, float[] sums, int width) {
-        int tiles = w.tiles(), last = i0 + count - 1;
+        int last = i0 + count - 1;
         for (int r = 0; r < count; r += TILE_PIXELS) {
             // a partial tile repeats its last pixel; the repeats' sums land in rows past count, unused
             int i = i0 + r;
@@ -117,11 +118,8 @@ final class TapConvolution {
             int b2 = base(i + 2, last, ow, stride, wp, channels), b3 = base(i + 3, last, ow, stride, wp, channels);
             int b4 = base(i + 4, last, ow, stride, wp, channels), b5 = base(i + 5, last, ow, stride, wp, channels);
             int b6 = base(i + 6, last, ow, stride, wp, channels), b7 = base(i + 7, last, ow, stride, wp, channels);
-            int tile = 0;
-            for (; FloatTapKernel.TWO_TILES && tile + 2 <= tiles; tile += 2)
-                FloatTapKernel.twoTiles(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
-            for (; tile < tiles; tile++)
-                FloatTapKernel.oneTile(w, tile, t0, t1, tapOffsets, xs, b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width + tile * TapWeights.LANES, width);
+            FloatTapKernel.pixels(w.floats(), w.paddedChannels(), w.taps(), w.tiles(), t0, t1, tapOffsets, xs,
+                    b0, b1, b2, b3, b4, b5, b6, b7, sums, r * width, width);
         }
     }
 

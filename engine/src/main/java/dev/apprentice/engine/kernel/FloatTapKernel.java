@@ -1,44 +1,61 @@
-package dev.apprentice.quant.kernel;
+package dev.apprentice.engine.kernel;
 
 import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolution micro-kernel of the CPU backend: 8 output pixels × one or two vectors of output channels,
- * sums over kernel taps and input channels (an implicit im2col: pixel r's activation for tap t,
- * channel c is x[base_r + tapOffsets[t] + c]).
- *
- * <p>Exact in float: activations are codes (integers ≤ 255) as floats, weights are integer codes
- * as floats ({@link TapWeights}), and every product and partial sum is an integer below 2^24 in
- * magnitude (the caller limits taps per pass by {@link TapWeights#maxTapsPerPass}), so FMA sums
- * equal the int32 sums in any order: the result is (float) Σ q·u, as the epilogue specifies.
- *
- * <p>Why float FMA and not 16-bit integer multiplies: the Vector API has no vpmaddwd/VNNI, and a
- * 16-bit vpmullw + vpaddw pair gives 32 products in two ops where two FMAs give the same 32,
- * with no 16-bit overflow flushes. Each broadcast activation feeds one FMA per channel tile.
+ * The row-kernel family's member for any kernel size and stride (channel-minor padded rows, as
+ * {@link FloatRowKernel} reads them): 8 output pixels × one or two vectors of output channels, sums
+ * over kernel taps and input channels, an implicit im2col (pixel r's activation for tap t, channel c
+ * is x[base_r + tapOffsets[t] + c]). Each sum adds its products in (tap, input channel) order.
+ * Inference runs the layers the row kernel does not take (strided, 1×1) through it; the packed
+ * path's integer codes as floats keep every sum exact below 2^24 (its caller bounds the taps a pass).
  *
  * <p>Every vector stays in a local and every operation is spelled inline: C2 boxes vectors passed
  * to helpers it does not inline (see Int4Matrix).
  */
 public final class FloatTapKernel {
     private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
-    private static final int LANES = TapWeights.LANES;
+    /** Output channels per tile: one vector, as in {@link FloatRowKernel}. */
+    private static final int LANES = FloatRowKernel.LANES;
+    /** Output pixels per call. */
+    public static final int PIXELS = 8;
+    /** Input channels per pixel must be a multiple of this (the kernels' unrolling); pad with zeros. */
+    public static final int CHANNEL_STEP = 4;
     /** Whether {@link #twoTiles} (16 accumulators, 2 weight vectors) fits the vector registers: 32 of them. */
-    public static final boolean TWO_TILES = VectorWidth.REGISTERS >= 32;
+    private static final boolean TWO_TILES = VectorWidth.REGISTERS >= 32;
 
     private FloatTapKernel() {}
+
+    /**
+     * Sums of 8 pixels (top-left taps at x[b0 ..], ..., x[b7 ..]) × all tiles over taps [t0, t1): pixel
+     * r, output channel o at sums[sOff + r·sStride + o]. Weights q in the layout of {@link FloatRowKernel}
+     * (tiles of L output channels, then tap, then input channel) with ch input channels, a multiple of
+     * {@link #CHANNEL_STEP}; tap t of a pixel at offset tapOffsets[t] from its base. Where the JVM
+     * compiles no vector code, the plain twin {@link FloatTapKernelScalar} runs.
+     */
+    public static void pixels(float[] q, int ch, int taps, int tiles, int t0, int t1, int[] tapOffsets, float[] x,
+                              int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, float[] sums, int sOff, int sStride) {
+        if (!VectorWidth.VECTOR) {
+            FloatTapKernelScalar.pixels(q, ch, taps, tiles, t0, t1, tapOffsets, x, new int[] {b0, b1, b2, b3, b4, b5, b6, b7}, sums, sOff, sStride);
+            return;
+        }
+        int tile = 0;
+        for (; TWO_TILES && tile + 2 <= tiles; tile += 2)
+            twoTiles(q, ch, taps, tile, t0, t1, tapOffsets, x, b0, b1, b2, b3, b4, b5, b6, b7, sums, sOff + tile * LANES, sStride);
+        for (; tile < tiles; tile++)
+            oneTile(q, ch, taps, tile, t0, t1, tapOffsets, x, b0, b1, b2, b3, b4, b5, b6, b7, sums, sOff + tile * LANES, sStride);
+    }
 
     /**
      * Channel tiles tile and tile + 1 (2L output channels) × 8 pixels, taps [t0, t1): sums of pixel
      * r, channel tile·L + i at sums[sOff + r·sStride + i] (i &lt; 2L). Only with 32 vector registers ({@link #TWO_TILES}).
      */
-    public static void twoTiles(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
-                                int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
-                                float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels;
-        int tileFloats = w.taps * ch * LANES;
+    static void twoTiles(float[] q, int ch, int taps, int tile, int t0, int t1, int[] tapOffsets, float[] x,
+                         int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                         float[] sums, int sOff, int sStride) {
+        int tileFloats = taps * ch * LANES;
         int wa = tile * tileFloats, wb = wa + tileFloats;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
@@ -176,12 +193,10 @@ public final class FloatTapKernel {
      * One channel tile (L output channels) × 8 pixels, taps [t0, t1), sums at sums[sOff + r·sStride + i]
      * (i &lt; L). Eight accumulators: eight FMA chains cover the FMA latency.
      */
-    public static void oneTile(TapWeights w, int tile, int t0, int t1, int[] tapOffsets, float[] x,
-                               int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
-                               float[] sums, int sOff, int sStride) {
-        float[] q = w.weights;
-        int ch = w.paddedChannels;
-        int wa = tile * w.taps * ch * LANES;
+    static void oneTile(float[] q, int ch, int taps, int tile, int t0, int t1, int[] tapOffsets, float[] x,
+                        int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                        float[] sums, int sOff, int sStride) {
+        int wa = tile * taps * ch * LANES;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = t0; t < t1; t++) {
             int xt = tapOffsets[t], wi = wa + t * ch * LANES;
