@@ -61,6 +61,48 @@ class Conv2dKernelTest {
         assertClose("y (no bias)", ref0.value(), ref0.magnitude(), y0, terms(g, "forward"));
     }
 
+    /**
+     * The scalar twin (the oracle of every width and the whole of a JVM without vector code) against the
+     * double-precision reference, and every vector path of this JVM's width against the twin: forward
+     * with bias and residual, both input-gradient modes, the weight and bias gradients.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void vectorPathsAgreeWithTheScalarTwin(ConvGeometry g) {
+        Random rng = new Random(5);
+        float[] x = random(rng, g.inputSize()), w = random(rng, g.weightSize()), b = random(rng, g.outChannels());
+        float[] res = random(rng, g.outputSize()), dy = random(rng, g.outputSize()), dxStart = random(rng, g.inputSize());
+        float[] y = new float[g.outputSize()], yTwin = new float[g.outputSize()];
+        Conv2dKernel.forward(g, x, w, b, res, true, y);
+        ConvScalar.forward(g, x, w, b, res, true, yTwin);
+        var ref = ConvReference.forward(g, x, w, b);
+        double[] refRelu = ref.value().clone(), refMag = ref.magnitude().clone();
+        for (int i = 0; i < refRelu.length; i++) {
+            refRelu[i] = Math.max(refRelu[i] + res[i], 0);
+            refMag[i] += Math.abs(res[i]);
+        }
+        assertClose("twin y", refRelu, refMag, yTwin, terms(g, "forward") + 1);
+        assertClose("y against twin", refRelu, refMag, y, terms(g, "forward") + 1);
+
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] dx = accumulate ? dxStart.clone() : random(rng, g.inputSize()), dxTwin = accumulate ? dxStart.clone() : new float[g.inputSize()];
+            Conv2dKernel.backwardData(g, dy, w, dx, accumulate);
+            ConvScalar.backwardData(g, dy, w, dxTwin, accumulate);
+            var refDx = ConvReference.backwardData(g, dy, w, accumulate ? dxStart : new float[g.inputSize()]);
+            assertClose("twin dx, accumulate " + accumulate, refDx.value(), refDx.magnitude(), dxTwin, terms(g, "data"));
+            assertClose("dx, accumulate " + accumulate, refDx.value(), refDx.magnitude(), dx, terms(g, "data"));
+        }
+        float[] dw = new float[g.weightSize()], dwTwin = new float[g.weightSize()], db = new float[g.outChannels()], dbTwin = new float[g.outChannels()];
+        Conv2dKernel.backwardWeights(g, x, dy, dw);
+        ConvScalar.backwardWeights(g, x, dy, dwTwin);
+        var refDw = ConvReference.backwardWeights(g, x, dy, new float[g.weightSize()]);
+        assertClose("twin dw", refDw.value(), refDw.magnitude(), dwTwin, terms(g, "weights"));
+        assertClose("dw", refDw.value(), refDw.magnitude(), dw, terms(g, "weights"));
+        Conv2dKernel.backwardBias(g, dy, db);
+        ConvScalar.backwardBias(g, dy, dbTwin);
+        for (int o = 0; o < db.length; o++) assertEquals(dbTwin[o], db[o], 1e-5f * g.batch() * g.outH() * g.outW(), "db[" + o + "]");
+    }
+
     /** The inference epilogue (bias, residual, relu while the result is copied out) equals the same steps run after the convolution, bit for bit. */
     @ParameterizedTest
     @MethodSource("geometries")

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 class SgdKernelTest {
 
-    /** The scalar reference: PyTorch's _single_tensor_sgd for one element. */
+    /** PyTorch's _single_tensor_sgd for one element, written out independently of the kernel's twin. */
     static void reference(float[] p, float[] g, float[] buf, float negLr, float wd, float m, float keep,
                           boolean nesterov, boolean first) {
         for (int i = 0; i < p.length; i++) {
@@ -42,10 +42,15 @@ class SgdKernelTest {
                 float wd = (config & 8) != 0 ? 5e-4f : 0f, keep = nesterov ? 1f : 0.7f;
                 float[] p = random(rng, n), g = random(rng, n), buf = momentum ? random(rng, n) : null;
                 float[] p2 = p.clone(), buf2 = buf == null ? null : buf.clone();
+                float[] p3 = p.clone(), buf3 = buf == null ? null : buf.clone();
                 SgdKernel.step(p, g, buf, n, -0.1f, wd, 0.9f, keep, nesterov, first);
                 reference(p2, g, buf2, -0.1f, wd, 0.9f, keep, nesterov, first);
+                if (buf3 == null) SgdKernel.plainScalar(p3, g, 0, n, -0.1f, wd);
+                else SgdKernel.withMomentumScalar(p3, g, buf3, 0, n, -0.1f, wd, 0.9f, keep, nesterov, first);
                 assertArrayEquals(p2, p, "p, n=" + n + " config=" + config);
+                assertArrayEquals(p2, p3, "the scalar twin's p, n=" + n + " config=" + config);
                 if (buf != null) assertArrayEquals(buf2, buf, "buf, n=" + n + " config=" + config);
+                if (buf != null) assertArrayEquals(buf2, buf3, "the scalar twin's buf, n=" + n + " config=" + config);
             }
         }
     }

@@ -34,6 +34,9 @@ class SgemvTest {
             }
             KernelTestSupport.assertClose("sgemv " + m + "x" + k, expected, magnitude, actual, k);
             assertEquals(0f, y[0]);
+            float[] twin = new float[m];
+            SgemmScalar.gemv(m, k, a, 5, lda, x, 2, twin, 0);
+            KernelTestSupport.assertClose("the scalar twin, " + m + "x" + k, expected, magnitude, twin, k);
         }
     }
 

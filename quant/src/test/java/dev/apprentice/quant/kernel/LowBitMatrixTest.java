@@ -72,6 +72,22 @@ class LowBitMatrixTest {
         }
     }
 
+    /** Each encoding's vector kernel (whatever this JVM's width chose) against the scalar twin, which runs where no vector code is compiled. */
+    @Test
+    void vectorKernelsMatchTheScalarTwin() {
+        Random rng = new Random(7);
+        for (WeightEncoding e : PACKED)
+            for (int trial = 0; trial < 10; trial++) {
+                int depth = 1 + rng.nextInt(700), rows = 1 + rng.nextInt(90), batch = 1 + rng.nextInt(70);
+                int[] codes = randomCodes(rng, e, rows * depth);
+                byte[] x = randomActivations(rng, 8, batch * depth);
+                int[] y = new int[batch * rows], twin = new int[batch * rows];
+                LowBitMatrix.pack(e, codes, rows, depth).multiply(x, 0, batch, y, 0);
+                new ScalarMatrix(e, codes, rows, depth).multiply(x, 0, batch, twin, 0);
+                assertArrayEquals(twin, y, e + " " + batch + "x" + depth + " * " + rows);
+            }
+    }
+
     @Test
     void everyDepthUpToTwoChunksAndOddBatches() {
         Random rng = new Random(9);

@@ -32,6 +32,9 @@ class TapCodesTest {
                 Arrays.fill(buf, Float.NaN);   // stale contents of a reused buffer must be overwritten
                 TapWeights decoded = packed.decode(buf);
                 assertArrayEquals(expected.weights, Arrays.copyOf(decoded.weights, packed.floats()), e + " " + Arrays.toString(shape));
+                float[] twin = new float[packed.floats()];
+                Arrays.fill(twin, Float.NaN);
+                assertArrayEquals(expected.weights, Arrays.copyOf(packed.decodeScalar(twin).weights, packed.floats()), "the scalar twin, " + e + " " + Arrays.toString(shape));
                 assertEquals(expected.paddedChannels(), decoded.paddedChannels());
                 assertEquals(expected.tiles(), decoded.tiles());
                 assertEquals(expected.maxTapsPerPass(255), packed.maxTapsPerPass(255));
@@ -45,7 +48,7 @@ class TapCodesTest {
         int[] codes = new int[weights];
         for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4, WeightEncoding.INT8}) {
             long bytes = TapCodes.pack(e, codes, rows, taps, channels).bytes();
-            // the codes plus 64 bytes of slack for the last 512-bit load
+            // the codes plus 64 bytes of slack for the last 16-int load
             assertEquals((long) weights * e.bits / 8 + 64, bytes, e.toString());
         }
     }
