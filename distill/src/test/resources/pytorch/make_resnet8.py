@@ -1,17 +1,17 @@
-"""Writes the PyTorch fixtures of PyTorchImportTest: a ResNet-8 of ../shared/peers/resnet_cifar.py,
+"""Writes the PyTorch fixtures of PyTorchImportTest: a ResNet-8 of nn/src/main/python/apprentice_resnet.py,
 trained for a few SGD steps on random data (so its batchnorm statistics are not the defaults), saved as
 a safetensors state dict the way safetensors.torch.save_file writes it (num_batches_tracked included,
 no architecture metadata), and its eval-mode logits for a fixed input batch.
 
-Run with Debian's python3-torch, from the repository root (shared/ beside the checkout):
+Run with Debian's python3-torch, from the repository root:
     /usr/bin/python3 distill/src/test/resources/pytorch/make_resnet8.py
 """
 import json, os, struct, sys
 import torch, torch.nn.functional as F
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(here, "../../../../../../shared/peers"))
-from resnet_cifar import ResNet
+sys.path.insert(0, os.path.join(here, "../../../../../nn/src/main/python"))
+from apprentice_resnet import ResNet
 
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 

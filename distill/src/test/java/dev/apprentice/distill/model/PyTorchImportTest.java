@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A ResNet-8 trained a few steps in PyTorch 1.13 (../shared/peers/resnet_cifar.py) and saved as a
+ * A ResNet-8 trained a few steps in PyTorch 1.13 (nn/src/main/python/apprentice_resnet.py) and saved as a
  * safetensors state dict, imported into our ResNet-8: the same eval-mode logits as PyTorch computed
  * (fixtures and the script that made them: src/test/resources/pytorch).
  */
