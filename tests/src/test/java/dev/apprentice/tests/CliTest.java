@@ -158,6 +158,26 @@ class CliTest {
         assertTrue(out.toString().contains("--model"), "summary lists its options: " + out);
     }
 
+    /**
+     * --vector-bits reaches the kernels: in a fresh JVM (the kernels read their width once), training
+     * at 128 bits and with the scalar kernels says so in its header and finishes.
+     */
+    @Test
+    void vectorBitsChoosesTheKernelsWidth() throws Exception {
+        Path data = tinyData(64, 32);
+        for (String bits : new String[] {"128", "scalar"}) {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    "dev.apprentice.distill.cli.Cli", "train", "--data", data.toString(), "--scheme", "none", "--precision", "fp32", "--model", "resnet8",
+                    "--width", "0.25", "--epochs", "1", "--quiet", "--vector-bits", bits, "--out", tmp.resolve("vb-" + bits).toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), log);
+            String expected = bits.equals("scalar") ? "machine: 2 threads, scalar kernels (apprentice.vector.bits=scalar)" : "128-bit vectors (apprentice.vector.bits=128)";
+            assertTrue(log.contains(expected.replace("2 threads", Runtime.getRuntime().availableProcessors() + " threads")), log);
+        }
+    }
+
     @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));
@@ -173,6 +193,9 @@ class CliTest {
         err.reset();
         assertEquals(2, Cli.run("train", "--precision", "a3w2", "--out", tmp.resolve("r").toString()));
         assertTrue(err.toString().startsWith("error: precision 'a3w2'"), err.toString());
+        err.reset();
+        assertEquals(2, Cli.run("train", "--vector-bits", "384", "--out", tmp.resolve("r").toString()));
+        assertEquals("error: --vector-bits must be 512, 256, 128 or scalar, got '384'", err.toString().strip().lines().findFirst().orElse(""));
         err.reset();
         assertEquals(2, Cli.run("train", "--scheme", "B", "--out", tmp.resolve("r").toString()));
         assertTrue(err.toString().contains("give --teacher-model FILE"), err.toString());

@@ -8,7 +8,6 @@ import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.train.Progress;
 import dev.apprentice.distill.train.TrainConfig;
 import dev.apprentice.distill.train.Trainer;
-import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.nn.resnet.ResNets;
 import dev.apprentice.quant.Precision;
 import dev.apprentice.quant.QuantConfig;
@@ -176,9 +175,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(measured: chance accuracy); use it to reproduce WRPN, not to train");
         Splits splits = DataSources.resolve(data);
         System.out.printf("data: %s%n", splits.source());
-        System.out.printf("student: %s %s; scheme %s%s; %d epochs, batch %d, %s lr %.3g, %d threads%n",
+        System.out.printf("student: %s %s; scheme %s%s; %d epochs, batch %d, %s lr %.3g%n",
                 model, q, d.scheme().label(), d.scheme().hasTeacher() ? ", teacher " + (d.teacherModel() != null ? d.teacherModel() : d.teacherArch()) : "",
-                epochs, batchSize, schedule, lr, Parallel.threads());
+                epochs, batchSize, schedule, lr);
+        System.out.printf("machine: %s%n", Threads.describe());
         Trainer trainer = new Trainer(cfg, splits, System.out, quiet ? Progress.QUIET : Progress.console(System.err));
         Trainer.Result r = trainer.run(resume, force);
         if (r.teacherTest() != null)
