@@ -12,9 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * the output rows (no lane or pixel is spent outside the image) with the sums of one input channel's
  * 9 taps in registers. With 32 vector registers: × two vectors of output channels ({@link #pairRows},
  * nine broadcasts and two dy vectors a pixel; {@link #pairStrided} at column stride 2, ResNets'
- * down-sampling layers), or × the last vector ({@link #singleRows}, which reuses the previous pixel's
- * inputs: three broadcasts a pixel). With 16 (AVX2) those would spill, so every vector of output
- * channels runs nine broadcasts a pixel into nine sums ({@link #nineRows}, {@link #nineStrided}).
+ * down-sampling layers), and a last single vector by {@link #nineRows}. With 16 (AVX2) the pairs would
+ * spill, so every vector of output channels runs nine broadcasts a pixel into nine sums ({@link #nineRows},
+ * {@link #nineStrided}). The only vectors carried around a loop are the sums: a sliding window of
+ * broadcast inputs (three broadcasts a pixel instead of nine) made C2 box vectors in some JIT runs (the
+ * window's loop-carried vectors), 2.4-3× slower training; nine broadcasts from memory cost the FMAs nothing.
  *
  * <p>Why: {@link WeightGradDot} runs its vectors along the pixels, which needs 8 vector loads per 16
  * multiply-adds (a third of them split across cache lines by the tap shifts) and 16-lane horizontal
@@ -102,7 +104,7 @@ final class Conv3x3WeightGrad {
             }
         if (o0 < o) // one vector of output channels left (stride 1 only, see applies)
             for (int c = 0; c < cin; c++)
-                singleRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff + o0 / L * tile, o, o0, acc, accOff + c * 9 * o + o0, first);
+                nineRows(oh, ow, rowStep, wp, work, wOff + c * plane, dyOff + o0 / L * tile, o, o0, acc, accOff + c * 9 * o + o0, first);
     }
 
     /** dw[(o·C + c)·9 + t] += acc[accOff + (c·9 + t)·O + o]. */
@@ -221,61 +223,6 @@ final class Conv3x3WeightGrad {
         p6.intoArray(acc, a + 6 * o); q6.intoArray(acc, a + 6 * o + L);
         p7.intoArray(acc, a + 7 * o); q7.intoArray(acc, a + 7 * o + L);
         p8.intoArray(acc, a + 8 * o); q8.intoArray(acc, a + 8 * o + L);
-    }
-
-    /**
-     * {@link #pairRows} for the last vector of output channels (o0 .. o0 + L − 1) of one input channel: tap t's sums at
-     * acc[a + t·o]. Nine sums, and a sliding window of inputs: going along a row, a pixel's nine inputs are
-     * the previous pixel's kernel columns 1 and 2 and three new ones, so it costs three broadcasts, not
-     * nine (broadcasts from memory take issue slots from the FMAs: one per FMA ran at 73% of the FMA peak
-     * on AMD Zen 4).
-     */
-    private static void singleRows(int oh, int ow, int rowStep, int wp, float[] x, int x0, int dyOff, int o, int o0, float[] acc, int a, boolean first) {
-        FloatVector p0, p1, p2, p3, p4, p5, p6, p7, p8;
-        if (first) {
-            FloatVector z = FloatVector.zero(S);
-            p0 = z; p1 = z; p2 = z; p3 = z; p4 = z; p5 = z; p6 = z; p7 = z; p8 = z;
-        } else {
-            p0 = FloatVector.fromArray(S, acc, a + 0 * o);
-            p1 = FloatVector.fromArray(S, acc, a + 1 * o);
-            p2 = FloatVector.fromArray(S, acc, a + 2 * o);
-            p3 = FloatVector.fromArray(S, acc, a + 3 * o);
-            p4 = FloatVector.fromArray(S, acc, a + 4 * o);
-            p5 = FloatVector.fromArray(S, acc, a + 5 * o);
-            p6 = FloatVector.fromArray(S, acc, a + 6 * o);
-            p7 = FloatVector.fromArray(S, acc, a + 7 * o);
-            p8 = FloatVector.fromArray(S, acc, a + 8 * o);
-        }
-        int w2 = 2 * wp;
-        for (int r = 0, xr = x0, d = dyOff; r < oh; r++, xr += rowStep) {
-            FloatVector u0 = FloatVector.broadcast(S, x[xr]), v0 = FloatVector.broadcast(S, x[xr + 1]);
-            FloatVector u1 = FloatVector.broadcast(S, x[xr + wp]), v1 = FloatVector.broadcast(S, x[xr + wp + 1]);
-            FloatVector u2 = FloatVector.broadcast(S, x[xr + w2]), v2 = FloatVector.broadcast(S, x[xr + w2 + 1]);
-            for (int q = 0; q < ow; q++, d += L) {
-                int i = xr + q + 2;
-                FloatVector d0 = FloatVector.fromArray(S, x, d);
-                FloatVector n0 = FloatVector.broadcast(S, x[i]), n1 = FloatVector.broadcast(S, x[i + wp]), n2 = FloatVector.broadcast(S, x[i + w2]);
-                p0 = u0.fma(d0, p0);
-                p1 = v0.fma(d0, p1);
-                p2 = n0.fma(d0, p2);
-                p3 = u1.fma(d0, p3);
-                p4 = v1.fma(d0, p4);
-                p5 = n1.fma(d0, p5);
-                p6 = u2.fma(d0, p6);
-                p7 = v2.fma(d0, p7);
-                p8 = n2.fma(d0, p8);
-                u0 = v0; v0 = n0; u1 = v1; v1 = n1; u2 = v2; v2 = n2;
-            }
-        }
-        p0.intoArray(acc, a + 0 * o);
-        p1.intoArray(acc, a + 1 * o);
-        p2.intoArray(acc, a + 2 * o);
-        p3.intoArray(acc, a + 3 * o);
-        p4.intoArray(acc, a + 4 * o);
-        p5.intoArray(acc, a + 5 * o);
-        p6.intoArray(acc, a + 6 * o);
-        p7.intoArray(acc, a + 7 * o);
-        p8.intoArray(acc, a + 8 * o);
     }
 
     /**

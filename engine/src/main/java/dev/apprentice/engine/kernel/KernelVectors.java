@@ -8,13 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Small Vector API loops over array ranges with independent offsets, for the conv, pooling and
  * batch-norm kernels, with {@link KernelScalars} as their twin (tails, and everything where the JVM
- * compiles no vector code). At most 256-bit lanes ({@link VectorWidth#SHORT_ROW_FLOATS}): the ranges
- * here are short image rows and planes (7..784 floats), where narrower vectors leave shorter scalar
- * tails. Reductions run in a fixed lane and block order, so they are deterministic, and add blocks
+ * compiles no vector code). The kernels' one float species ({@link VectorWidth#FLOATS}): a narrower
+ * one for these short ranges (planes of 49 to 784 floats, image rows of 7 to 28) would leave shorter
+ * scalar tails, but a second float shape in the process makes C2 box vectors (see VectorWidth).
+ * Reductions run in a fixed lane and block order, so they are deterministic, and add blocks
  * in double, so long planes stay accurate.
  */
 final class KernelVectors {
-    private static final VectorSpecies<Float> S = VectorWidth.SHORT_ROW_FLOATS;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     private static final int L = S.length();
     private static final boolean VECTOR = VectorWidth.VECTOR;
     /** Sums run in float lanes over blocks this long (≤ 128 terms per lane), then in double. */
@@ -43,14 +44,11 @@ final class KernelVectors {
         KernelScalars.copy(src, sOff, dst, dOff, i, len);
     }
 
-    /** Half of S, for a last half vector of a short row; null when S is already the narrowest (128 bits). */
-    private static final VectorSpecies<Float> HALF = L > 4 ? S.withShape(jdk.incubator.vector.VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
-
     /**
      * dst[dOff + i] = src[sOff + i] + bias + res[rOff + i], then max(·, 0) when relu, for i in
      * [0, len): a convolution's output row copied out with its epilogue in one pass (bias ignored
      * when hasBias is false, res when null; the additions in this order, as separate passes would
-     * do them). A 4-lane step before the scalar tail, for the 7- and 14-wide rows of small images.
+     * do them).
      */
     static void copyEpilogue(float[] src, int sOff, float[] dst, int dOff, int len, boolean hasBias, float bias,
                              float[] res, int rOff, boolean relu) {
@@ -62,14 +60,6 @@ final class KernelVectors {
             if (res != null) v = v.add(FloatVector.fromArray(S, res, rOff + i));
             if (relu) v = v.max(0f);
             v.intoArray(dst, dOff + i);
-        }
-        if (HALF != null && VECTOR && len - i >= HALF.length()) {
-            FloatVector v = FloatVector.fromArray(HALF, src, sOff + i);
-            if (hasBias) v = v.add(bias);
-            if (res != null) v = v.add(FloatVector.fromArray(HALF, res, rOff + i));
-            if (relu) v = v.max(0f);
-            v.intoArray(dst, dOff + i);
-            i += HALF.length();
         }
         KernelScalars.copyEpilogue(src, sOff, dst, dOff, hasBias, bias, res, rOff, relu, i, len);
     }

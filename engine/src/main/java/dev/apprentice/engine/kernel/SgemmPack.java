@@ -5,20 +5,13 @@ import static dev.apprentice.engine.kernel.SgemmMicroKernel.MR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.NR;
 import static dev.apprentice.engine.kernel.SgemmMicroKernel.S;
 
-import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packs blocks of op(A) and op(B) into the contiguous, zero-padded panels the micro-kernel
  * streams through, so its inner loop reads unit-stride memory and never needs an edge mask.
  */
 final class SgemmPack {
-    /** A vector of MR floats (one k of a transposed A panel), or null where MR is no vector width the machine has. */
-    private static final VectorSpecies<Float> ROW = VectorWidth.VECTOR && MR == 8 && 8 * Float.SIZE <= S.vectorBitSize()
-            ? S.withShape(VectorShape.forBitSize(8 * Float.SIZE)) : null;
-
     private SgemmPack() {}
 
     /**
@@ -30,15 +23,12 @@ final class SgemmPack {
             int mr = Math.min(MR, mc - ip);
             int i = i0 + ip;
             if (transA) {
-                // Row p of the stored A holds MR consecutive i: one vector copy per k.
+                // Row p of the stored A holds MR consecutive i: a copy of MR floats per k (a plain loop: a
+                // vector of MR floats would be a second float species, see VectorWidth).
                 int src = aOff + p0 * lda + i;
-                if (mr == MR && ROW != null) {
-                    for (int p = 0; p < kc; p++, src += lda) FloatVector.fromArray(ROW, a, src).mul(alpha).intoArray(dst, d + p * MR);
-                } else {
-                    for (int p = 0; p < kc; p++, src += lda) {
-                        for (int r = 0; r < mr; r++) dst[d + p * MR + r] = a[src + r] * alpha;
-                        for (int r = mr; r < MR; r++) dst[d + p * MR + r] = 0f;
-                    }
+                for (int p = 0; p < kc; p++, src += lda) {
+                    for (int r = 0; r < mr; r++) dst[d + p * MR + r] = a[src + r] * alpha;
+                    for (int r = mr; r < MR; r++) dst[d + p * MR + r] = 0f;
                 }
             } else if (mr == MR) {
                 // Transpose MR rows, PanelTranspose.COLUMNS k at a time, in registers where it applies.

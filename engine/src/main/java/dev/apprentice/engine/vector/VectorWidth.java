@@ -19,6 +19,11 @@ import java.util.Locale;
  * ({@code 512|256|128|scalar|auto}). Kernels copy the species into their own {@code static final}
  * fields, so C2 folds lane counts into constants.
  *
+ * <p>One species per element type for the whole process: a second float shape (256-bit loops for
+ * short rows beside 512-bit kernels, say) makes the JDK's shared vector methods see two receiver
+ * classes; C2 then compiles them with type checks whose merged results it cannot keep in registers,
+ * and some JIT runs boxed every vector of a hot kernel (a ResNet training step 3× slower).
+ *
  * <p>A species the hardware lacks is not compiled to vector instructions: its operations run as
  * Java objects, 50-100× slower. So a width above the machine's is refused (the machine's is used,
  * with a warning), and where no vector code is compiled at all (the interpreter, C1 only, vectors
@@ -44,11 +49,6 @@ public final class VectorWidth {
     public static final VectorSpecies<Integer> INTS;
     public static final VectorSpecies<Short> SHORTS;
     public static final VectorSpecies<Byte> BYTES;
-    /**
-     * Floats for loops over short ranges (image rows of 7 to 28 pixels, planes up to 784): at
-     * most 256 bits, so fewer elements fall to the scalar tail.
-     */
-    public static final VectorSpecies<Float> SHORT_ROW_FLOATS;
     /** Why the shape is what it is, for logs and the CLI's header. */
     private static final String REASON;
 
@@ -64,7 +64,6 @@ public final class VectorWidth {
         SHORTS = ShortVector.SPECIES_128.withShape(shape);
         BYTES = ByteVector.SPECIES_128.withShape(shape);
         FLOAT_LANES = FLOATS.length();
-        SHORT_ROW_FLOATS = BITS > 256 ? FloatVector.SPECIES_256 : FLOATS;
         if (c.warning != null) System.err.println("warning: " + c.warning);
     }
 

@@ -53,7 +53,6 @@ class VectorWidthTest {
         assertEquals(VectorWidth.BITS, VectorWidth.SHORTS.vectorBitSize());
         assertEquals(VectorWidth.BITS / 32, VectorWidth.FLOAT_LANES);
         assertTrue(VectorWidth.BITS <= Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()), "never wider than the machine");
-        assertTrue(VectorWidth.SHORT_ROW_FLOATS.vectorBitSize() <= 256);
         assertTrue(VectorWidth.describe().length() > 10);
     }
 }
