@@ -16,10 +16,8 @@ for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*
 done
 [ -n "$java" ] || { echo "no Java 25 found (set JAVA_HOME)" >&2; exit 1; }
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
-# Debian's OpenBLAS 0.3.21 does not know newer Xeons (Sapphire/Emerald Rapids, CPU model 143/207)
-# and falls back to its generic "Prescott" SSE kernels, ~5x slower (measured 36 vs 193 GFLOP/s at
-# 2048^3). Give the peer its AVX-512 kernels whenever the CPU has AVX-512.
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q -w avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX; fi
+# (width.sh sets OPENBLAS_CORETYPE: Debian's OpenBLAS 0.3.21 does not know newer CPUs and would fall back
+# to its generic "Prescott" SSE kernels, ~5x slower, which would flatter us.)
 extra=()
 [ -n "$width_jvm_flags" ] && extra=(-jvmArgsPrepend "$width_jvm_flags")
 mkdir -p "$here/results"

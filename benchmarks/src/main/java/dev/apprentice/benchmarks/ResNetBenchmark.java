@@ -31,14 +31,14 @@ import java.util.concurrent.TimeUnit;
  * uses ({@link FloatNetwork}) and the module's own eval-mode forward pass without a graph. Scores are
  * batches per second; images/s = score × batch. The PyTorch peer for the same model and step is
  * ../shared/peers/throughput.py (run it in the same minute: `benchmarks/peer-throughput.sh`).
- * Forks use the parallel collector, as the jar's launcher does for `train` and `eval`, and each
+ * Forks use the parallel collector and loop strip mining, as the jar's launcher does for `train` and `eval`, and each
  * step or batch runs in a {@link StepArena}, as the trainer's do.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-XX:+UseParallelGC"})
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-XX:+UseParallelGC", "-XX:+UseCountedLoopSafepoints", "-XX:LoopStripMiningIter=1000"})
 @State(Scope.Benchmark)
 public class ResNetBenchmark {
     @Param({"resnet20"})

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +26,17 @@ public final class Launcher {
 
     private Launcher() {}
 
+    /** The system property through which the worker JVM learns this process's id, to end with it. */
+    public static final String PARENT_PID = "apprentice.launcher.pid";
+
     public static void main(String[] args) throws Exception {
+        boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
         if (Runtime.version().feature() >= REQUIRED && ModuleLayer.boot().findModule(VECTOR).isPresent()) {
+            if (!utf8 && rawArguments(args.length) != null && !isAscii(rawArguments(args.length))) {
+                System.err.println("error: non-ASCII arguments under a locale that is not UTF-8 (" + System.getProperty("sun.jnu.encoding")
+                        + ") would reach Java as '?': run with LC_ALL=C.UTF-8");
+                System.exit(2);
+            }
             Class.forName(CLI).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
@@ -43,11 +53,17 @@ public final class Launcher {
         cmd.add("--enable-native-access=ALL-UNNAMED"); // the progress bar's terminal library loads a native helper
         cmd.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.add("-cp");
-        cmd.add(jarPath());
+        cmd.add(System.getProperty("java.class.path")); // the jar under `java -jar`
         cmd.add(CLI);
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        // Under LC_ALL=C this JVM read non-ASCII arguments as '?': take them from the kernel's copy,
+        // and start the worker under a UTF-8 locale so that it reads them and file names whole.
+        List<byte[]> raw = utf8 ? null : rawArguments(args.length);
+        if (raw != null) for (byte[] a : raw) cmd.add(new String(a, StandardCharsets.UTF_8));
+        else cmd.addAll(List.of(args));
+        cmd.add(cmd.indexOf(CLI), "-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        if (!utf8) pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
         Thread err = new Thread(() -> copyDroppingIncubatorWarning(p.getErrorStream(), System.err), "stderr");
         err.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
@@ -65,19 +81,24 @@ public final class Launcher {
      */
     static List<String> jvmOptions(List<String> inherited) {
         List<String> out = new ArrayList<>();
-        boolean collectorChosen = false;
+        boolean collectorChosen = false, loopsChosen = false;
         for (String a : inherited) {
             if (a.startsWith("-Djava.class.path") || a.startsWith("--add-modules")) continue;
             if (a.matches("-XX:[+-]Use\\w*GC")) collectorChosen = true;
+            if (a.contains("CountedLoopSafepoints") || a.contains("LoopStripMiningIter")) loopsChosen = true;
             out.add(a);
         }
         if (!collectorChosen) out.add("-XX:+UseParallelGC");
+        if (!loopsChosen) out.addAll(LOOP_OPTIONS);
         return out;
     }
 
-    private static String jarPath() throws Exception {
-        return Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
+    /**
+     * Loop strip mining, which the JVM turns on only with G1, ZGC and Shenandoah: without it C2
+     * schedules the 16-register (AVX2) row kernel's loop so that an accumulator spills to the stack
+     * (docs/benchmarks.md, 2026-12-05). Cheap everywhere: one safepoint poll per 1000 iterations.
+     */
+    static final List<String> LOOP_OPTIONS = List.of("-XX:+UseCountedLoopSafepoints", "-XX:LoopStripMiningIter=1000");
 
     /** A java launcher of version 25+: this JVM's, JAVA_HOME's, or the newest under /usr/lib/jvm. */
     private static String findJava() throws IOException {
@@ -96,6 +117,28 @@ public final class Launcher {
             if (Files.isExecutable(bin) && releaseVersion(home) >= REQUIRED) return bin.toString();
         }
         return null;
+    }
+
+    /** The last n arguments of this process as the kernel holds them (Linux /proc/self/cmdline), or null. */
+    private static List<byte[]> rawArguments(int n) {
+        try {
+            byte[] all = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            List<byte[]> parts = new ArrayList<>();
+            for (int start = 0, i = 0; i < all.length; i++) {
+                if (all[i] == 0) {
+                    parts.add(java.util.Arrays.copyOfRange(all, start, i));
+                    start = i + 1;
+                }
+            }
+            return parts.size() < n ? null : new ArrayList<>(parts.subList(parts.size() - n, parts.size()));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isAscii(List<byte[]> args) {
+        for (byte[] a : args) for (byte b : a) if (b < 0) return false;
+        return true;
     }
 
     /** The feature version from a JDK's `release` file (JAVA_VERSION="25.0.1"), or 0. */

@@ -18,6 +18,7 @@ public final class Cli {
     public static final int USER_ERROR = 2;
 
     public static void main(String[] args) {
+        LauncherWatch.start();
         System.exit(run(args));
     }
 
