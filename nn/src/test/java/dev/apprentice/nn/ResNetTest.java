@@ -103,4 +103,13 @@ class ResNetTest {
         m.train(true);
         assertTrue(m.namedModules().values().stream().allMatch(Module::training));
     }
+
+    @Test
+    void widthMultipliersOutsideTheRangeAreRefused() {
+        for (double w : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY, 1e9, ResNets.MAX_WIDTH * 1.01}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ResNets.create("resnet8", 1, 10, w, 1), "width " + w);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("width multiplier"), e.getMessage());
+        }
+        assertEquals(1, ResNets.create("resnet8", 1, 10, 0.01, 1).parameters().stream().filter(p -> p.shape().length == 4).findFirst().orElseThrow().shape()[0]);
+    }
 }

@@ -179,6 +179,52 @@ class CliTest {
     }
 
     @Test
+    void exportAndEvalRefuseWhatWouldLoseOrMislabelAModel() throws IOException {
+        Path data = tinyData(64, 32), run = tmp.resolve("q");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "a8w2", "--model", "resnet8", "--width", "0.25",
+                "--epochs", "1", "--batch-size", "32", "--out", run.toString(), "--quiet"), err.toString());
+        Path model = run.resolve("model.safetensors");
+        byte[] before = Files.readAllBytes(model);
+        err.reset();
+        assertEquals(2, Cli.run("export", model.toString(), "-o", model.toString()));
+        assertTrue(err.toString().contains("is the model being exported"), err.toString());
+        assertArrayEquals(before, Files.readAllBytes(model), "export -o MODEL must leave the model alone");
+
+        err.reset();
+        assertEquals(2, Cli.run("eval", model.toString(), "--arch", "resnet20", "--data", data.toString()));
+        assertTrue(err.toString().contains("does not match") && err.toString().contains("resnet8"), err.toString());
+
+        err.reset();
+        assertEquals(2, Cli.run("train", "--data", data.toString(), "--scheme", "B", "--teacher-model", model.toString(), "--precision", "a8w2",
+                "--model", "resnet8", "--width", "0.25", "--epochs", "1", "--out", tmp.resolve("b").toString(), "--quiet"));
+        assertTrue(err.toString().contains("holds an a8w2 network; it must be the full-precision teacher"), err.toString());
+
+        err.reset();
+        assertEquals(2, Cli.run("eval", model.toString(), "--data", tinyData(64, 0).toString()));
+        assertTrue(err.toString().contains("the test set has no images"), err.toString());
+    }
+
+    @Test
+    void threadsFarAboveTheCoresAreCappedWithAWarning() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String missing = tmp.resolve("none.safetensors").toString(); // the threads are set before the model is read
+        Cli.run("eval", missing, "--threads", Integer.toString(64 * cores));
+        assertTrue(err.toString().contains("warning: --threads " + 64 * cores + " on " + cores + " cores"), err.toString());
+        assertEquals(cores, dev.apprentice.engine.parallel.Parallel.threads());
+        err.reset();
+        Cli.run("eval", missing, "--threads", Integer.toString(cores + 1));
+        assertTrue(err.toString().contains("is more than the " + cores + " cores"), err.toString());
+        assertEquals(cores + 1, dev.apprentice.engine.parallel.Parallel.threads());
+        dev.apprentice.engine.parallel.Parallel.setThreads(cores);
+    }
+
+    @Test
+    void inferWithoutAnImageIsAUsageError() {
+        assertEquals(2, Cli.run("infer", tmp.resolve("model.packed.safetensors").toString()));
+        assertTrue(err.toString().contains("Missing required parameter") && err.toString().contains("IMAGE"), err.toString());
+    }
+
+    @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));
         assertEquals("error: Unknown options: '--epochz', '3'\nTry 'apprentice-engine train --help' for the options.",

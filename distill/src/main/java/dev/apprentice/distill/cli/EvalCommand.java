@@ -58,6 +58,9 @@ final class EvalCommand implements Callable<Integer> {
                 : new ModelSpec(arch, width, test.channels(), test.height(), test.width(), test.classes(), Normalization.of(splits.train()));
         ModelFiles.Loaded loaded = ModelFiles.load(modelFile, named);
         ModelSpec spec = loaded.spec();
+        if (named != null && (!canonical(named.arch()).equals(canonical(spec.arch())) || named.width() != spec.width()))
+            throw new IllegalArgumentException("--arch " + arch + " --width " + width + " does not match " + modelFile + ", which holds " + spec.label()
+                    + " (--arch is for files that do not name their network)");
         checkFits(spec, splits);
         System.out.printf("data: %s%n", splits.source());
         Evaluation e = Evaluation.of(loaded.model(), splits.test(), spec.norm(), batchSize);
@@ -79,6 +82,10 @@ final class EvalCommand implements Callable<Integer> {
                     spec.label(), net.backendName(), e.top1(), e.top5(), e.loss(), e.images(), e.images() / secs);
         }
         return 0;
+    }
+
+    private static String canonical(String arch) {
+        return arch.toLowerCase(java.util.Locale.ROOT).replace("-", "");
     }
 
     private static void checkFits(ModelSpec spec, Splits splits) {

@@ -27,6 +27,8 @@ final class ExportCommand implements Callable<Integer> {
         if (m.spec().quant().isFull())
             throw new IllegalArgumentException(modelFile + " is a full-precision model; train with --precision (e.g. a8w2) to get one to pack");
         Path target = out != null ? out : Path.of(modelFile.toString().replaceFirst("(\\.safetensors)?$", ".packed.safetensors"));
+        if (Files.exists(target) && Files.isSameFile(target, modelFile))
+            throw new IllegalArgumentException("--out " + target + " is the model being exported; the packed model would replace it: choose another file");
         PackedModel packed = PackedModels.export(m.model(), m.spec(), target);
         long fp32 = 4L * m.model().parameterCount();
         System.out.printf("%s (%s): %d layers, %,d parameter bytes packed vs %,d in fp32 (%.1f× smaller); file %,d bytes%n",

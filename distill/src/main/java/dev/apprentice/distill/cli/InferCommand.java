@@ -24,7 +24,7 @@ final class InferCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PACKED", description = "A packed model (from export, or model.packed.safetensors from train).")
     Path modelFile;
 
-    @Parameters(index = "1..*", paramLabel = "IMAGE", description = "Images to classify.")
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "Images to classify (at least one).")
     List<Path> images;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Default: ${DEFAULT-VALUE}.")

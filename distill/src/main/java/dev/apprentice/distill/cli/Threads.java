@@ -36,9 +36,19 @@ final class Threads {
         System.setProperty(VECTOR_BITS_PROPERTY, b);
     }
 
+    /** Threads per core above which --threads is taken for a mistake: kernel threads beyond the cores only take turns. */
+    static final int MAX_THREADS_PER_CORE = 4;
+
     void apply() {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        Parallel.setThreads(threads);
+        int cores = Runtime.getRuntime().availableProcessors(), used = threads;
+        if (threads > MAX_THREADS_PER_CORE * cores) {
+            used = cores;
+            System.err.printf("warning: --threads %d on %d cores would make the kernels' threads fight over the cores; using %d%n", threads, cores, used);
+        } else if (threads > cores) {
+            System.err.printf("warning: --threads %d is more than the %d cores; the kernels run fastest with at most %d%n", threads, cores, cores);
+        }
+        Parallel.setThreads(used);
     }
 
     /** "2 threads, 512-bit vectors (the machine's), 16 floats a vector, 32 registers": for run headers. */

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads MNIST-format IDX files (images: magic 2051, labels: magic 2049), raw or gzipped
@@ -20,6 +21,16 @@ public final class IdxReader {
 
     /** Images and labels read from two IDX streams into one set. */
     public static ImageSet read(String name, InputStream images, InputStream labels, String[] classNames) throws IOException {
+        try {
+            return readChecked(name, images, labels, classNames);
+        } catch (EOFException e) {
+            throw new DataException(name + ": file is truncated (" + e.getMessage() + ")", e);
+        } catch (ZipException e) {
+            throw new DataException(name + ": damaged gzip data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ImageSet readChecked(String name, InputStream images, InputStream labels, String[] classNames) throws IOException {
         DataInputStream li = open(labels);
         int lm = li.readInt();
         if (lm != LABELS_MAGIC) throw new DataException(name + ": label file has magic " + lm + ", expected " + LABELS_MAGIC + " (not an IDX label file)");
@@ -39,6 +50,9 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw new DataException(name + ": file is truncated (header promises " + n + " images of " + h + "×" + w + ")", e);
         }
+        // to the end of each stream: a gzip stream's CRC and length are checked only there
+        requireEnd(li, name + ": label file");
+        requireEnd(ii, name + ": image file");
         int[] labelsOut = new int[n];
         for (int i = 0; i < n; i++) {
             labelsOut[i] = lb[i] & 0xff;
@@ -46,6 +60,10 @@ public final class IdxReader {
                 throw new DataException(name + ": label " + labelsOut[i] + " at index " + i + " but only " + classNames.length + " classes");
         }
         return new ImageSet(name, px, labelsOut, 1, h, w, classNames);
+    }
+
+    private static void requireEnd(InputStream in, String what) throws IOException {
+        if (in.read() >= 0) throw new DataException(what + " is longer than its header says (trailing bytes after the last item)");
     }
 
     private static DataInputStream open(InputStream in) throws IOException {

@@ -10,6 +10,7 @@ import dev.apprentice.distill.train.Trainer;
 import dev.apprentice.quant.Precision;
 import dev.apprentice.quant.QuantConfig;
 
+import dev.apprentice.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -146,14 +147,9 @@ public final class ExperimentRunner {
     private void keep(Job j) throws IOException {
         Path from = runs.resolve(j.dirName()), to = archive.resolve(j.dirName());
         Files.createDirectories(to);
-        copyAtomically(from.resolve(Trainer.METRICS), to.resolve(Trainer.METRICS));
+        AtomicFiles.copy(from.resolve(Trainer.METRICS), to.resolve(Trainer.METRICS));
         if (j.precision().isFull() && j.scheme() == Scheme.NONE)
-            copyAtomically(from.resolve(Trainer.MODEL), to.resolve(Trainer.MODEL));
+            AtomicFiles.copy(from.resolve(Trainer.MODEL), to.resolve(Trainer.MODEL));
     }
 
-    private static void copyAtomically(Path from, Path to) throws IOException {
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-        Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
 }

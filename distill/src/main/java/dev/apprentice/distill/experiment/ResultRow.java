@@ -17,14 +17,17 @@ public record ResultRow(String student, String teacher, String precision, String
         return line.equals(HEADER) || line.equals(HEADER_BEFORE_WIDTH);
     }
 
-    /** The fields that identify a run: a plan re-run skips rows with the same key. */
+    /** The fields that identify a run: a plan re-run skips rows with the same key, a results file refuses two. */
     public String key() {
-        return String.join(",", cell(), Integer.toString(seed), Integer.toString(epochs));
+        return String.join(",", cell(), Integer.toString(seed));
     }
 
-    /** The fields that make a table cell: rows of one cell differ only in their seed. */
+    /**
+     * The fields that make a table cell, the recipe (epochs) included: rows of one cell differ only in
+     * their seed, so a 1-epoch row is never averaged with 10-epoch rows.
+     */
     public String cell() {
-        return String.join(",", student, number(width), teacher, precision, scheme, number(tau));
+        return String.join(",", student, number(width), teacher, precision, scheme, number(tau), Integer.toString(epochs));
     }
 
     /** The student network with its width when not 1: resnet8, resnet8x2. */
@@ -51,8 +54,31 @@ public record ResultRow(String student, String teacher, String precision, String
     static ResultRow parse(String line) {
         String[] f = line.split(",", -1);
         if (f.length != 9 && f.length != 11) throw new IllegalArgumentException("expected 11 fields, got " + f.length + ": " + line);
-        return new ResultRow(f[0], f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
-                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
-                f.length == 11 ? Double.parseDouble(f[9]) : 1, f.length == 11 ? Double.parseDouble(f[10]) : 1);
+        ResultRow r = new ResultRow(f[0], f[1], f[2], f[3], integer(f[4], "seed"), integer(f[5], "epochs"),
+                number(f[6], "test_error"), number(f[7], "top5_error"), number(f[8], "train_seconds"),
+                f.length == 11 ? number(f[9], "width") : 1, f.length == 11 ? number(f[10], "tau") : 1);
+        if (r.student.isEmpty() || r.precision.isEmpty() || r.scheme.isEmpty()) throw new IllegalArgumentException("student, precision and scheme must not be empty");
+        if (r.epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + r.epochs);
+        if (!(r.testError >= 0 && r.testError <= 100) || !(r.top5Error >= 0 && r.top5Error <= 100))
+            throw new IllegalArgumentException("test errors must be percentages from 0 to 100, got " + f[6] + " and " + f[7]);
+        if (!(r.trainSeconds >= 0) || !(r.width > 0) || !(r.tau > 0))
+            throw new IllegalArgumentException("train_seconds must be 0 or more and width and tau above 0, got " + f[8] + ", " + r.width + ", " + r.tau);
+        return r;
+    }
+
+    private static int integer(String field, String name) {
+        try {
+            return Integer.parseInt(field.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + field + "'");
+        }
+    }
+
+    /** A finite number (Double.parseDouble would also take NaN, Infinity and hexadecimal). */
+    private static double number(String field, String name) {
+        String t = field.strip();
+        if (!t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?"))
+            throw new IllegalArgumentException(name + " must be a finite number, got '" + field + "'");
+        return Double.parseDouble(t);
     }
 }

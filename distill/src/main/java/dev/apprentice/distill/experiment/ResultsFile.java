@@ -24,13 +24,19 @@ public final class ResultsFile {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             if (lines.isEmpty() || !ResultRow.isHeader(lines.get(0).strip()))
                 throw new IllegalArgumentException(file + " is not a results file (its first line must be: " + ResultRow.HEADER + ")");
+            java.util.Map<String, Integer> lineOf = new java.util.HashMap<>();
             for (int i = 1; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) continue;
+                ResultRow r;
                 try {
-                    rows.add(ResultRow.parse(lines.get(i).strip()));
+                    r = ResultRow.parse(lines.get(i).strip());
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
                 }
+                Integer first = lineOf.putIfAbsent(r.key(), i + 1);
+                if (first != null)
+                    throw new IllegalArgumentException(file + " line " + (i + 1) + " repeats the run of line " + first + " (same cell, recipe and seed): remove one");
+                rows.add(r);
             }
         }
     }
@@ -44,6 +50,7 @@ public final class ResultsFile {
     }
 
     public void append(ResultRow row) throws IOException {
+        if (has(row.key())) throw new IllegalArgumentException(file + " already has a row for " + row.key());
         rows.add(row);
         StringBuilder sb = new StringBuilder(ResultRow.HEADER).append('\n');
         for (ResultRow r : rows) sb.append(r.csv()).append('\n');

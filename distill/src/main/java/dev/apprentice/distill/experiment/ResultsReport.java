@@ -69,9 +69,11 @@ public final class ResultsReport {
         Map<String, Stats> stats = stats(rows);
         TreeSet<String> precisions = new TreeSet<>((a, b) -> Integer.compare(order(a), order(b)));
         Map<String, Map<String, String>> table = new LinkedHashMap<>();
+        Map<String, TreeSet<Integer>> recipes = new LinkedHashMap<>(); // a row label's epoch counts: more than one, and the label names them
+        for (ResultRow r : rows) recipes.computeIfAbsent(rowLabel(r), k -> new TreeSet<>()).add(r.epochs());
         for (ResultRow r : rows) {
             precisions.add(r.precision());
-            String label = r.network() + ", " + schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : ", teacher " + r.teacher()) + tauLabel(r, ", ");
+            String label = rowLabel(r) + (recipes.get(rowLabel(r)).size() > 1 ? ", " + r.epochs() + (r.epochs() == 1 ? " epoch" : " epochs") : "");
             table.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(r.precision(), stats.get(r.cell()).cell());
         }
         StringBuilder sb = new StringBuilder();
@@ -87,6 +89,10 @@ public final class ResultsReport {
             sb.append('\n');
         });
         return sb.toString();
+    }
+
+    private static String rowLabel(ResultRow r) {
+        return r.network() + ", " + schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : ", teacher " + r.teacher()) + tauLabel(r, ", ");
     }
 
     private static int order(String precision) {

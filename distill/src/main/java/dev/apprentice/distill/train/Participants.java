@@ -29,6 +29,7 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
             if (!init.spec().arch().equals(cfg.arch()) || init.spec().width() != cfg.width())
                 throw new IllegalArgumentException("--student-init " + d.studentInit() + " holds " + init.spec().label()
                         + ", not the student " + studentSpec.label() + " (scheme " + d.scheme().label() + " fine-tunes the same architecture)");
+            requireFullPrecision(init.spec(), "--student-init", d.studentInit(), "the full-precision student that scheme " + d.scheme().label() + " starts from");
             student.loadStateDict(init.model().stateDict());
             out.printf("student initialised from %s (%s)%n", d.studentInit(), init.spec().label());
         }
@@ -42,6 +43,7 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
             ModelSpec named = d.teacherArch() == null ? null
                     : new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL);
             ModelFiles.Loaded loaded = loadFitting(d.teacherModel(), "--teacher-model", studentSpec, named);
+            requireFullPrecision(loaded.spec(), "--teacher-model", d.teacherModel(), "the full-precision teacher of scheme " + d.scheme().label());
             teacherSpec = loaded.spec();
             if (d.teacherArch() != null && !d.teacherArch().equalsIgnoreCase(teacherSpec.arch()))
                 throw new IllegalArgumentException("--teacher " + d.teacherArch() + " does not match --teacher-model " + d.teacherModel()
@@ -51,6 +53,12 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
             for (var p : teacher.parameters()) p.requireGrad(false);
         }
         return new Participants(studentSpec, student, teacherSpec, teacher);
+    }
+
+    private static void requireFullPrecision(ModelSpec spec, String flag, java.nio.file.Path file, String role) {
+        if (!spec.quant().isFull())
+            throw new IllegalArgumentException(flag + " " + file + " holds an " + spec.quant().precision() + " network; it must be " + role
+                    + " (train one with --precision fp32)");
     }
 
     /**

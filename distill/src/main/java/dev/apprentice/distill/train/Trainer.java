@@ -36,6 +36,17 @@ import java.util.Map;
 public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors",
             PACKED = "model.packed.safetensors", TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
+    /** Finds an --out that cannot hold the run before any training, not after the first epoch. */
+    private static void requireWritableDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".write-test", ".tmp"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write the run to " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
     private static final int EVAL_BATCH = 500;
 
     private final TrainConfig cfg;
@@ -59,11 +70,37 @@ public final class Trainer {
 
     public Result run(boolean resume, boolean overwrite) throws IOException {
         Path dir = cfg.outDir();
+        if (resume && !Files.isDirectory(dir)) throw new IllegalArgumentException("nothing to resume: " + dir + " does not exist");
+        boolean created = !Files.exists(dir);
+        requireWritableDirectory(dir);
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return runLocked(resume, overwrite);
+        } catch (IOException | RuntimeException e) {
+            if (created) removeIfUnused(dir); // a refused run leaves no empty run directory behind
+            throw e;
+        }
+    }
+
+    private static void removeIfUnused(Path dir) {
+        try (var entries = Files.list(dir)) {
+            if (entries.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE))) {
+                Files.deleteIfExists(dir.resolve(RunLock.FILE));
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            // left as it is: the run's own error says what went wrong
+        }
+    }
+
+    private Result runLocked(boolean resume, boolean overwrite) throws IOException {
+        Path dir = cfg.outDir();
         Path ckptFile = dir.resolve(CHECKPOINT);
         if (!resume && !overwrite && Files.exists(ckptFile))
             throw new IllegalArgumentException(dir + " already holds a run (" + CHECKPOINT + "); use --resume to continue it or --force to start over");
-        if (resume && !Files.exists(ckptFile))
-            throw new IllegalArgumentException("nothing to resume: no " + CHECKPOINT + " in " + dir);
+        if (resume && !Files.exists(ckptFile)) {
+            out.printf("no %s in %s yet (the run stopped in its first epoch): starting over%n", CHECKPOINT, dir);
+            resume = false;
+        }
 
         var t = data.train();
         Normalization norm = Normalization.of(t);
@@ -144,7 +181,8 @@ public final class Trainer {
                         float lv = loss.total().item();
                         if (!Float.isFinite(lv))
                             throw new DivergenceException(String.format("the loss became %s at epoch %d, step %d (learning rate %.4g); "
-                                    + "try a lower --lr. The last good checkpoint is in %s", lv, epoch, step, sgd.lr(), dir));
+                                    + "try a lower --lr. %s", lv, epoch, step, sgd.lr(),
+                                    Files.exists(ckptFile) ? "The last good checkpoint is in " + dir : "No checkpoint was written before it"));
                         loss.total().backward();
                         sgd.step();
                         step++;

@@ -102,7 +102,31 @@ class ResumeTest {
         var e = assertThrows(DivergenceException.class, () -> new Trainer(explosive, data, quiet, Progress.QUIET).run(false, false));
         assertTrue(e.getMessage().startsWith("the loss became"), e.getMessage());
         assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("No checkpoint was written"), "diverged in epoch 1, before any checkpoint: " + e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("x").resolve(Trainer.MODEL)), "no model written for a diverged run");
+    }
+
+    @Test
+    void resumeOfARunKilledInItsFirstEpochStartsOverSayingSo() throws IOException {
+        Splits data = tiny();
+        Path dir = Files.createDirectories(tmp.resolve("killed"));
+        Files.writeString(dir.resolve(Trainer.METRICS), "epoch,loss\n"); // what a run killed before its first checkpoint leaves
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(config(dir, 1), data, new PrintStream(log), Progress.QUIET).run(true, false);
+        assertTrue(log.toString().contains("starting over"), log.toString());
+        assertTrue(Files.exists(dir.resolve(Trainer.MODEL)));
+    }
+
+    @Test
+    void anOutThatCannotHoldTheRunIsRefusedBeforeTraining() throws IOException {
+        Splits data = tiny();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Path file = Files.writeString(tmp.resolve("afile"), "not a directory");
+        var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(file, 1), data, quiet, Progress.QUIET).run(false, false));
+        assertTrue(e.getMessage().contains("is a file, not a directory"), e.getMessage());
+        // procfs refuses new directories even to root, for whom no permission bit would
+        var e2 = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(Path.of("/proc/apprentice-run"), 1), data, quiet, Progress.QUIET).run(false, false));
+        assertTrue(e2.getMessage().startsWith("cannot write the run to /proc/apprentice-run"), e2.getMessage());
     }
 
     private static int metricsLines(Path dir) throws IOException {

@@ -14,6 +14,7 @@ public final class ResNets {
      * @param width multiplier of the base width (16 for CIFAR-style, 64 for ImageNet-style)
      */
     public static Module create(String name, int inChannels, int classes, double width, long seed) {
+        checkWidth(width);
         String n = name.toLowerCase().replace("-", "");
         if (!n.startsWith("resnet")) throw unknown(name);
         int depth;
@@ -31,6 +32,15 @@ public final class ResNets {
                 yield new CifarResNet(depth, inChannels, classes, Math.max(1, w), rng);
             }
         };
+    }
+
+    /** The widest multiplier accepted: 64 × 16 = 1024 base channels for CIFAR-style networks. */
+    public static final double MAX_WIDTH = 64;
+
+    /** Refuses a width multiplier that is not a number in (0, {@link #MAX_WIDTH}]. */
+    public static void checkWidth(double width) {
+        if (!(width > 0 && width <= MAX_WIDTH))
+            throw new IllegalArgumentException("width multiplier must be a number above 0 and at most " + (int) MAX_WIDTH + ", got " + width);
     }
 
     private static IllegalArgumentException unknown(String name) {
