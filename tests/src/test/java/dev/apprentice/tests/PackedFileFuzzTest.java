@@ -56,12 +56,32 @@ class PackedFileFuzzTest {
             if (kind < 3) Files.write(f, damageBytes(original, kind, rng));
             else SafeTensors.writeRaw(f, damageTensors(raw, kind, rng), damageMetadata(raw.metadata(), kind, rng));
             String what = "case " + i + " (kind " + kind + ")";
+            if (kind < 3) assertReadExactlyOrRefused(f, raw, what);
             boolean ok = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> loadAndBuild(f, what), what);
             if (ok) loaded++;
             else rejected++;
         }
         assertTrue(rejected > 2500, "most damage must be caught: " + rejected + " rejected, " + loaded + " loaded");
         assertTrue(System.nanoTime() - start < 120e9, "fuzzing took too long");
+    }
+
+    /** Bytes damaged anywhere, header and metadata included: the file is refused, or reads as the original did. */
+    private static void assertReadExactlyOrRefused(Path f, SafeTensors.RawContents original, String what) {
+        SafeTensors.RawContents read;
+        try {
+            read = SafeTensors.readRaw(f);
+        } catch (ModelFileException e) {
+            return;
+        } catch (Throwable t) {
+            throw new AssertionError(what + ": unexpected " + t, t);
+        }
+        if (!read.metadata().equals(original.metadata())) fail(what + ": loaded with changed metadata " + read.metadata());
+        if (!read.tensors().keySet().equals(original.tensors().keySet())) fail(what + ": loaded with other tensors");
+        original.tensors().forEach((name, t) -> {
+            SafeTensors.RawTensor r = read.tensors().get(name);
+            if (!r.dtype().equals(t.dtype()) || !java.util.Arrays.equals(r.shape(), t.shape()) || !java.util.Arrays.equals(r.bytes(), t.bytes()))
+                fail(what + ": tensor " + name + " loaded changed");
+        });
     }
 
     /** True if the file loaded and built; false if refused the documented way; anything else fails. */

@@ -27,13 +27,16 @@ import java.util.Map;
 /**
  * The safetensors format (8-byte little-endian header length, a JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian data), readable by PyTorch
- * and friends. We write F32 tensors and a SHA-256 of the data in the metadata; we read F32,
+ * and friends. We write F32 tensors and, in the metadata, a SHA-256 over the whole file's meaning: each
+ * tensor's name, dtype, shape and byte range, the other metadata, and the data; we read F32,
  * F16, BF16 and F64 (converted to float) and integer tensors as floats, validating every size
  * and offset before allocating anything.
  */
 public final class SafeTensors {
-    /** Metadata key holding the hex SHA-256 of the data section. */
-    public static final String CHECKSUM_KEY = "apprentice.sha256";
+    /** Metadata key holding the hex SHA-256 of the header's entries, the other metadata and the data ({@link #digest}). */
+    public static final String CHECKSUM_KEY = "apprentice.checksum";
+    /** The checksum of files written before 2026-12-05: the data section only (still verified when read). */
+    public static final String DATA_CHECKSUM_KEY = "apprentice.sha256";
     private static final long MAX_HEADER = 100L << 20;
     private static final Gson GSON = new Gson();
 
@@ -80,7 +83,7 @@ public final class SafeTensors {
     public static void writeRaw(Path file, Map<String, RawTensor> tensors, Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         long offset = 0;
-        MessageDigest sha = sha256();
+        List<Entry> entries = new ArrayList<>();
         for (var e : tensors.entrySet()) {
             RawTensor t = e.getValue();
             JsonObject d = new JsonObject();
@@ -93,12 +96,15 @@ public final class SafeTensors {
             off.add(offset + t.bytes().length);
             d.add("data_offsets", off);
             header.add(e.getKey(), d);
+            entries.add(new Entry(e.getKey(), t.dtype(), t.shape(), offset, offset + t.bytes().length));
             offset += t.bytes().length;
-            sha.update(t.bytes());
         }
+        Map<String, String> kept = new LinkedHashMap<>(metadata);
+        kept.remove(CHECKSUM_KEY);
+        kept.remove(DATA_CHECKSUM_KEY);
         JsonObject meta = new JsonObject();
-        metadata.forEach(meta::addProperty);
-        meta.addProperty(CHECKSUM_KEY, HexFormat.of().formatHex(sha.digest()));
+        kept.forEach(meta::addProperty);
+        meta.addProperty(CHECKSUM_KEY, digest(entries, kept, tensors.values().stream().map(RawTensor::bytes).toList()));
         header.add("__metadata__", meta);
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         int pad = (8 - json.length % 8) % 8; // keeps the data 8-byte aligned, as the reference writer does
@@ -160,16 +166,25 @@ public final class SafeTensors {
             long end = 0;
             for (Entry en : entries) {
                 if (en.begin < end) throw corrupt(file, "tensor " + en.name + " overlaps the one before it");
+                if (en.begin > end) throw corrupt(file, "a gap of " + (en.begin - end) + " bytes before tensor " + en.name + " (the data offsets must tile the data section)");
                 end = en.end;
             }
             if (end != dataLen) throw corrupt(file, "data section has " + dataLen + " bytes but the header describes " + end + " (truncated or padded file)");
             ByteBuffer data = ByteBuffer.allocate((int) dataLen).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, data, dataStart);
-            String expected = metadata.get(CHECKSUM_KEY);
+            String expected = metadata.get(CHECKSUM_KEY), expectedData = metadata.get(DATA_CHECKSUM_KEY);
             if (expected != null) {
+                Map<String, String> rest = new LinkedHashMap<>(metadata);
+                rest.remove(CHECKSUM_KEY);
+                if (!digest(inFileOrder, rest, List.of(data.array())).equals(expected))
+                    throw corrupt(file, "checksum mismatch: the header, metadata or data was changed or damaged after it was written");
+            } else if (expectedData == null && (metadata.containsKey("arch") || metadata.containsKey("format"))) {
+                // every file we write carries a checksum; one that names our network but has none was edited
+                throw corrupt(file, "no checksum, though the metadata is ours (arch/format): the header was changed or damaged");
+            } else if (expectedData != null) {
                 MessageDigest sha = sha256();
                 sha.update(data.array());
-                if (!HexFormat.of().formatHex(sha.digest()).equals(expected))
+                if (!HexFormat.of().formatHex(sha.digest()).equals(expectedData))
                     throw corrupt(file, "checksum mismatch: the data was changed or damaged after it was written");
             }
             Map<String, RawTensor> tensors = new LinkedHashMap<>();
@@ -185,6 +200,24 @@ public final class SafeTensors {
     }
 
     private record Entry(String name, String dtype, int[] shape, long begin, long end) {}
+
+    /**
+     * Hex SHA-256 over the tensors' names, dtypes, shapes and byte ranges in file order, the metadata
+     * (the checksum itself excluded) in key order, then the data: a swapped offset, a changed dtype or
+     * an edited metadata value changes it as a flipped data byte does.
+     */
+    private static String digest(List<Entry> entries, Map<String, String> metadata, List<byte[]> data) {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : entries)
+            sb.append(e.name).append('\0').append(e.dtype).append('\0').append(java.util.Arrays.toString(e.shape)).append('\0')
+                    .append(e.begin).append('\0').append(e.end).append('\0');
+        sb.append("__metadata__\0");
+        new java.util.TreeMap<>(metadata).forEach((k, v) -> sb.append(k).append('\0').append(v).append('\0'));
+        MessageDigest sha = sha256();
+        sha.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+        for (byte[] b : data) sha.update(b);
+        return HexFormat.of().formatHex(sha.digest());
+    }
 
     private static Entry entry(Path file, String name, JsonElement v, long dataLen) {
         try {

@@ -119,4 +119,61 @@ class SafeTensorsTest {
         var e = assertThrows(ModelFileException.class, () -> SafeTensors.read(dir.resolve("nope.safetensors")));
         assertTrue(e.getMessage().contains("not found"));
     }
+
+    /** Header and metadata edits behind an intact data section: each refused by the checksum (or the tiling check). */
+    @Test
+    void editsOfTheHeaderOrMetadataAreRefused() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("a", Tensor.of(new float[] {1, 2, 3, 4}, 4));
+        t.put("b", Tensor.of(new float[] {5, 6, 7, 8}, 2, 2));
+        Map<String, String> meta = Map.of("arch", "resnet8", "norm_mean", "0.3", "precision", "a8w2");
+        SafeTensors.write(f, t, meta);
+        String header = header(f);
+        String[][] edits = {
+                {"\"dtype\":\"F32\",\"shape\":[4]", "\"dtype\":\"I32\",\"shape\":[4]"},   // dtype
+                {"[0,16]", "[16,32]", "[16,32]", "[0,16]"},                                       // two tensors' data swapped
+                {"\"shape\":[2,2]", "\"shape\":[4,1]"},                                          // shape
+                {"\"norm_mean\":\"0.3\"", "\"norm_mean\":\"0.4\""},                                  // metadata value
+                {"\"arch\":\"resnet8\"", "\"arch\":\"resnet20\""},
+                {"apprentice.checksum", "apprentice.chucksum"},                                   // the checksum's own key
+        };
+        for (String[] e : edits) {
+            String h = header;
+            if (e.length == 4) h = h.replace(e[0], "@").replace(e[2], e[3]).replace("@", e[1]);
+            else h = h.replace(e[0], e[1]);
+            assertTrue(!h.equals(header), "edit " + Arrays.toString(e) + " applies");
+            rewriteHeader(f, h);
+            var x = assertThrows(ModelFileException.class, () -> SafeTensors.read(f), Arrays.toString(e));
+            assertTrue(x.getMessage().contains("checksum"), x.getMessage());
+            rewriteHeader(f, header);
+            assertEquals(4, SafeTensors.read(f).tensors().get("a").data().length, "the original reads again");
+        }
+    }
+
+    @Test
+    void dataOffsetsMustTileTheDataSection() throws IOException {
+        Path f = dir.resolve("gap.safetensors");
+        SafeTensors.writeRaw(f, Map.of("a", new SafeTensors.RawTensor("F32", new int[] {2}, new byte[8])), Map.of());
+        String header = header(f).replace("[0,8]", "[4,8]").replace("\"shape\":[2]", "\"shape\":[1]");
+        rewriteHeader(f, header);
+        var x = assertThrows(ModelFileException.class, () -> SafeTensors.readRaw(f));
+        assertTrue(x.getMessage().contains("gap of 4 bytes"), x.getMessage());
+    }
+
+    private static String header(Path f) throws IOException {
+        byte[] b = Files.readAllBytes(f);
+        long n = ByteBuffer.wrap(b, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return new String(b, 8, (int) n, StandardCharsets.UTF_8).strip();
+    }
+
+    /** Replaces the JSON header, keeping the data section. */
+    private static void rewriteHeader(Path f, String header) throws IOException {
+        byte[] b = Files.readAllBytes(f);
+        long n = ByteBuffer.wrap(b, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        byte[] h = header.getBytes(StandardCharsets.UTF_8), data = Arrays.copyOfRange(b, 8 + (int) n, b.length);
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(h.length).put(h).put(data);
+        Files.write(f, out.array());
+    }
 }
