@@ -178,6 +178,37 @@ class CliTest {
         }
     }
 
+    /**
+     * A small heap: training at batch 15 then evaluating (default batches of 500) fits, the evaluation
+     * batch sized from the memory left; what cannot fit at all ends in one line, not a stack trace.
+     */
+    @Test
+    void aSmallHeapEvaluatesInSmallerBatchesAndOtherwiseFailsInOneLine() throws Exception {
+        Path data = tinyData(64, 600), run = tmp.resolve("small-heap");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.function.Function<String[], Process> cli = a -> {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "--add-modules", "jdk.incubator.vector", "-Xmx64m",
+                    "-cp", System.getProperty("java.class.path"), "dev.apprentice.distill.cli.Cli"));
+            cmd.addAll(java.util.List.of(a));
+            try {
+                return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Process p = cli.apply(new String[] {"train", "--data", data.toString(), "--scheme", "none", "--precision", "fp32", "--model", "resnet8",
+                "--epochs", "1", "--batch-size", "8", "--quiet", "--out", run.toString()});
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        assertTrue(log.contains("test accuracy: top-1"), log);
+
+        p = cli.apply(new String[] {"summary", "--model", "resnet110", "--input", "3x4000x4000"});
+        log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(2, p.waitFor(), log);
+        assertTrue(log.lines().reduce((a, b) -> b).orElse("").startsWith("error: out of memory (Java's heap is"), log);
+        assertFalse(log.contains("Exception") || log.contains("\tat "), "no stack trace: " + log);
+    }
+
     @Test
     void exportAndEvalRefuseWhatWouldLoseOrMislabelAModel() throws IOException {
         Path data = tinyData(64, 32), run = tmp.resolve("q");

@@ -35,13 +35,19 @@ public final class Cli {
             cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
             return USER_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // an Error, which picocli's handler for exceptions never sees
+            cl.getErr().println("error: " + describe(e));
+            return USER_ERROR;
+        }
     }
 
     /** One line for errors a user can cause; anything else is a bug and keeps its stack trace. */
     static String describe(Throwable e) {
         if (e instanceof OutOfMemoryError)
-            return "out of memory; use a smaller --batch-size or give Java more heap (JAVA_TOOL_OPTIONS=-Xmx16g)";
+            return String.format("out of memory (Java's heap is %d MiB); use a smaller --batch-size or input, or give Java more heap (java -Xmx16g -jar ...)",
+                    Runtime.getRuntime().maxMemory() >> 20);
         if (e instanceof DataException || e instanceof ModelFileException || e instanceof DivergenceException
                 || e instanceof IllegalArgumentException)
             return e.getMessage();

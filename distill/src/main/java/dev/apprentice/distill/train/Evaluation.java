@@ -20,6 +20,7 @@ public record Evaluation(double top1, double top5, double loss, int images) {
      * ~1.45× the module's forward pass), any other model through its eval-mode forward.
      */
     public static Evaluation of(Module model, ImageSet set, Normalization norm, int batchSize) {
+        batchSize = MemoryCheck.inferenceBatch(batchSize, new int[] {set.channels(), set.height(), set.width()}, model);
         if (FloatNetwork.supports(model)) {
             return of(FloatNetwork.of(model)::logits, set, norm, batchSize, null);
         }

@@ -11,6 +11,8 @@ import dev.apprentice.nn.Summary;
  */
 final class MemoryCheck {
     private static final int BYTES_PER_ACTIVATION = 4 * 4;
+    /** Inference keeps each layer's output for the batch (the step arena holds them) and no gradients. */
+    private static final int BYTES_PER_INFERENCE_ACTIVATION = 2 * 4;
 
     private MemoryCheck() {}
 
@@ -21,8 +23,21 @@ final class MemoryCheck {
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (need > available)
-            throw new IllegalArgumentException(String.format("a batch of %d needs about %.1f GiB for activations and gradients, more than the %.1f GiB "
-                    + "Java may still use; use a smaller --batch-size (at most about %d) or give Java more heap (JAVA_TOOL_OPTIONS=-Xmx16g)",
-                    batchSize, need / 1073741824.0, available / 1073741824.0, Math.max(1, available / Math.max(1, perSample * BYTES_PER_ACTIVATION))));
+            throw new IllegalArgumentException(String.format("a batch of %d needs about %s for activations and gradients, more than the %s "
+                    + "Java may still use; use a smaller --batch-size (at most about %d) or give Java more heap (java -Xmx16g -jar ...)",
+                    batchSize, size(need), size(available), Math.max(1, available / Math.max(1, perSample * BYTES_PER_ACTIVATION))));
+    }
+
+    /** The largest batch up to requested whose inference activations take at most half the heap Java may still use. */
+    static int inferenceBatch(int requested, int[] sampleShape, Module model) {
+        long perSample = Math.max(1, Summary.of(model, sampleShape).activationFloats() * BYTES_PER_INFERENCE_ACTIVATION);
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        return (int) Math.max(1, Math.min(requested, available / 2 / perSample));
+    }
+
+    /** 1.5 GiB, 300 MiB: bytes as people read them. */
+    static String size(long bytes) {
+        return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / 1073741824.0) : String.format("%d MiB", Math.max(1, bytes >> 20));
     }
 }
