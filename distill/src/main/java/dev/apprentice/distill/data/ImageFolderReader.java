@@ -43,8 +43,15 @@ public final class ImageFolderReader {
         }
         if (images.isEmpty()) throw new DataException(root + ": no PNG or JPEG images found");
         int h = images.get(0).getHeight(), w = images.get(0).getWidth();
-        boolean gray = images.stream().allMatch(i -> i.getType() == BufferedImage.TYPE_BYTE_GRAY);
-        int ch = gray ? 1 : 3;
+        long grayCount = images.stream().filter(Images::isGray).count();
+        if (grayCount > 0 && grayCount < images.size() && 2 * grayCount > images.size()) {
+            // mostly gray: a colour image among them is more likely a stray than a reason to read all as RGB
+            int odd = 0;
+            while (Images.isGray(images.get(odd))) odd++;
+            throw new DataException(paths.get(odd) + " is in colour, while " + grayCount + " of the " + images.size() + " images in " + root
+                    + " are grayscale: convert it to grayscale (a few gray images among colour ones are read as RGB)");
+        }
+        int ch = grayCount == images.size() ? 1 : 3;
         byte[] px = new byte[images.size() * ch * h * w];
         for (int i = 0; i < images.size(); i++) {
             BufferedImage img = images.get(i);

@@ -20,15 +20,30 @@ public final class Images {
         return img;
     }
 
+    /** Whether img is grayscale: 8- or 16-bit gray (PNG), without colour. */
+    static boolean isGray(BufferedImage img) {
+        return img.getType() == BufferedImage.TYPE_BYTE_GRAY || img.getType() == BufferedImage.TYPE_USHORT_GRAY;
+    }
+
+    /** A gray pixel as 0-255: from the raster, not getRGB, which would convert linear gray to sRGB; 16-bit samples rounded to 8 bits. */
+    private static int gray(BufferedImage img, int x, int y) {
+        int v = img.getRaster().getSample(x, y, 0);
+        return img.getType() == BufferedImage.TYPE_USHORT_GRAY ? (v + 128) / 257 : v;
+    }
+
     /** Copies img into px at base as channels (1: gray, 3: RGB) planes of height × width bytes. */
     static void copyPixels(BufferedImage img, int channels, byte[] px, int base) {
         int h = img.getHeight(), w = img.getWidth();
+        boolean gray = isGray(img);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 if (channels == 1) {
-                    // The raster, not getRGB: getRGB would convert linear gray to sRGB.
-                    px[base + y * w + x] = img.getType() == BufferedImage.TYPE_BYTE_GRAY
-                            ? (byte) img.getRaster().getSample(x, y, 0) : (byte) luma(img.getRGB(x, y));
+                    px[base + y * w + x] = (byte) (gray ? gray(img, x, y) : luma(img.getRGB(x, y)));
+                } else if (gray) { // a gray image among colour ones: the same value in the three planes
+                    byte v = (byte) gray(img, x, y);
+                    px[base + y * w + x] = v;
+                    px[base + h * w + y * w + x] = v;
+                    px[base + 2 * h * w + y * w + x] = v;
                 } else {
                     int rgb = img.getRGB(x, y);
                     px[base + y * w + x] = (byte) (rgb >> 16);

@@ -116,6 +116,38 @@ class DataReadersTest {
     }
 
     @Test
+    void sixteenBitGrayPngsReadAsGrayAndAStrayColourImageIsNamed() throws IOException {
+        Path root = tmp.resolve("gray16");
+        for (String cls : new String[] {"a", "b"}) {
+            Files.createDirectories(root.resolve(cls));
+            for (int i = 0; i < 2; i++) {
+                BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_USHORT_GRAY);
+                img.getRaster().setSample(1, 2, 0, cls.equals("a") ? 65535 : 257 * 100 + 120); // 255, and 100.47 of 255
+                ImageIO.write(img, "png", root.resolve(cls).resolve(i + ".png").toFile());
+            }
+        }
+        ImageSet s = ImageFolderReader.read("g", root);
+        assertEquals(1, s.channels(), "16-bit gray is gray");
+        assertEquals(255, s.pixels()[2 * 4 + 1] & 0xff);
+        assertEquals(100, s.pixels()[2 * 12 + 2 * 4 + 1] & 0xff);
+        assertEquals(0, s.pixels()[0], "black stays black (no sRGB conversion)");
+
+        BufferedImage colour = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(colour, "png", root.resolve("b").resolve("odd.png").toFile());
+        var e = assertThrows(DataException.class, () -> ImageFolderReader.read("g", root));
+        assertTrue(e.getMessage().contains("odd.png is in colour") && e.getMessage().contains("4 of the 5 images"), e.getMessage());
+
+        // a few gray images among colour ones are read as RGB, the gray value in every plane
+        for (int i = 0; i < 5; i++) ImageIO.write(colour, "png", root.resolve("a").resolve("c" + i + ".png").toFile());
+        ImageSet rgb = ImageFolderReader.read("g", root);
+        assertEquals(3, rgb.channels());
+        int plane = 12, image = 3 * plane;
+        for (int c = 0; c < 3; c++) assertEquals(255, rgb.pixels()[c * plane + 2 * 4 + 1] & 0xff, "plane " + c);
+        assertEquals(10, rgb.labels().length);
+        assertEquals(0, rgb.pixels()[image] & 0xff);
+    }
+
+    @Test
     void unknownDirectoryLayoutIsExplained() throws IOException {
         var e = assertThrows(DataException.class, () -> DataSources.resolve(tmp.toString()));
         assertTrue(e.getMessage().contains("holds no dataset"), e.getMessage());
