@@ -1,10 +1,14 @@
 package dev.apprentice.distill.experiment;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.apprentice.distill.apprentice.Scheme;
+import dev.apprentice.distill.train.Schedules;
+import dev.apprentice.nn.resnet.ResNets;
 import dev.apprentice.quant.Precision;
 
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An experiment plan (JSON): the data, the training recipe, the shorter recipe of schemes C and
@@ -38,40 +43,81 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("plan file " + file + " not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("plan " + file + " is not UTF-8 text");
         }
+        JsonElement root;
         try {
-            return parse(JsonParser.parseString(text).getAsJsonObject());
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | NullPointerException | ClassCastException e) {
-            throw new IllegalArgumentException("plan " + file + " is malformed: " + e.getMessage());
+            root = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("plan " + file + " is not valid JSON (" + e.getMessage().replaceFirst("^.*?Exception: ", "") + ")");
+        }
+        if (!root.isJsonObject()) throw new IllegalArgumentException("plan " + file + " must be a JSON object with \"recipe\" and \"cells\"");
+        try {
+            return parse(root.getAsJsonObject());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("plan " + file + ": " + e.getMessage(), e);
         }
     }
 
+    private static final Set<String> PLAN_KEYS = Set.of("data", "recipe", "finetune_recipe", "teachers", "cells", "comment");
+    private static final Set<String> RECIPE_KEYS = Set.of("epochs", "batch_size", "lr", "schedule", "warmup", "momentum", "nesterov",
+            "weight_decay", "crop_padding", "flip", "comment");
+    private static final Set<String> TEACHER_KEYS = Set.of("arch", "width", "seed", "comment");
+    private static final Set<String> CELL_KEYS = Set.of("student", "width", "precision", "scheme", "teacher", "tau", "seeds", "comment");
+
+    /** Reads and checks the whole plan before any run starts: every problem is reported in plain words, naming where it is. */
     static Plan parse(JsonObject o) {
-        String data = o.has("data") ? o.get("data").getAsString() : "debian";
-        Recipe recipe = recipe(o.getAsJsonObject("recipe"), null);
-        Recipe finetune = o.has("finetune_recipe") ? recipe(o.getAsJsonObject("finetune_recipe"), recipe) : recipe;
+        keys(o, PLAN_KEYS, "the plan");
+        String data = text(o, "data", "debian", "the plan");
+        if (!o.has("recipe")) throw new IllegalArgumentException("the plan needs a \"recipe\"");
+        Recipe recipe = recipe(object(o, "recipe", "the plan"), null, "recipe");
+        Recipe finetune = o.has("finetune_recipe") ? recipe(object(o, "finetune_recipe", "the plan"), recipe, "finetune_recipe") : recipe;
         List<Teacher> teachers = new ArrayList<>();
-        if (o.has("teachers"))
-            for (JsonElement e : o.getAsJsonArray("teachers")) {
-                JsonObject t = e.getAsJsonObject();
-                teachers.add(new Teacher(t.get("arch").getAsString(), num(t, "width", 1), (int) num(t, "seed", 1)));
+        if (o.has("teachers")) {
+            JsonArray ts = array(o, "teachers", "the plan");
+            for (int i = 0; i < ts.size(); i++) {
+                String where = "teachers[" + i + "]";
+                JsonObject t = element(ts.get(i), where);
+                keys(t, TEACHER_KEYS, where);
+                String arch = required(t, "arch", where);
+                checkNetwork(arch, number(t, "width", 1, where), where);
+                teachers.add(new Teacher(arch, number(t, "width", 1, where), whole(t, "seed", 1, where)));
             }
+        }
+        if (!o.has("cells")) throw new IllegalArgumentException("the plan needs \"cells\"");
+        JsonArray cs = array(o, "cells", "the plan");
+        if (cs.isEmpty()) throw new IllegalArgumentException("the plan's \"cells\" is empty");
         List<Cell> cells = new ArrayList<>();
-        for (JsonElement e : o.getAsJsonArray("cells")) {
-            JsonObject c = e.getAsJsonObject();
-            Scheme s = Scheme.parse(c.get("scheme").getAsString());
-            String teacher = c.has("teacher") ? c.get("teacher").getAsString() : null;
-            if (s.hasTeacher() && teacher == null) throw new IllegalArgumentException("cell " + c + " needs a teacher");
-            if (!s.hasTeacher() && teacher != null) throw new IllegalArgumentException("cell " + c + ": scheme " + s.label() + " has no teacher");
+        for (int i = 0; i < cs.size(); i++) {
+            String where = "cells[" + i + "]";
+            JsonObject c = element(cs.get(i), where);
+            keys(c, CELL_KEYS, where);
+            Scheme s = Scheme.parse(required(c, "scheme", where));
+            String student = required(c, "student", where);
+            double width = number(c, "width", 1, where);
+            checkNetwork(student, width, where);
+            Precision precision;
+            try {
+                precision = Precision.parse(required(c, "precision", where));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            }
+            String teacher = c.has("teacher") ? required(c, "teacher", where) : null;
+            if (s.hasTeacher() && teacher == null) throw new IllegalArgumentException(where + ": scheme " + s.label() + " needs a \"teacher\"");
+            if (!s.hasTeacher() && teacher != null) throw new IllegalArgumentException(where + ": scheme " + s.label() + " has no teacher");
+            if (teacher != null) checkNetwork(teacher, 1, where);
             if ((s == Scheme.B || s == Scheme.C) && teachers.stream().noneMatch(t -> t.arch().equals(teacher)))
-                throw new IllegalArgumentException("cell " + c + ": teacher " + teacher + " is not among the plan's teachers");
-            double tau = num(c, "tau", 1);
-            if (!s.hasTeacher() && tau != 1) throw new IllegalArgumentException("cell " + c + ": scheme " + s.label() + " has no teacher, so no temperature");
-            if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("cell " + c + ": tau must be a positive number");
+                throw new IllegalArgumentException(where + ": teacher " + teacher + " is not among the plan's teachers");
+            double tau = number(c, "tau", 1, where);
+            if (!s.hasTeacher() && tau != 1) throw new IllegalArgumentException(where + ": scheme " + s.label() + " has no teacher, so no temperature");
+            if (!(tau > 0)) throw new IllegalArgumentException(where + ": tau must be above 0, got " + tau);
             List<Integer> seeds = new ArrayList<>();
-            for (JsonElement x : c.getAsJsonArray("seeds")) seeds.add(x.getAsInt());
-            if (seeds.isEmpty()) throw new IllegalArgumentException("cell " + c + " has no seeds");
-            cells.add(new Cell(c.get("student").getAsString(), num(c, "width", 1), Precision.parse(c.get("precision").getAsString()), s, teacher, tau, seeds));
+            JsonArray ss = array(c, "seeds", where);
+            for (int k = 0; k < ss.size(); k++) seeds.add(wholeValue(ss.get(k), where + ".seeds[" + k + "]"));
+            if (seeds.isEmpty()) throw new IllegalArgumentException(where + " has no seeds");
+            if (new java.util.HashSet<>(seeds).size() != seeds.size()) throw new IllegalArgumentException(where + " lists a seed twice: " + seeds);
+            cells.add(new Cell(student, width, precision, s, teacher, tau, seeds));
         }
         Plan plan = new Plan(data, recipe, finetune, teachers, cells);
         for (Cell c : cells)
@@ -113,27 +159,96 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
         return null;
     }
 
-    private static Recipe recipe(JsonObject r, Recipe base) {
-        if (r == null) {
-            if (base == null) throw new IllegalArgumentException("the plan needs a recipe");
-            return base;
+    private static Recipe recipe(JsonObject r, Recipe base, String where) {
+        keys(r, RECIPE_KEYS, where);
+        Recipe d = base != null ? base : new Recipe(10, 128, 0.1, "onecycle", 0.15, 0.9, true, 5e-4, 2, true);
+        Recipe out = new Recipe(whole(r, "epochs", d.epochs(), where), whole(r, "batch_size", d.batchSize(), where),
+                number(r, "lr", d.lr(), where), text(r, "schedule", d.schedule(), where), number(r, "warmup", d.warmup(), where),
+                number(r, "momentum", d.momentum(), where), flag(r, "nesterov", d.nesterov(), where), number(r, "weight_decay", d.weightDecay(), where),
+                whole(r, "crop_padding", d.cropPadding(), where), flag(r, "flip", d.flip(), where));
+        if (out.epochs() < 1 || out.batchSize() < 1) throw new IllegalArgumentException(where + ": epochs and batch_size must be at least 1");
+        if (!(out.lr() > 0)) throw new IllegalArgumentException(where + ": lr must be above 0, got " + out.lr());
+        if (!(out.warmup() >= 0 && out.warmup() < 1)) throw new IllegalArgumentException(where + ": warmup is a fraction of the run, from 0 to below 1, got " + out.warmup());
+        if (!(out.momentum() >= 0 && out.momentum() < 1)) throw new IllegalArgumentException(where + ": momentum must be from 0 to below 1, got " + out.momentum());
+        if (!(out.weightDecay() >= 0) || out.cropPadding() < 0) throw new IllegalArgumentException(where + ": weight_decay and crop_padding must not be negative");
+        if (!Schedules.NAMES.contains(out.schedule()))
+            throw new IllegalArgumentException(where + ": unknown schedule '" + out.schedule() + "'; choose one of " + Schedules.NAMES);
+        return out;
+    }
+
+    private static void checkNetwork(String arch, double width, String where) {
+        try {
+            ResNets.checkName(arch);
+            ResNets.checkWidth(width);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
-        return new Recipe((int) num(r, "epochs", base == null ? 10 : base.epochs()), (int) num(r, "batch_size", base == null ? 128 : base.batchSize()),
-                num(r, "lr", base == null ? 0.1 : base.lr()), str(r, "schedule", base == null ? "onecycle" : base.schedule()),
-                num(r, "warmup", base == null ? 0.15 : base.warmup()), num(r, "momentum", base == null ? 0.9 : base.momentum()),
-                bool(r, "nesterov", base == null || base.nesterov()), num(r, "weight_decay", base == null ? 5e-4 : base.weightDecay()),
-                (int) num(r, "crop_padding", base == null ? 2 : base.cropPadding()), bool(r, "flip", base == null || base.flip()));
     }
 
-    private static double num(JsonObject o, String key, double dflt) {
-        return o.has(key) ? o.get(key).getAsDouble() : dflt;
+    private static void keys(JsonObject o, Set<String> known, String where) {
+        for (String k : o.keySet())
+            if (!known.contains(k))
+                throw new IllegalArgumentException(where + ": unknown key \"" + k + "\" (known: " + new java.util.TreeSet<>(known) + ")");
     }
 
-    private static String str(JsonObject o, String key, String dflt) {
-        return o.has(key) ? o.get(key).getAsString() : dflt;
+    private static JsonObject element(JsonElement e, String where) {
+        if (!e.isJsonObject()) throw new IllegalArgumentException(where + " must be a JSON object, got " + e);
+        return e.getAsJsonObject();
     }
 
-    private static boolean bool(JsonObject o, String key, boolean dflt) {
-        return o.has(key) ? o.get(key).getAsBoolean() : dflt;
+    private static JsonObject object(JsonObject o, String key, String where) {
+        return element(o.get(key), where + "." + key);
+    }
+
+    private static JsonArray array(JsonObject o, String key, String where) {
+        JsonElement e = o.get(key);
+        if (e == null || !e.isJsonArray()) throw new IllegalArgumentException(where + ": \"" + key + "\" must be a JSON array" + (e == null ? "" : ", got " + e));
+        return e.getAsJsonArray();
+    }
+
+    private static JsonPrimitive primitive(JsonObject o, String key, String where) {
+        JsonElement e = o.get(key);
+        if (!e.isJsonPrimitive()) throw new IllegalArgumentException(where + ": \"" + key + "\" must be a single value, got " + e);
+        return e.getAsJsonPrimitive();
+    }
+
+    private static String required(JsonObject o, String key, String where) {
+        if (!o.has(key)) throw new IllegalArgumentException(where + " needs \"" + key + "\"");
+        return text(o, key, null, where);
+    }
+
+    private static String text(JsonObject o, String key, String dflt, String where) {
+        if (!o.has(key)) return dflt;
+        JsonPrimitive p = primitive(o, key, where);
+        if (!p.isString()) throw new IllegalArgumentException(where + ": \"" + key + "\" must be a string, got " + p);
+        return p.getAsString();
+    }
+
+    private static double number(JsonObject o, String key, double dflt, String where) {
+        if (!o.has(key)) return dflt;
+        JsonPrimitive p = primitive(o, key, where);
+        if (!p.isNumber()) throw new IllegalArgumentException(where + ": \"" + key + "\" must be a number, got " + p);
+        double v = p.getAsDouble();
+        if (!Double.isFinite(v)) throw new IllegalArgumentException(where + ": \"" + key + "\" must be a finite number, got " + p);
+        return v;
+    }
+
+    private static int whole(JsonObject o, String key, int dflt, String where) {
+        return o.has(key) ? wholeValue(o.get(key), where + "." + key) : dflt;
+    }
+
+    private static int wholeValue(JsonElement e, String where) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IllegalArgumentException(where + " must be a whole number, got " + e);
+        java.math.BigDecimal v = e.getAsBigDecimal();
+        if (v.stripTrailingZeros().scale() > 0 || v.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0)
+            throw new IllegalArgumentException(where + " must be a whole number, got " + e);
+        return v.intValueExact();
+    }
+
+    private static boolean flag(JsonObject o, String key, boolean dflt, String where) {
+        if (!o.has(key)) return dflt;
+        JsonPrimitive p = primitive(o, key, where);
+        if (!p.isBoolean()) throw new IllegalArgumentException(where + ": \"" + key + "\" must be true or false, got " + p);
+        return p.getAsBoolean();
     }
 }

@@ -15,7 +15,21 @@ public final class ResNets {
      */
     public static Module create(String name, int inChannels, int classes, double width, long seed) {
         checkWidth(width);
-        String n = name.toLowerCase().replace("-", "");
+        int depth = depth(name);
+        Random rng = new Random(seed);
+        return switch (depth) {
+            case 18, 34, 50, 101 -> new ImageNetResNet(depth, inChannels, classes, width, rng);
+            default -> new CifarResNet(depth, inChannels, classes, Math.max(1, (int) Math.round(16 * width)), rng);
+        };
+    }
+
+    /** Refuses a model name that is not one of {@link #NAMES}. */
+    public static void checkName(String name) {
+        depth(name);
+    }
+
+    private static int depth(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT).replace("-", "");
         if (!n.startsWith("resnet")) throw unknown(name);
         int depth;
         try {
@@ -23,15 +37,9 @@ public final class ResNets {
         } catch (NumberFormatException e) {
             throw unknown(name);
         }
-        Random rng = new Random(seed);
-        return switch (depth) {
-            case 18, 34, 50, 101 -> new ImageNetResNet(depth, inChannels, classes, width, rng);
-            default -> {
-                if (depth < 8 || (depth - 2) % 6 != 0) throw unknown(name);
-                int w = (int) Math.round(16 * width);
-                yield new CifarResNet(depth, inChannels, classes, Math.max(1, w), rng);
-            }
-        };
+        boolean imageNet = depth == 18 || depth == 34 || depth == 50 || depth == 101;
+        if (!imageNet && (depth < 8 || (depth - 2) % 6 != 0)) throw unknown(name);
+        return depth;
     }
 
     /** The widest multiplier accepted: 64 × 16 = 1024 base channels for CIFAR-style networks. */
