@@ -1,5 +1,6 @@
 package dev.apprentice.distill;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -28,6 +30,8 @@ public final class Launcher {
 
     /** The system property through which the worker JVM learns this process's id, to end with it. */
     public static final String PARENT_PID = "apprentice.launcher.pid";
+    /** The system property that carries the arguments, base64 of their UTF-8 bytes each ended by NUL, when the locale cannot. */
+    public static final String ARGUMENTS = "apprentice.launcher.args";
 
     public static void main(String[] args) throws Exception {
         boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
@@ -57,9 +61,18 @@ public final class Launcher {
         cmd.add(CLI);
         // Under LC_ALL=C this JVM read non-ASCII arguments as '?': take them from the kernel's copy,
         // and start the worker under a UTF-8 locale so that it reads them and file names whole.
+        // ProcessBuilder would encode them as '?' again, so they travel base64-encoded in a property.
         List<byte[]> raw = utf8 ? null : rawArguments(args.length);
-        if (raw != null) for (byte[] a : raw) cmd.add(new String(a, StandardCharsets.UTF_8));
-        else cmd.addAll(List.of(args));
+        if (raw != null && !isAscii(raw)) {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            for (byte[] a : raw) {
+                joined.write(a, 0, a.length);
+                joined.write(0);
+            }
+            cmd.add(cmd.indexOf(CLI), "-D" + ARGUMENTS + "=" + Base64.getEncoder().encodeToString(joined.toByteArray()));
+        } else {
+            cmd.addAll(List.of(args));
+        }
         cmd.add(cmd.indexOf(CLI), "-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         if (!utf8) pb.environment().put("LC_ALL", "C.UTF-8");

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,32 @@ class LauncherTest {
         launcher.destroyForcibly(); // SIGKILL
         launcher.waitFor();
         assertTrue(worker.onExit().get(20, TimeUnit.SECONDS) != null && !worker.isAlive(), "the worker outlived its launcher");
+    }
+
+    /**
+     * Under LC_ALL=C a JVM reads non-ASCII arguments as '?': the launcher recovers them and starts the
+     * worker under a UTF-8 locale; a Java 25 started directly that way is refused with a message. The
+     * commands run from a shell script whose bytes are UTF-8, since this JVM's locale may itself turn the
+     * arguments it passes into '?'.
+     */
+    @Test
+    void nonAsciiPathsSurviveACLocale(@TempDir Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(), cp = System.getProperty("java.class.path");
+        String name = "naïve-模型.safetensors", missing = tmp.resolve(name).toString();
+        assertEquals(2, sh(tmp, "exec '" + java + "' -cp '" + cp + "' dev.apprentice.distill.Launcher eval '" + missing + "'"));
+        String out = Files.readString(tmp.resolve("out"), UTF_8);
+        assertTrue(out.contains(name) && out.contains("not found"), out);
+
+        assertEquals(2, sh(tmp, "exec '" + java + "' --add-modules jdk.incubator.vector -cp '" + cp + "' dev.apprentice.distill.Launcher eval '" + missing + "'"));
+        out = Files.readString(tmp.resolve("out"), UTF_8);
+        assertTrue(out.contains("run with LC_ALL=C.UTF-8"), out);
+    }
+
+    /** Runs command with sh under LC_ALL=C, output to tmp/out; the exit status. */
+    private static int sh(Path tmp, String command) throws Exception {
+        Path script = tmp.resolve("run.sh");
+        Files.write(script, ("export LC_ALL=C; unset LANG LC_CTYPE; " + command + " > '" + tmp.resolve("out") + "' 2>&1\n").getBytes(UTF_8));
+        return new ProcessBuilder("sh", script.toString()).start().waitFor();
     }
 
     private static String read(Path f) {

@@ -19,7 +19,7 @@ public final class Cli {
 
     public static void main(String[] args) {
         LauncherWatch.start();
-        System.exit(run(args));
+        System.exit(run(LauncherWatch.arguments(args)));
     }
 
     /** Runs the command line and returns the exit code (0 = success). */
