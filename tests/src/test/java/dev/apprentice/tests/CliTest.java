@@ -249,6 +249,30 @@ class CliTest {
         dev.apprentice.engine.parallel.Parallel.setThreads(cores);
     }
 
+    /** Off a terminal no progress bar (no carriage returns), a config.json beside the run, and --resume alone continues it. */
+    @Test
+    void aRunRecordsHowItWasMadeAndResumesFromIt() throws IOException {
+        Path data = tinyData(64, 32), run = tmp.resolve("recorded");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "a8w2", "--model", "resnet8", "--width", "0.25",
+                "--epochs", "2", "--batch-size", "32", "--out", run.toString()), err.toString());
+        assertFalse(out.toString().contains("\r") || err.toString().contains("\r"), "no progress bar off a terminal");
+        assertEquals(2, out.toString().lines().filter(l -> l.startsWith("epoch ")).count(), out.toString());
+        var record = com.google.gson.JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
+        assertEquals("a8w2", record.getAsJsonObject("config").get("precision").getAsString());
+        assertTrue(record.get("data").getAsString().contains(data.toString()), record.toString());
+        assertEquals(64, record.get("data_sha256").getAsString().length());
+        for (String key : new String[] {"commit", "host_cpu", "threads", "vectors", "java", "started", "ended"}) assertTrue(record.has(key), key + " in " + record);
+        assertTrue(record.getAsJsonArray("command").toString().contains("--width"), record.toString());
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) assertTrue(line.matches(".*\"time\":\"20\\d\\d-.*Z\".*"), line);
+
+        out.reset();
+        err.reset();
+        assertEquals(0, Cli.run("train", "--out", run.toString(), "--resume"), err.toString());
+        assertTrue(out.toString().contains("resuming with the settings recorded in") && out.toString().contains("from epoch 2 of 2"), out.toString());
+        record = com.google.gson.JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
+        assertEquals(1, record.getAsJsonArray("resumed").size(), record.toString());
+    }
+
     @Test
     void inferWithoutAnImageIsAUsageError() {
         assertEquals(2, Cli.run("infer", tmp.resolve("model.packed.safetensors").toString()));

@@ -65,7 +65,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Splits splits = DataSources.resolve(data != null ? data : p.data());
         System.out.printf("data: %s%n", splits.source());
         System.out.printf("machine: %s%n", Threads.describe());
-        new ExperimentRunner(p, splits, runs, file, docs, System.out, quiet ? Progress.QUIET : Progress.console(System.err)).run();
+        new ExperimentRunner(p, splits, runs, file, docs, System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).run();
         System.out.printf("table: %s%n", docs.resolve("table.md"));
         return 0;
     }

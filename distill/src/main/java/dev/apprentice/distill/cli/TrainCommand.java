@@ -7,6 +7,7 @@ import dev.apprentice.distill.data.DataSources;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.train.Progress;
 import dev.apprentice.distill.train.TrainConfig;
+import dev.apprentice.distill.train.RunRecord;
 import dev.apprentice.distill.train.Trainer;
 import dev.apprentice.nn.resnet.ResNets;
 import dev.apprentice.quant.Precision;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
@@ -81,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--out", "-o"}, paramLabel = "DIR", defaultValue = "runs/train", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint; with no other settings, those of the run (its config.json).")
     boolean resume;
 
     @Option(names = "--force", description = "Start over even if --out already holds a run.")
@@ -160,8 +162,27 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Options that say how to run, not what to train: `--resume` alone takes the rest from the run's record. */
+    private static final java.util.Set<String> RUN_FLAGS = java.util.Set.of("--resume", "--quiet", "--force"),
+            RUN_OPTIONS = java.util.Set.of("--out", "-o", "--threads", "--vector-bits");
+
     @Override
     public Integer call() throws Exception {
+        List<String> all = spec.commandLine().getParseResult().originalArgs(); // the whole command line, the command's name first
+        List<String> given = all.subList(all.indexOf(spec.name()) + 1, all.size());
+        if (resume && howToRunOnly(given)) {
+            List<String> recorded = RunRecord.commandLine(out);
+            if (recorded != null) {
+                List<String> args = new java.util.ArrayList<>(List.of(spec.name()));
+                args.addAll(whatToTrain(recorded));
+                args.addAll(given);
+                System.out.printf("resuming with the settings recorded in %s%n", out.resolve(RunRecord.FILE));
+                return Cli.run(args.toArray(String[]::new));
+            }
+        }
         threads.apply();
         QuantConfig q = quant.toConfig(Precision.parse(precision));
         Distillation d = distill.toDistillation();
@@ -179,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
                 model, q, d.scheme().label(), d.scheme().hasTeacher() ? ", teacher " + (d.teacherModel() != null ? d.teacherModel() : d.teacherArch()) : "",
                 epochs, batchSize, schedule, lr);
         System.out.printf("machine: %s%n", Threads.describe());
-        Trainer trainer = new Trainer(cfg, splits, System.out, quiet ? Progress.QUIET : Progress.console(System.err));
+        Trainer trainer = new Trainer(cfg, splits, System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).commandLine(given);
         Trainer.Result r = trainer.run(resume, force);
         if (r.teacherTest() != null)
             System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
@@ -188,5 +209,33 @@ final class TrainCommand implements Callable<Integer> {
         if (r.packedFile() != null) System.out.printf("packed %s student written to %s%n", q.precision(), r.packedFile());
         if (r.teacherFile() != null) System.out.printf("teacher written to %s%n", r.teacherFile());
         return 0;
+    }
+
+    private static boolean howToRunOnly(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i), name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (RUN_FLAGS.contains(a)) continue;
+            if (RUN_OPTIONS.contains(name)) {
+                if (!a.contains("=")) i++;
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** A recorded command line without its how-to-run options (the new command line gives those). */
+    private static List<String> whatToTrain(List<String> recorded) {
+        List<String> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < recorded.size(); i++) {
+            String a = recorded.get(i), name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (RUN_FLAGS.contains(a)) continue;
+            if (RUN_OPTIONS.contains(name)) {
+                if (!a.contains("=")) i++;
+                continue;
+            }
+            kept.add(a);
+        }
+        return kept;
     }
 }

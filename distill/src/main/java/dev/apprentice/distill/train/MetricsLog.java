@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-epoch metrics as JSON lines ({"epoch": 1, "train_loss": ..., ...}). The file is rewritten
+ * Per-epoch metrics as JSON lines ({"epoch": 1, "train_loss": ..., "time": "2026-12-05T12:00:00Z"}). The file is rewritten
  * atomically each epoch, so a killed run never leaves a torn line, and a resumed run drops the
  * lines of epochs it is about to redo.
  */
@@ -39,8 +39,11 @@ public final class MetricsLog {
         }
     }
 
+    /** Appends an epoch's row, stamped with the time it ended ("time": ISO-8601 UTC, to the second). */
     public void append(Map<String, ?> row) throws IOException {
-        lines.add(GSON.toJson(row));
+        Map<String, Object> stamped = new java.util.LinkedHashMap<>(row);
+        stamped.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        lines.add(GSON.toJson(stamped));
         AtomicFiles.writeString(file, String.join("\n", lines) + "\n");
     }
 

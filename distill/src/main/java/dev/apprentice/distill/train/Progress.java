@@ -27,6 +27,16 @@ public interface Progress {
         public void close() {}
     };
 
+    /**
+     * A live bar on stream (usually stderr, so stdout keeps only results) when this process runs on a
+     * terminal; in a pipe, a file or a CI log, nothing (the trainer's one line per epoch stays), since a
+     * bar there is hundreds of carriage-return updates on one line.
+     */
+    static Progress forTerminal(PrintStream stream) {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal() ? console(stream) : QUIET;
+    }
+
     /** A progress bar on the given stream, usually stderr, so stdout keeps only results. */
     static Progress console(PrintStream stream) {
         return (task, batches) -> {

@@ -61,6 +61,14 @@ public final class Trainer {
     public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile, Path packedFile,
                          Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
 
+    private List<String> commandLine;
+
+    /** The command line that asked for this run, kept in the run's {@link RunRecord} (so --resume alone can continue it). */
+    public Trainer commandLine(List<String> args) {
+        this.commandLine = List.copyOf(args);
+        return this;
+    }
+
     public Trainer(TrainConfig cfg, Splits data, PrintStream out, Progress progress) {
         this.cfg = cfg;
         this.data = data;
@@ -141,6 +149,7 @@ public final class Trainer {
             out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
         }
         Files.createDirectories(dir);
+        RunRecord.started(dir, cfg, data, commandLine, resume);
         MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), startEpoch);
 
         Augmentation aug = new Augmentation(cfg.cropPadding(), cfg.flip());
@@ -217,6 +226,7 @@ public final class Trainer {
             teacherFile = dir.resolve(TEACHER);
             ModelFiles.save(teacherFile, who.teacherSpec(), teacher);
         }
+        RunRecord.ended(dir);
         return new Result(student, who.studentSpec(), test, modelFile, packedFile, teacher, teacherTest, teacherFile, elapsed);
     }
 
@@ -250,11 +260,13 @@ public final class Trainer {
 
     private static List<String> differences(Map<String, String> saved, Map<String, String> now) {
         List<String> d = new ArrayList<>();
-        for (var e : now.entrySet()) {
-            String s = saved.get(e.getKey());
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
+        keys.addAll(saved.keySet());
+        for (String k : keys) {
+            String s = saved.get(k), n = now.get(k);
             // checkpoints written before precisions existed were full precision
-            if (s == null && e.getKey().equals("precision") && e.getValue().equals("fp32")) continue;
-            if (!e.getValue().equals(s)) d.add(e.getKey() + " was " + s + ", now " + e.getValue());
+            if (s == null && k.equals("precision") && "fp32".equals(n)) continue;
+            if (!java.util.Objects.equals(s, n)) d.add(k + " was " + (s == null ? "none" : s) + ", now " + (n == null ? "none" : n));
         }
         return d;
     }
