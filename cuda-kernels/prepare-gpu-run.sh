@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run HERE (the build machine, no GPU needed) before carrying the GPU tests or the benchmark to a
 # GPU machine that has no JDK and no Maven: builds
-#   .jre/                      a small Java 25 runtime (../shared/tools/device-jre.sh)
+#   .jre/                      a small Java 25 runtime (cuda-kernels/runtime-jre.sh)
 #   cuda-kernels/target/gpu/   cuda-bench.jar (kernels, host side, JCuda), the test classes and
 #                              the JUnit console launcher
 # Both paths are git-ignored; name them in the device call's `carry` (docs/gpu.md).
@@ -18,5 +18,5 @@ junit=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml)
 platform=1.${junit#5.}   # JUnit 5.x.y ships platform 1.x.y
 mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$out"
 mv "$out"/junit-platform-console-standalone-*.jar "$out/junit-console.jar"
-[ -x .jre/bin/java ] || "$top/../shared/tools/device-jre.sh"
+[ -x .jre/bin/java ] || "$top/cuda-kernels/runtime-jre.sh"
 du -sh .jre "$out"

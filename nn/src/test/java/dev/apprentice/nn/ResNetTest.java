@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** ResNet structure against PyTorch's counts and names, forward shapes, state dict round trips. */
 class ResNetTest {
 
-    /** Parameter counts printed by ../shared/peers/resnet_cifar.py (1 input channel, 10 classes). */
+    /** Parameter counts of the same networks in PyTorch (nn/src/main/python/apprentice_resnet.py; 1 input channel, 10 classes). */
     @Test
     void cifarParameterCountsMatchThePyTorchReference() {
         assertEquals(77_754, ResNets.create("resnet8", 1, 10, 1.0, 1).parameterCount());

@@ -81,7 +81,7 @@ class CliTest {
     }
 
     /**
-     * A PyTorch state dict (ResNet-8 of ../shared/peers/resnet_cifar.py saved with safetensors; see
+     * A PyTorch state dict (ResNet-8 of nn/src/main/python/apprentice_resnet.py saved with safetensors; see
      * distill/src/test/resources/pytorch) evaluates once its network is named, and teaches in scheme B
      * with the same test accuracy as eval gives it.
      */
