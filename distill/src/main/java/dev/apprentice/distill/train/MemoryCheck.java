@@ -20,8 +20,7 @@ final class MemoryCheck {
         long perSample = 0;
         for (Module m : models) if (m != null) perSample += Summary.of(m, sampleShape).activationFloats();
         long need = perSample * BYTES_PER_ACTIVATION * batchSize;
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long available = available(need);
         if (need > available)
             throw new IllegalArgumentException(String.format("a batch of %d needs about %s for activations and gradients, more than the %s "
                     + "Java may still use; use a smaller --batch-size (at most about %d) or give Java more heap (java -Xmx16g -jar ...)",
@@ -31,13 +30,25 @@ final class MemoryCheck {
     /** The largest batch up to requested whose inference activations take at most half the heap Java may still use. */
     static int inferenceBatch(int requested, int[] sampleShape, Module model) {
         long perSample = Math.max(1, Summary.of(model, sampleShape).activationFloats() * BYTES_PER_INFERENCE_ACTIVATION);
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long available = available(2 * perSample * requested);
         return (int) Math.max(1, Math.min(requested, available / 2 / perSample));
     }
 
     /** 1.5 GiB, 300 MiB: bytes as people read them. */
     static String size(long bytes) {
         return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / 1073741824.0) : String.format("%d MiB", Math.max(1, bytes >> 20));
+    }
+
+    /**
+     * The heap Java may still use; when that is less than need, collected first: the used heap counts
+     * garbage too, e.g. a previous run's arrays in an experiment sitting's JVM (which refused a ResNet-56
+     * run with 0.9 of 10 GiB "available").
+     */
+    private static long available(long need) {
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (available >= need) return available;
+        System.gc();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 }
