@@ -39,10 +39,22 @@ public record Normalization(float[] mean, float[] std) {
     /** Writes image i of set, normalized, into out at offset. */
     void apply(ImageSet set, int i, float[] out, int offset) {
         int c = set.channels(), plane = set.height() * set.width();
-        byte[] px = set.pixels();
+        apply(set.pixels(), (i * c) * plane, c, plane, out, offset);
+    }
+
+    /** One image of channel planes of 0-255 bytes (CHW), normalized. */
+    public float[] apply(byte[] chw) {
+        int c = mean.length;
+        if (chw.length % c != 0) throw new IllegalArgumentException(chw.length + " bytes are not " + c + " channel planes");
+        float[] out = new float[chw.length];
+        apply(chw, 0, c, chw.length / c, out, 0);
+        return out;
+    }
+
+    private void apply(byte[] px, int from, int c, int plane, float[] out, int offset) {
         for (int ch = 0; ch < c; ch++) {
             float scale = 1f / (255f * std[ch]), shift = -mean[ch] / std[ch];
-            int src = (i * c + ch) * plane, dst = offset + ch * plane;
+            int src = from + ch * plane, dst = offset + ch * plane;
             for (int p = 0; p < plane; p++) out[dst + p] = (px[src + p] & 0xff) * scale + shift;
         }
     }
