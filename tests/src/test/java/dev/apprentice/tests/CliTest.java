@@ -274,6 +274,22 @@ class CliTest {
     }
 
     @Test
+    void mistypedCommandsAndOptionsGetSuggestionsAndPackedFilesAreRecognised() throws IOException {
+        assertEquals(2, Cli.run("trian"));
+        assertTrue(err.toString().contains("Did you mean: train"), err.toString());
+        err.reset();
+        assertEquals(2, Cli.run("train", "--epoch", "3"));
+        assertTrue(err.toString().contains("Did you mean: --epochs?"), err.toString());
+
+        Path data = tinyData(64, 32), run = tmp.resolve("p");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "a8w2", "--model", "resnet8", "--width", "0.25",
+                "--epochs", "1", "--batch-size", "32", "--out", run.toString(), "--quiet"), err.toString());
+        out.reset();
+        assertEquals(0, Cli.run("eval", run.resolve("model.packed.safetensors").toString(), "--data", data.toString()), err.toString());
+        assertTrue(out.toString().contains("packed on cpu: top-1"), out.toString());
+    }
+
+    @Test
     void inferWithoutAnImageIsAUsageError() {
         assertEquals(2, Cli.run("infer", tmp.resolve("model.packed.safetensors").toString()));
         assertTrue(err.toString().contains("Missing required parameter") && err.toString().contains("IMAGE"), err.toString());
@@ -282,7 +298,7 @@ class CliTest {
     @Test
     void badFlagsAndValuesEndInOneLineAndExitCodeTwo() {
         assertEquals(2, Cli.run("train", "--epochz", "3"));
-        assertEquals("error: Unknown options: '--epochz', '3'\nTry 'apprentice-engine train --help' for the options.",
+        assertEquals("error: Unknown options: '--epochz', '3'\nDid you mean: --epochs?\nTry 'apprentice-engine train --help' for the options.",
                 err.toString().strip().replace(System.lineSeparator(), "\n"));
         err.reset();
         assertEquals(2, Cli.run("train", "--epochs", "0", "--out", tmp.resolve("r").toString()));

@@ -32,6 +32,8 @@ public final class Cli {
         cl.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("error: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty())
+                cmd.getErr().println("Did you mean: " + String.join(" or ", u.getSuggestions()) + "?");
             cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
             return USER_ERROR;
         });

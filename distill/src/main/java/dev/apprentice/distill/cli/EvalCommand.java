@@ -19,12 +19,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        description = "Evaluate a saved model (model.safetensors) or, with --packed, a packed model on integer kernels: top-1 and top-5 accuracy on a test set.")
+        description = "Evaluate a saved model (model.safetensors) or, with --packed, a packed model (recognised by itself) on the packed low-bit kernels: top-1 and top-5 accuracy on a test set.")
 final class EvalCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "A model file written by train (or by export, with --packed).")
+    @Parameters(paramLabel = "MODEL", description = "A model file written by train, or a packed one (by export, or model.packed.safetensors; recognised without --packed).")
     Path modelFile;
 
-    @Option(names = "--packed", description = "MODEL is a packed model (written by export or train); run it on the integer kernels.")
+    @Option(names = "--packed", description = "MODEL is a packed model (written by export or train); run it on the packed low-bit kernels (a packed file is recognised without it).")
     boolean packed;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "Where a packed model runs. Default: ${DEFAULT-VALUE}.")
@@ -51,7 +51,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         threads.apply();
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1");
-        if (packed) return evalPacked();
+        // a packed file is recognised from its metadata, with or without --packed
+        if (packed || PackedModel.FORMAT.equals(dev.apprentice.nn.io.SafeTensors.readRaw(modelFile).metadata().get("format"))) return evalPacked();
         Splits splits = DataSources.resolve(data);
         var test = splits.test();
         ModelSpec named = arch == null ? null

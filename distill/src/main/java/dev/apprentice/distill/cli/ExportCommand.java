@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        description = {"Pack a trained low-precision model for integer inference: weight codes at 2 (ternary), 4 or 8 bits, batchnorm folded, "
-                + "activations as integer codes (docs/packed-format.md). Run it with 'eval --packed' or 'infer'."})
+        description = {"Pack a trained low-precision model for low-bit inference: weight codes at 2 (ternary), 4 or 8 bits, batchnorm folded, "
+                + "activations as integer codes (docs/packed-format.md). Run it with 'eval' or 'infer'."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A model.safetensors written by train (quantized activations, CIFAR-style ResNet).")
     Path modelFile;

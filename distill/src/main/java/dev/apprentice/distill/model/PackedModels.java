@@ -24,7 +24,7 @@ public final class PackedModels {
         return packed;
     }
 
-    /** Whether a spec can be packed for the integer kernels (quantized activations, CIFAR-style ResNet). */
+    /** Whether a spec can be packed for the low-bit kernels (quantized activations, CIFAR-style ResNet). */
     public static boolean packable(ModelSpec spec) {
         return spec.quant().precision().quantizesActivations() && !spec.arch().matches("(?i)resnet-?(18|34|50|101)");
     }
