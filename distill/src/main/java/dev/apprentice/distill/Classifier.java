@@ -105,6 +105,11 @@ public final class Classifier implements AutoCloseable {
         return spec.classes();
     }
 
+    /** Class c's name as the training data named it ("sandal"), or "class c" for a file without names. */
+    public String className(int c) {
+        return spec.className(c);
+    }
+
     /** Whether the model runs on the packed low-bit kernels. */
     public boolean packed() {
         return packed != null;

@@ -290,6 +290,34 @@ class CliTest {
     }
 
     @Test
+    void inferNamesTheClassesAndSpeaksJson() throws IOException {
+        Path data = tinyData(64, 32), run = tmp.resolve("names");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--scheme", "none", "--precision", "a8w2", "--model", "resnet8", "--width", "0.25",
+                "--epochs", "1", "--batch-size", "32", "--out", run.toString(), "--quiet"), err.toString());
+        ImageSet test = FashionMnist.embedded().test();
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 28 * 28; i++) img.getRaster().setSample(i % 28, i / 28, 0, test.pixels()[i] & 0xff);
+        Path png = tmp.resolve("shoe.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        for (String model : new String[] {"model.packed.safetensors", "model.safetensors"}) {
+            out.reset();
+            assertEquals(0, Cli.run("infer", run.resolve(model).toString(), png.toString()), err.toString());
+            String line = out.toString().strip();
+            assertTrue(java.util.Arrays.stream(FashionMnist.CLASSES).filter(line::contains).count() >= 3, "three class names: " + line);
+            out.reset();
+            assertEquals(0, Cli.run("infer", "--json", run.resolve(model).toString(), png.toString()), err.toString());
+            var o = com.google.gson.JsonParser.parseString(out.toString().strip()).getAsJsonObject();
+            assertEquals(png.toString(), o.get("image").getAsString());
+            var top = o.getAsJsonArray("top");
+            assertEquals(3, top.size());
+            double p0 = top.get(0).getAsJsonObject().get("probability").getAsDouble(), p2 = top.get(2).getAsJsonObject().get("probability").getAsDouble();
+            assertTrue(p0 >= p2 && p0 <= 1, out.toString());
+            int c = top.get(0).getAsJsonObject().get("class").getAsInt();
+            assertEquals(FashionMnist.CLASSES[c], top.get(0).getAsJsonObject().get("name").getAsString());
+        }
+    }
+
+    @Test
     void inferWithoutAnImageIsAUsageError() {
         assertEquals(2, Cli.run("infer", tmp.resolve("model.packed.safetensors").toString()));
         assertTrue(err.toString().contains("Missing required parameter") && err.toString().contains("IMAGE"), err.toString());

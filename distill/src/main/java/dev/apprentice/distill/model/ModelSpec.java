@@ -6,7 +6,10 @@ import dev.apprentice.nn.resnet.ResNets;
 import dev.apprentice.quant.QuantConfig;
 import dev.apprentice.quant.QuantizeTransform;
 
+import com.google.gson.Gson;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,11 +18,21 @@ import java.util.Map;
  * float network). Stored as safetensors metadata.
  */
 public record ModelSpec(String arch, double width, int channels, int height, int imageWidth, int classes, Normalization norm,
-                        QuantConfig quant) {
+                        QuantConfig quant, List<String> classNames) {
     public static final String FORMAT = "apprentice-model-1";
+    private static final Gson GSON = new Gson();
 
+    /** classNames: one per class, or empty where the data had none (files written before 2026-12-05). */
     public ModelSpec {
         if (quant == null) quant = QuantConfig.FULL;
+        classNames = classNames == null ? List.of() : List.copyOf(classNames);
+        if (!classNames.isEmpty() && classNames.size() != classes)
+            throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
+    }
+
+    /** A spec without class names. */
+    public ModelSpec(String arch, double width, int channels, int height, int imageWidth, int classes, Normalization norm, QuantConfig quant) {
+        this(arch, width, channels, height, imageWidth, classes, norm, quant, List.of());
     }
 
     /** A full-precision spec. */
@@ -36,7 +49,17 @@ public record ModelSpec(String arch, double width, int channels, int height, int
 
     /** The same network at another precision. */
     public ModelSpec withQuant(QuantConfig q) {
-        return new ModelSpec(arch, width, channels, height, imageWidth, classes, norm, q);
+        return new ModelSpec(arch, width, channels, height, imageWidth, classes, norm, q, classNames);
+    }
+
+    /** The same network with its classes named (the training data's class names). */
+    public ModelSpec withClassNames(List<String> names) {
+        return new ModelSpec(arch, width, channels, height, imageWidth, classes, norm, quant, names);
+    }
+
+    /** Class c's name, or "class c" where the file names none. */
+    public String className(int c) {
+        return classNames.isEmpty() ? "class " + c : classNames.get(c);
     }
 
     /** "resnet8 a8w2" or "resnet20". */
@@ -58,6 +81,7 @@ public record ModelSpec(String arch, double width, int channels, int height, int
         m.put("norm_mean", join(norm.mean()));
         m.put("norm_std", join(norm.std()));
         m.putAll(quant.toMetadata());
+        if (!classNames.isEmpty()) m.put("class_names", GSON.toJson(classNames));
         return m;
     }
 
@@ -69,9 +93,19 @@ public record ModelSpec(String arch, double width, int channels, int height, int
             return new ModelSpec(require(m, "arch"), Double.parseDouble(require(m, "width")),
                     Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]),
                     Integer.parseInt(require(m, "classes")),
-                    new Normalization(floats(require(m, "norm_mean")), floats(require(m, "norm_std"))), QuantConfig.fromMetadata(m));
+                    new Normalization(floats(require(m, "norm_mean")), floats(require(m, "norm_std"))), QuantConfig.fromMetadata(m),
+                    classNames(m.get("class_names")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("model metadata has a malformed number: " + e.getMessage());
+        }
+    }
+
+    private static List<String> classNames(String json) {
+        if (json == null) return List.of();
+        try {
+            return GSON.fromJson(json, com.google.gson.JsonArray.class).asList().stream().map(com.google.gson.JsonElement::getAsString).toList();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("model metadata has malformed class_names");
         }
     }
 

@@ -22,7 +22,8 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
     static Participants build(TrainConfig cfg, Splits data, Normalization norm, PrintStream out) throws IOException {
         var t = data.train();
         var d = cfg.distill();
-        ModelSpec studentSpec = new ModelSpec(cfg.arch(), cfg.width(), t.channels(), t.height(), t.width(), t.classes(), norm, cfg.quant());
+        ModelSpec studentSpec = new ModelSpec(cfg.arch(), cfg.width(), t.channels(), t.height(), t.width(), t.classes(), norm, cfg.quant(),
+                java.util.List.of(t.classNames()));
         Module student = studentSpec.build(cfg.seed());
         if (d.scheme().initialisesStudent()) {
             ModelFiles.Loaded init = loadFitting(d.studentInit(), "--student-init", studentSpec, studentSpec.withQuant(QuantConfig.FULL));
@@ -36,7 +37,8 @@ record Participants(ModelSpec studentSpec, Module student, ModelSpec teacherSpec
         ModelSpec teacherSpec = null;
         Module teacher = null;
         if (d.scheme() == Scheme.A) {
-            teacherSpec = new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL);
+            teacherSpec = new ModelSpec(d.teacherArch(), d.teacherWidth(), t.channels(), t.height(), t.width(), t.classes(), norm, QuantConfig.FULL,
+                    java.util.List.of(t.classNames()));
             teacher = teacherSpec.build(cfg.seed() ^ 0x7EAC4E5L);
         } else if (d.scheme().hasTeacher()) {
             // A file without our metadata (a PyTorch state dict) is read as the --teacher network.
