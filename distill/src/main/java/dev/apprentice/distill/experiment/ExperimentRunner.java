@@ -5,6 +5,7 @@ import dev.apprentice.distill.apprentice.LossWeights;
 import dev.apprentice.distill.apprentice.Scheme;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.distill.train.Progress;
+import dev.apprentice.distill.train.RunRecord;
 import dev.apprentice.distill.train.TrainConfig;
 import dev.apprentice.distill.train.Trainer;
 import dev.apprentice.quant.Precision;
@@ -92,7 +93,8 @@ public final class ExperimentRunner {
             out.printf("%n[%d/%d] %s%n", ++done, todo.size(), j.dirName());
             Trainer.Result r = train(j);
             keep(j);
-            ResultRow row = j.row(100 - r.test().top1(), 100 - r.test().top5(), r.seconds());
+            ResultRow row = j.row(100 - r.test().top1(), 100 - r.test().top5(), r.seconds()).withProvenance(RunRecord.commit(),
+                    java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), plan.data() + ":" + RunRecord.dataSha256(data).substring(0, 12));
             results.append(row);
             out.printf("result: %s%n", row.csv());
             ResultsReport.write(results.rows(), runs, docs);

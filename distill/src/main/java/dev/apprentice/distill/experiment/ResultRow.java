@@ -4,17 +4,38 @@ import java.util.Locale;
 
 /**
  * One finished run in docs/results/results.csv; test_error and top5_error in percent. width (the
- * student's width multiplier) and tau (the distillation temperature) came later than the other
- * columns, so they close the row, and a row without them reads as width 1, τ 1.
+ * student's width multiplier) and tau (the distillation temperature) came later than the first nine
+ * columns, and commit, date and data (provenance) later still, so they close the row: a row without
+ * them reads as width 1, τ 1 and unknown provenance.
  */
 public record ResultRow(String student, String teacher, String precision, String scheme, int seed, int epochs,
-                        double testError, double top5Error, double trainSeconds, double width, double tau) {
-    public static final String HEADER = "student,teacher,precision,scheme,seed,epochs,test_error,top5_error,train_seconds,width,tau";
+                        double testError, double top5Error, double trainSeconds, double width, double tau,
+                        String commit, String date, String data) {
+    public static final String HEADER = "student,teacher,precision,scheme,seed,epochs,test_error,top5_error,train_seconds,width,tau,commit,date,data";
+    private static final String HEADER_BEFORE_PROVENANCE = "student,teacher,precision,scheme,seed,epochs,test_error,top5_error,train_seconds,width,tau";
     private static final String HEADER_BEFORE_WIDTH = "student,teacher,precision,scheme,seed,epochs,test_error,top5_error,train_seconds";
+
+    /** commit, date and data (which build, day and dataset made the row) are empty for rows written before 2026-12-05. */
+    public ResultRow {
+        commit = commit == null ? "" : commit.replace(',', ';');
+        date = date == null ? "" : date.replace(',', ';');
+        data = data == null ? "" : data.replace(',', ';');
+    }
+
+    /** A row without provenance (a planned run's identity, or a row from before the columns existed). */
+    public ResultRow(String student, String teacher, String precision, String scheme, int seed, int epochs,
+                     double testError, double top5Error, double trainSeconds, double width, double tau) {
+        this(student, teacher, precision, scheme, seed, epochs, testError, top5Error, trainSeconds, width, tau, "", "", "");
+    }
+
+    /** The same row saying which build (git commit), day (ISO date) and data (source and checksum prefix) made it. */
+    public ResultRow withProvenance(String commit, String date, String data) {
+        return new ResultRow(student, teacher, precision, scheme, seed, epochs, testError, top5Error, trainSeconds, width, tau, commit, date, data);
+    }
 
     /** Whether a results file's first line is a header this class reads. */
     static boolean isHeader(String line) {
-        return line.equals(HEADER) || line.equals(HEADER_BEFORE_WIDTH);
+        return line.equals(HEADER) || line.equals(HEADER_BEFORE_PROVENANCE) || line.equals(HEADER_BEFORE_WIDTH);
     }
 
     /** The fields that identify a run: a plan re-run skips rows with the same key, a results file refuses two. */
@@ -43,7 +64,8 @@ public record ResultRow(String student, String teacher, String precision, String
 
     public String csv() {
         return String.join(",", student, teacher, precision, scheme, Integer.toString(seed), Integer.toString(epochs))
-                + String.format(Locale.ROOT, ",%.2f,%.2f,%.0f,", testError, top5Error, trainSeconds) + number(width) + "," + number(tau);
+                + String.format(Locale.ROOT, ",%.2f,%.2f,%.0f,", testError, top5Error, trainSeconds) + number(width) + "," + number(tau)
+                + "," + commit + "," + date + "," + data;
     }
 
     /** 1, 2, 0.25: a width or temperature as people write it. */
@@ -53,10 +75,11 @@ public record ResultRow(String student, String teacher, String precision, String
 
     static ResultRow parse(String line) {
         String[] f = line.split(",", -1);
-        if (f.length != 9 && f.length != 11) throw new IllegalArgumentException("expected 11 fields, got " + f.length + ": " + line);
+        if (f.length != 9 && f.length != 11 && f.length != 14) throw new IllegalArgumentException("expected 14 fields, got " + f.length + ": " + line);
         ResultRow r = new ResultRow(f[0], f[1], f[2], f[3], integer(f[4], "seed"), integer(f[5], "epochs"),
                 number(f[6], "test_error"), number(f[7], "top5_error"), number(f[8], "train_seconds"),
-                f.length == 11 ? number(f[9], "width") : 1, f.length == 11 ? number(f[10], "tau") : 1);
+                f.length >= 11 ? number(f[9], "width") : 1, f.length >= 11 ? number(f[10], "tau") : 1,
+                f.length == 14 ? f[11] : "", f.length == 14 ? f[12] : "", f.length == 14 ? f[13] : "");
         if (r.student.isEmpty() || r.precision.isEmpty() || r.scheme.isEmpty()) throw new IllegalArgumentException("student, precision and scheme must not be empty");
         if (r.epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + r.epochs);
         if (!(r.testError >= 0 && r.testError <= 100) || !(r.top5Error >= 0 && r.top5Error <= 100))

@@ -48,7 +48,7 @@ public final class RunRecord {
         cfg.fingerprint().forEach(config::addProperty);
         o.add("config", config);
         o.addProperty("data", data.source());
-        o.addProperty("data_sha256", sha256(data.train(), data.test()));
+        o.addProperty("data_sha256", dataSha256(data));
         o.addProperty("commit", commit());
         o.addProperty("host_cpu", hostCpu());
         o.addProperty("threads", Parallel.threads());
@@ -98,6 +98,11 @@ public final class RunRecord {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /** Hex SHA-256 of the training and test images and labels: which data a run saw, whatever its path. */
+    public static String dataSha256(Splits data) {
+        return sha256(data.train(), data.test());
+    }
+
     private static String sha256(ImageSet... sets) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -112,7 +117,7 @@ public final class RunRecord {
     }
 
     /** The git commit of the checkout this code was built in (with -dirty for uncommitted changes), or "unknown". */
-    private static String commit() {
+    public static String commit() {
         try {
             Path here = Path.of(RunRecord.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path dir = Files.isDirectory(here) ? here : here.getParent();

@@ -57,10 +57,11 @@ class ExperimentRunnerTest {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(ResultRow.HEADER, lines.get(0));
         assertEquals(4, lines.size() - 1, String.join("\n", lines));
-        assertTrue(lines.get(1).matches("resnet8,,fp32,none,1,1,.*,0\\.5,1"), "teacher first: " + lines);
-        assertTrue(lines.get(2).matches("resnet8,,fp32,none,1,1,.*,0\\.25,1"), lines.toString());
-        assertTrue(lines.get(3).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,1"), lines.toString());
-        assertTrue(lines.get(4).matches("resnet8,,a8w2,finetune,1,1,.*,0\\.25,1"), "finetune after its init: " + lines);
+        String provenance = ",([0-9a-f]{12}(-dirty)?|unknown)," + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "," + plan.data() + ":[0-9a-f]{12}";
+        assertTrue(lines.get(1).matches("resnet8,,fp32,none,1,1,.*,0\\.5,1" + provenance), "teacher first: " + lines);
+        assertTrue(lines.get(2).matches("resnet8,,fp32,none,1,1,.*,0\\.25,1" + provenance), lines.toString());
+        assertTrue(lines.get(3).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,1" + provenance), lines.toString());
+        assertTrue(lines.get(4).matches("resnet8,,a8w2,finetune,1,1,.*,0\\.25,1" + provenance), "finetune after its init: " + lines);
         assertTrue(Files.readString(csv.getParent().resolve("table.md")).contains("| resnet8x0.25, scheme B, teacher resnet8 |"));
         assertTrue(Files.exists(csv.getParent().resolve("plots/resnet8x0.25-a8w2.png")));
 
@@ -135,10 +136,10 @@ class ExperimentRunnerTest {
 
         List<String> lines = Files.readAllLines(csv);
         assertEquals(ResultRow.HEADER, lines.get(0), "rewritten with the new columns");
-        assertEquals("resnet20,,fp32,none,1,10,6.55,0.03,4401,1,1", lines.get(1));
+        assertEquals("resnet20,,fp32,none,1,10,6.55,0.03,4401,1,1,,,", lines.get(1));
         assertEquals(5, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(3).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,1"), lines.toString());
-        assertTrue(lines.get(4).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,2"), lines.toString());
+        assertTrue(lines.get(3).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,1,.*"), lines.toString());
+        assertTrue(lines.get(4).matches("resnet8,resnet8,a8w2,B,1,1,.*,0\\.25,2,.*"), lines.toString());
         assertTrue(Files.exists(runs.resolve("resnet8x0.25-a8w2-B-resnet8-t2-s1/metrics.jsonl")));
         String table = Files.readString(csv.getParent().resolve("table.md"));
         assertTrue(table.contains("| resnet8x0.25, scheme B, teacher resnet8 |"), table);

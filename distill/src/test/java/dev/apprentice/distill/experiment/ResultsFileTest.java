@@ -62,6 +62,20 @@ class ResultsFileTest {
         String before = Files.readString(f);
         assertThrows(IllegalArgumentException.class, () -> r.append(ResultRow.parse("resnet8,,a8w2,none,1,10,9.50,0.10,400,1,1")));
         assertEquals(before, Files.readString(f));
-        assertEquals(List.of("resnet8,,a8w2,none,1,10,9.00,0.10,500,1,1"), r.rows().stream().map(ResultRow::csv).toList());
+        assertEquals(List.of("resnet8,,a8w2,none,1,10,9.00,0.10,500,1,1,,,"), r.rows().stream().map(ResultRow::csv).toList());
+    }
+
+    @Test
+    void rowsOfEveryVintageReadAndProvenanceRoundTrips() throws IOException {
+        Path f = tmp.resolve("results.csv");
+        Files.writeString(f, "student,teacher,precision,scheme,seed,epochs,test_error,top5_error,train_seconds\nresnet8,,fp32,none,1,10,7.87,0.10,1269\n");
+        ResultsFile r = new ResultsFile(f);
+        assertEquals("", r.rows().get(0).commit());
+        r.append(ResultRow.parse("resnet8,,fp32,none,2,10,7.89,0.12,1916,1,1").withProvenance("0123456789ab", "2026-12-05", "debian:cafe,babe"));
+        List<String> lines = Files.readAllLines(f);
+        assertEquals(ResultRow.HEADER, lines.get(0));
+        assertEquals("resnet8,,fp32,none,1,10,7.87,0.10,1269,1,1,,,", lines.get(1));
+        assertEquals("resnet8,,fp32,none,2,10,7.89,0.12,1916,1,1,0123456789ab,2026-12-05,debian:cafe;babe", lines.get(2), "a comma cannot break the row");
+        assertEquals("2026-12-05", new ResultsFile(f).rows().get(1).date());
     }
 }
