@@ -1,7 +1,6 @@
 package dev.apprentice.nn;
 
 import dev.apprentice.engine.autograd.GradMode;
-import dev.apprentice.engine.tensor.Shape;
 import dev.apprentice.engine.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -10,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-layer table of a model: output shape, parameters, multiply-accumulates and stored bytes
- * per sample, found by running one sample through it and watching the leaf layers.
+ * Per-layer facts of a model: output shape, parameters, multiply-accumulates and stored bytes,
+ * found by running one sample through it and watching the leaf layers (the CLI's summary prints them).
  */
 public final class Summary {
     /** One leaf layer's row; bytes are its parameters and buffers at 4 bytes each. */
@@ -71,19 +70,5 @@ public final class Summary {
 
     public long totalBytes() {
         return rows.stream().mapToLong(Row::bytes).sum();
-    }
-
-    /** A fixed-width text table with totals. */
-    public String table() {
-        StringBuilder sb = new StringBuilder();
-        String fmt = "%-28s %-40s %-16s %10s %14s %12s%n";
-        sb.append(String.format(fmt, "name", "layer", "output", "params", "MACs", "bytes"));
-        for (Row r : rows) {
-            int[] out = r.outShape();
-            int[] perSample = java.util.Arrays.copyOfRange(out, 1, out.length);
-            sb.append(String.format(fmt, r.name(), r.layer(), Shape.str(perSample), r.params(), r.macs(), r.bytes()));
-        }
-        sb.append(String.format(fmt, "total", "", "", totalParams(), totalMacs(), totalBytes()));
-        return sb.toString();
     }
 }

@@ -154,7 +154,7 @@ public final class Trainer {
 
         Augmentation aug = new Augmentation(cfg.cropPadding(), cfg.flip());
         Evaluation test = null, teacherTest = frozenTeacher;
-        // a frozen full-precision teacher runs as a compiled NHWC inference network (the same logits to rounding, ~1.45× faster)
+        // a frozen full-precision teacher runs as the compiled NHWC inference network (the same logits to rounding, faster: docs/benchmarks.md)
         FloatNetwork fastTeacher = teacher != null && !scheme.trainsTeacher() && FloatNetwork.supports(teacher) ? FloatNetwork.of(teacher) : null;
         long step = (long) startEpoch * stepsPerEpoch;
         for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
