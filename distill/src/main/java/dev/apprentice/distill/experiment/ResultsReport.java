@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.apprentice.nn.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -124,16 +126,61 @@ public final class ResultsReport {
             XYChart c = new XYChartBuilder().width(720).height(440).title(chart.getKey() + ": test error per epoch (mean over seeds)")
                     .xAxisTitle("epoch").yAxisTitle("top-1 test error (%)").build();
             int series = 0;
+            double low = Double.MAX_VALUE, high = -Double.MAX_VALUE;
             for (var s : chart.getValue().entrySet()) {
                 List<double[]> curves = curves(s.getValue(), runs, archive);
                 double[] mean = mean(curves);
                 if (mean.length == 0) continue;
                 double[] x = new double[mean.length];
                 for (int i = 0; i < x.length; i++) x[i] = i + 1;
-                c.addSeries(s.getKey() + " (n=" + curves.size() + ")", x, mean);
+                int n = s.getValue().size(); // the table's n; curves only where a run's metrics survive
+                c.addSeries(s.getKey() + " (n=" + n + (curves.size() == n ? "" : ", curves of " + curves.size()) + ")", x, mean);
+                for (int i = mean.length / 2; i < mean.length; i++) {
+                    low = Math.min(low, mean[i]);
+                    high = Math.max(high, mean[i]);
+                }
                 series++;
             }
-            if (series > 0) BitmapEncoder.saveBitmap(c, dir.resolve(chart.getKey() + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+            if (series == 0) continue;
+            // the second half of training at a scale where the schemes differ; the first epochs run off the top
+            c.getStyler().setYAxisMin(Math.max(0, Math.floor(low - 0.5)));
+            c.getStyler().setYAxisMax(Math.ceil(high + 1.5));
+            BitmapEncoder.saveBitmap(c, dir.resolve(chart.getKey() + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
+        finalErrors(rows, dir);
+    }
+
+    /**
+     * Per network, the final test error of every cell (precision, scheme, teacher) as a bar with the
+     * seeds' range as its error bar: plots/NETWORK-final.png.
+     */
+    private static void finalErrors(List<ResultRow> rows, Path dir) throws IOException {
+        Map<String, Map<String, List<Double>>> byNetwork = new TreeMap<>();
+        for (ResultRow r : rows)
+            byNetwork.computeIfAbsent(r.network(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.precision() + ", " + schemeLabel(r.scheme()) + (r.teacher().isEmpty() ? "" : " (" + r.teacher() + tauLabel(r, ", ") + ")"),
+                            k -> new ArrayList<>()).add(r.testError());
+        for (var net : byNetwork.entrySet()) {
+            List<String> cells = new ArrayList<>();
+            List<Double> means = new ArrayList<>(), halfRanges = new ArrayList<>();
+            double low = Double.MAX_VALUE, high = -Double.MAX_VALUE;
+            for (var cell : net.getValue().entrySet()) {
+                Stats st = Stats.of(cell.getValue());
+                cells.add(cell.getKey() + " (n=" + st.n() + ")");
+                means.add((st.max() + st.min()) / 2);
+                halfRanges.add((st.max() - st.min()) / 2);
+                low = Math.min(low, st.min());
+                high = Math.max(high, st.max());
+            }
+            CategoryChart c = new CategoryChartBuilder().width(900).height(120 + 40 * cells.size())
+                    .title(net.getKey() + ": final top-1 test error, middle of the seeds' range with the range as error bar")
+                    .xAxisTitle("cell").yAxisTitle("top-1 test error (%)").build();
+            c.getStyler().setLegendVisible(false);
+            c.getStyler().setXAxisLabelRotation(60);
+            c.getStyler().setYAxisMin(Math.max(0, Math.floor(low - 0.5)));
+            c.getStyler().setYAxisMax(Math.ceil(high + 0.5));
+            c.addSeries("test error", cells, means, halfRanges);
+            BitmapEncoder.saveBitmap(c, dir.resolve(net.getKey() + "-final.png").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
     }
 

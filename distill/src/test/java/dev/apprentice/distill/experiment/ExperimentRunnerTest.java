@@ -64,6 +64,7 @@ class ExperimentRunnerTest {
         assertTrue(lines.get(4).matches("resnet8,,a8w2,finetune,1,1,.*,0\\.25,1" + provenance), "finetune after its init: " + lines);
         assertTrue(Files.readString(csv.getParent().resolve("table.md")).contains("| resnet8x0.25, scheme B, teacher resnet8 |"));
         assertTrue(Files.exists(csv.getParent().resolve("plots/resnet8x0.25-a8w2.png")));
+        assertTrue(Files.exists(csv.getParent().resolve("plots/resnet8x0.25-final.png")), "final errors with the seeds' range");
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         new ExperimentRunner(plan, data, runs, new ResultsFile(csv), csv.getParent(), new PrintStream(log), Progress.QUIET).run();
