@@ -32,7 +32,7 @@ final class ExperimentCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--seeds", paramLabel = "N", split = ",",
-            description = "Run only these seeds of the plan's cells (a sitting's share); the rows of the others are kept.")
+            description = "Run only these seeds of the plan's cells (a share of the work: runs resume, so the rest can follow later); the rows of the others are kept.")
     java.util.List<Integer> seeds;
 
     @Option(names = "--schemes", paramLabel = "S", split = ",",

@@ -22,10 +22,10 @@ import java.util.List;
 /**
  * Runs a plan: the teachers once, then every (cell, seed) whose row is not yet in the results
  * file, C and finetune after the full-precision runs they start from. Each finished run appends
- * its row and refreshes the table and plots, so the table grows across sittings; a run killed
+ * its row and refreshes the table and plots, so the table grows across sessions; a run killed
  * half-way resumes from its checkpoint the next time.
  *
- * <p>Run directories live outside git and do not outlive a sitting, so each finished run also
+ * <p>Run directories live outside git and may not outlive a working session, so each finished run also
  * leaves a committed copy next to the results ({@link #ARCHIVE}): its per-epoch metrics (for the
  * plots) and, for full-precision scheme-none runs, its model, which B, C and finetune start from.
  * A starting model found in neither place is trained again (its row is kept as it is).

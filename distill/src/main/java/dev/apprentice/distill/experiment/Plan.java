@@ -130,7 +130,7 @@ public record Plan(String data, Recipe recipe, Recipe finetuneRecipe, List<Teach
     }
 
     /**
-     * The part of this plan a sitting runs: the cells' seeds in seeds and cells of the schemes in
+     * The part of this plan one session runs: the cells' seeds in seeds and cells of the schemes in
      * schemes (null: all). A teacher stays when it matches both itself (a scheme-none run of its seed)
      * or a remaining B or C cell needs it; models that C and finetune start from are trained by the
      * runner as needed whether or not their cells remain.
