@@ -41,7 +41,7 @@ final class MemoryCheck {
 
     /**
      * The heap Java may still use; when that is less than need, collected first: the used heap counts
-     * garbage too, e.g. a previous run's arrays in an experiment sitting's JVM (which refused a ResNet-56
+     * garbage too, e.g. a previous run's arrays in the JVM of an experiment session (which refused a ResNet-56
      * run with 0.9 of 10 GiB "available").
      */
     private static long available(long need) {
