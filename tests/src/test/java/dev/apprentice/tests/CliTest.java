@@ -287,6 +287,13 @@ class CliTest {
         out.reset();
         assertEquals(0, Cli.run("eval", run.resolve("model.packed.safetensors").toString(), "--data", data.toString()), err.toString());
         assertTrue(out.toString().contains("packed on cpu: top-1"), out.toString());
+        // the CUDA backend is a plug-in found by name; without a GPU (as in CI) it says why in one line
+        err.reset();
+        int cuda = Cli.run("eval", run.resolve("model.packed.safetensors").toString(), "--data", data.toString(), "--device", "cuda");
+        if (cuda != 0) assertTrue(err.toString().strip().matches("error: --device cuda: [^\\n]+"), err.toString());
+        err.reset();
+        assertEquals(2, Cli.run("eval", run.resolve("model.packed.safetensors").toString(), "--data", data.toString(), "--device", "tpu"));
+        assertTrue(err.toString().contains("unknown device 'tpu'; this installation has") && err.toString().contains("cuda"), err.toString());
     }
 
     @Test

@@ -46,12 +46,12 @@ public final class PackedModels {
         };
     }
 
-    /** A backend by device name. */
+    /** A backend by device name, from the devices on the class path (LowBitBackendProvider); a device that cannot run says why. */
     public static LowBitBackend backend(String device) {
-        return switch (device) {
-            case "cpu" -> new dev.apprentice.quant.packed.CpuBackend();
-            case "cuda" -> Devices.cuda();
-            default -> throw new IllegalArgumentException("unknown --device '" + device + "'; choose cpu or cuda");
-        };
+        try {
+            return dev.apprentice.quant.packed.LowBitBackendProvider.open(device);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--device " + device + ": " + e.getMessage(), e);
+        }
     }
 }
