@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whole-network inference of a CIFAR-style ResNet on 28×28×1 images, 2 threads: our fp32 inference
  * as evaluation runs it (the compiled NHWC network, FloatNetwork, in a step arena; fp32Module is the
- * module's own forward pass) beside the packed a8w4 and a8w2 networks on the CPU integer kernels
- * (CpuBackend). Scores are batches per second (report.py shows images/s = score × batch).
+ * module's own forward pass) beside the packed a8w4, a8w2, a4w4 and a4w2 networks on the CPU's packed kernels
+ * (CpuBackend). The PyTorch peer (its fp32 and int8 inference): benchmarks/peer-int8.sh. Scores are batches per second (report.py shows images/s = score × batch).
  * Weights are TWN/max-scaled quantizations of a Kaiming initialisation: about half the ternary
  * weights are zero, as in trained networks; the speed of the kernels does not depend on values.
  */
@@ -43,7 +43,7 @@ public class PackedResNetBenchmark {
 
     private Module fp32;
     private FloatNetwork fp32Compiled;
-    private PackedNetwork a8w4, a8w2;
+    private PackedNetwork a8w4, a8w2, a4w4, a4w2;
     private float[] images;
     private Tensor x;
 
@@ -57,6 +57,8 @@ public class PackedResNetBenchmark {
         fp32Compiled = FloatNetwork.of(fp32);
         a8w4 = packed(spec, "a8w4");
         a8w2 = packed(spec, "a8w2");
+        a4w4 = packed(spec, "a4w4");
+        a4w2 = packed(spec, "a4w2");
         x = Tensor.randn(new Random(1), 1f, batch, 1, 28, 28);
         images = x.data();
     }
@@ -93,5 +95,15 @@ public class PackedResNetBenchmark {
     @Benchmark
     public float[] a8w2() {
         return a8w2.logits(images, batch, 1, 28, 28);
+    }
+
+    @Benchmark
+    public float[] a4w4() {
+        return a4w4.logits(images, batch, 1, 28, 28);
+    }
+
+    @Benchmark
+    public float[] a4w2() {
+        return a4w2.logits(images, batch, 1, 28, 28);
     }
 }
