@@ -3,7 +3,7 @@ package dev.apprentice.benchmarks;
 import dev.apprentice.engine.kernel.Sgemv;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LowBitMatrix;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import org.openjdk.jmh.annotations.*;

@@ -1,7 +1,7 @@
 package dev.apprentice.cudakernels;
 
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * The geometry of one convolution launch: the Java twin of {@code AkConvShape} in

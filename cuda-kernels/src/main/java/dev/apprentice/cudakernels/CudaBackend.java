@@ -6,7 +6,7 @@ import dev.apprentice.cudakernels.driver.DeviceBuffer;
 import dev.apprentice.cudakernels.driver.KernelArgs;
 import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import jcuda.driver.CUdeviceptr;
 
 import java.util.ArrayList;

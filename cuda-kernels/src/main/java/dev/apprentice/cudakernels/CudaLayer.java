@@ -3,7 +3,7 @@ package dev.apprentice.cudakernels;
 import dev.apprentice.cudakernels.driver.DeviceBuffer;
 import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * A layer's parameters in device memory: packed weights re-packed into {@link GpuWeightLayout}

@@ -1,6 +1,6 @@
 package dev.apprentice.cudakernels;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * The order in which the CUDA kernels read packed weight codes (src/main/cuda/ak_weights.h holds

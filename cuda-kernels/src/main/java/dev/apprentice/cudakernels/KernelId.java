@@ -1,6 +1,6 @@
 package dev.apprentice.cudakernels;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 import java.util.ArrayList;
 import java.util.List;

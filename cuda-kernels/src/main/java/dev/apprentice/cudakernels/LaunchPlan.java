@@ -1,6 +1,6 @@
 package dev.apprentice.cudakernels;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * Which kernel runs a shape, and on what grid. The tile constants mirror the CUDA headers

@@ -7,7 +7,7 @@ import dev.apprentice.quant.packed.LowBitBackend.Activations;
 import dev.apprentice.quant.packed.LowBitBackend.Layer;
 import dev.apprentice.quant.packed.PackedConv;
 import dev.apprentice.quant.packed.ReferenceBackend;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.apprentice.cudakernels;
 
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -2,7 +2,7 @@ package dev.apprentice.cudakernels;
 
 import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 import java.util.Random;
 

@@ -11,7 +11,7 @@ import dev.apprentice.cudakernels.driver.GpuTimer;
 import dev.apprentice.quant.packed.LowBitBackend.Activations;
 import dev.apprentice.quant.packed.LowBitBackend.Layer;
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.apprentice.cudakernels.bench;
 
 import dev.apprentice.quant.packed.PackedConv;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 import java.util.SplittableRandom;
 

@@ -1,6 +1,6 @@
 package dev.apprentice.quant.kernel;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;

@@ -1,7 +1,7 @@
 package dev.apprentice.quant.kernel;
 
 import dev.apprentice.engine.vector.VectorWidth;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * A matrix of low-bit weight codes q[o][k] (rows o = output channels, depth k) re-packed once,

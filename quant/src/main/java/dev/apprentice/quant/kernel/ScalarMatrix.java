@@ -1,6 +1,6 @@
 package dev.apprentice.quant.kernel;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * The plain twin of the low-bit matrices: the codes as ints, each output an int loop over k in

@@ -1,6 +1,6 @@
 package dev.apprentice.quant.kernel;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 
 /**
  * A convolution's integer weight codes laid out for {@link dev.apprentice.engine.kernel.FloatTapKernel}: output channels in

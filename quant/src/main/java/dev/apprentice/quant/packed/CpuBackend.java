@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LowBitMatrix;
 import dev.apprentice.quant.kernel.TapCodes;

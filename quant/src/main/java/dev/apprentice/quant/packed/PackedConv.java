@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.layers.BatchNorm2d;
 import dev.apprentice.nn.layers.Conv2d;

@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

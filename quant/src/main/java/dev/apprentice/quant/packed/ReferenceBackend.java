@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 /**
  * The packed operators as plain scalar loops, written straight from the specification in
  * {@link Epilogue} and {@link LowBitBackend}: slow, obviously correct, the oracle the fast CPU

@@ -1,7 +1,7 @@
 package dev.apprentice.quant.kernel;
 
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

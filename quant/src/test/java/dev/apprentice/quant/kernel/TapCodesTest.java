@@ -1,6 +1,6 @@
 package dev.apprentice.quant.kernel;
 
-import dev.apprentice.quant.packed.WeightEncoding;
+import dev.apprentice.quant.WeightEncoding;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

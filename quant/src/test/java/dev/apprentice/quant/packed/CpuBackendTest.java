@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.engine.kernel.FloatRowKernel;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.quant.WeightEncoding;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

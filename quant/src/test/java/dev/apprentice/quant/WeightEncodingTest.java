@@ -1,4 +1,4 @@
-package dev.apprentice.quant.packed;
+package dev.apprentice.quant;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.apprentice.quant.packed;
+package dev.apprentice.quant;
 
 /**
  * How a packed layer stores its integer weight codes q (real weight = q · weightScale[o]). Rows
