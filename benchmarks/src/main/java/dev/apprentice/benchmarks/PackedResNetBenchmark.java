@@ -88,22 +88,30 @@ public class PackedResNetBenchmark {
     }
 
     @Benchmark
-    public float[] a8w4() {
-        return a8w4.logits(images, batch, 1, 28, 28);
+    public float a8w4() {
+        try (var arena = StepArena.open()) { // as evaluation runs a batch
+            return a8w4.logits(images, batch, 1, 28, 28)[0];
+        }
     }
 
     @Benchmark
-    public float[] a8w2() {
-        return a8w2.logits(images, batch, 1, 28, 28);
+    public float a8w2() {
+        try (var arena = StepArena.open()) { // as evaluation runs a batch
+            return a8w2.logits(images, batch, 1, 28, 28)[0];
+        }
     }
 
     @Benchmark
-    public float[] a4w4() {
-        return a4w4.logits(images, batch, 1, 28, 28);
+    public float a4w4() {
+        try (var arena = StepArena.open()) { // as evaluation runs a batch
+            return a4w4.logits(images, batch, 1, 28, 28)[0];
+        }
     }
 
     @Benchmark
-    public float[] a4w2() {
-        return a4w2.logits(images, batch, 1, 28, 28);
+    public float a4w2() {
+        try (var arena = StepArena.open()) { // as evaluation runs a batch
+            return a4w2.logits(images, batch, 1, 28, 28)[0];
+        }
     }
 }

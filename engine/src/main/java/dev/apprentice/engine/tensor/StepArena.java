@@ -26,7 +26,7 @@ import java.util.Set;
  * changed batch size (an epoch's last, partial batch) does not pin the old arrays.
  */
 public final class StepArena implements AutoCloseable {
-    /** Arrays shorter than this are left to the allocator: cheap, and not worth the bookkeeping. */
+    /** Arrays shorter than this (in elements) are left to the allocator: cheap, and not worth the bookkeeping. */
     static final int MIN_FLOATS = 1 << 14;
 
     private static final ThreadLocal<StepArena> ARENAS = ThreadLocal.withInitial(StepArena::new);
@@ -34,6 +34,9 @@ public final class StepArena implements AutoCloseable {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final List<float[]> lent = new ArrayList<>();
     private final Set<Integer> asked = new HashSet<>();
+    private final Map<Integer, ArrayDeque<byte[]>> freeBytes = new HashMap<>();
+    private final List<byte[]> lentBytes = new ArrayList<>();
+    private final Set<Integer> askedBytes = new HashSet<>();
     private boolean open;
 
     private StepArena() {}
@@ -55,6 +58,10 @@ public final class StepArena implements AutoCloseable {
         for (float[] f : lent) free.computeIfAbsent(f.length, n -> new ArrayDeque<>()).push(f);
         lent.clear();
         asked.clear();
+        freeBytes.keySet().retainAll(askedBytes);
+        for (byte[] b : lentBytes) freeBytes.computeIfAbsent(b.length, n -> new ArrayDeque<>()).push(b);
+        lentBytes.clear();
+        askedBytes.clear();
     }
 
     /** A zeroed array of n floats (for kernels that accumulate into it). */
@@ -68,6 +75,22 @@ public final class StepArena implements AutoCloseable {
      */
     public static float[] overwritten(int n) {
         return take(n, false);
+    }
+
+    /**
+     * An array of n bytes (activation codes) that the caller overwrites entirely before anything
+     * reads it: inside an open arena it may still hold an earlier step's codes.
+     */
+    public static byte[] overwrittenBytes(int n) {
+        if (n < MIN_FLOATS) return new byte[n];
+        StepArena a = ARENAS.get();
+        if (!a.open) return new byte[n];
+        a.askedBytes.add(n);
+        ArrayDeque<byte[]> q = a.freeBytes.get(n);
+        byte[] b = q == null ? null : q.poll();
+        if (b == null) b = new byte[n];
+        a.lentBytes.add(b);
+        return b;
     }
 
     /** Floats waiting in the calling thread's pool (for tests and diagnostics). */

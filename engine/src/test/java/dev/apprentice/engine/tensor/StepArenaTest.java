@@ -131,4 +131,20 @@ class StepArenaTest {
             for (int i = 0; i < d.length; i++) d[i] -= 0.05f * g[i];
         }
     }
+
+    @Test
+    void byteArraysArePooledLikeFloatArrays() {
+        byte[] first, second;
+        try (var a = StepArena.open()) {
+            first = StepArena.overwrittenBytes(1 << 16);
+            first[5] = 7;
+            second = StepArena.overwrittenBytes(1 << 16);
+            assertNotSame(first, second, "two arrays in one step are two arrays");
+        }
+        try (var a = StepArena.open()) {
+            byte[] again = StepArena.overwrittenBytes(1 << 16);
+            org.junit.jupiter.api.Assertions.assertTrue(again == first || again == second, "the next step reuses a lent array");
+        }
+        assertEquals(0, StepArena.overwrittenBytes(1 << 16)[5], "outside a scope, fresh and zero");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.quant.WeightEncoding;
 
 import dev.apprentice.engine.parallel.Parallel;
@@ -76,8 +77,9 @@ public final class CpuBackend implements LowBitBackend {
         if (r != null && (r.batch() != x.batch() || r.channels() != outC || r.height() != oh || r.width() != ow))
             throw new IllegalArgumentException(c.name() + ": residual shape does not match the output");
         int pixels = x.batch() * oh * ow;
+        // every element is written below: from the caller's step arena when one is open (no zeroing, no garbage)
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
-                outBits > 0 ? new byte[pixels * outC] : null, outBits > 0 ? null : new float[pixels * outC]);
+                outBits > 0 ? StepArena.overwrittenBytes(pixels * outC) : null, outBits > 0 ? null : StepArena.overwritten(pixels * outC));
         if (prepared.weights() != null) {
             TapConvolution.run(x, c, prepared.weights(), r, out);
             return out;

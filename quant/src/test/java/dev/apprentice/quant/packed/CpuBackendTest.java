@@ -229,4 +229,24 @@ class CpuBackendTest {
         PackedConv bad = new PackedConv("bad", 4, 8, 3, 1, 1, WeightEncoding.TERNARY, 4, damaged, null, conv.weightScale(), conv.outScale(), conv.outBias());
         assertThrows(IllegalArgumentException.class, () -> cpu.prepare(bad));
     }
+
+    /**
+     * Inside a step arena, conv outputs reuse the previous step's arrays without zeroing them: the
+     * results must not depend on what those arrays held (every element is written).
+     */
+    @Test
+    void outputsFromTheStepArenaHoldNothingOfTheirLastUse() {
+        for (int outBits : new int[] {0, 2, 4, 8}) {
+            PackedConv c = layer(WeightEncoding.TERNARY, 24, 40, 3, 1, 1, 8);
+            LowBitBackend.Layer prepared = cpu.prepare(c), reference = ref.prepare(c);
+            var first = codes(4, 24, 30, 30, 8);
+            var second = codes(4, 24, 30, 30, 8);
+            try (var arena = dev.apprentice.engine.tensor.StepArena.open()) {
+                cpu.conv(first[1], prepared, null, outBits); // fills the arrays the next step reuses
+            }
+            try (var arena = dev.apprentice.engine.tensor.StepArena.open()) {
+                assertSame(ref.conv(second[0], reference, null, outBits), cpu.conv(second[1], prepared, null, outBits), "out bits " + outBits);
+            }
+        }
+    }
 }
