@@ -89,29 +89,28 @@ public class PackedResNetBenchmark {
 
     @Benchmark
     public float a8w4() {
-        try (var arena = StepArena.open()) { // as evaluation runs a batch
-            return a8w4.logits(images, batch, 1, 28, 28)[0];
-        }
+        return run(a8w4);
     }
 
     @Benchmark
     public float a8w2() {
-        try (var arena = StepArena.open()) { // as evaluation runs a batch
-            return a8w2.logits(images, batch, 1, 28, 28)[0];
-        }
+        return run(a8w2);
     }
 
     @Benchmark
     public float a4w4() {
-        try (var arena = StepArena.open()) { // as evaluation runs a batch
-            return a4w4.logits(images, batch, 1, 28, 28)[0];
-        }
+        return run(a4w4);
     }
 
     @Benchmark
     public float a4w2() {
-        try (var arena = StepArena.open()) { // as evaluation runs a batch
-            return a4w2.logits(images, batch, 1, 28, 28)[0];
+        return run(a4w2);
+    }
+
+    /** One batch through a packed network in a step arena, as evaluation runs it. */
+    private float run(PackedNetwork net) {
+        try (var arena = StepArena.open()) {
+            return net.logits(images, batch, 1, 28, 28)[0];
         }
     }
 }

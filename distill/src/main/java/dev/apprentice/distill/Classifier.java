@@ -8,7 +8,6 @@ import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.kernel.SoftmaxKernel;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
-import dev.apprentice.nn.io.SafeTensors;
 import dev.apprentice.quant.packed.FloatNetwork;
 import dev.apprentice.quant.packed.PackedModel;
 import dev.apprentice.quant.packed.PackedModelFile;
@@ -43,7 +42,7 @@ public final class Classifier implements AutoCloseable {
 
     /** Opens a model file; device (cpu or cuda) is where a packed model runs. */
     public static Classifier open(Path file, String device) throws IOException {
-        if (PackedModel.FORMAT.equals(SafeTensors.readRaw(file).metadata().get("format"))) {
+        if (PackedModelFile.isPacked(file)) {
             PackedModel m = PackedModelFile.read(file);
             ModelSpec spec = PackedModels.spec(m, file);
             PackedNetwork net = new PackedNetwork(m, PackedModels.backend(device));

@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         threads.apply();
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1");
         // a packed file is recognised from its metadata, with or without --packed
-        if (packed || PackedModel.FORMAT.equals(dev.apprentice.nn.io.SafeTensors.readRaw(modelFile).metadata().get("format"))) return evalPacked();
+        if (packed || PackedModelFile.isPacked(modelFile)) return evalPacked();
         Splits splits = DataSources.resolve(data);
         var test = splits.test();
         ModelSpec named = arch == null ? null

@@ -173,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> all = spec.commandLine().getParseResult().originalArgs(); // the whole command line, the command's name first
         List<String> given = all.subList(all.indexOf(spec.name()) + 1, all.size());
-        if (resume && howToRunOnly(given)) {
+        if (resume && whatToTrain(given).isEmpty()) {
             List<String> recorded = RunRecord.commandLine(out);
             if (recorded != null) {
                 List<String> args = new java.util.ArrayList<>(List.of(spec.name()));
@@ -211,20 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static boolean howToRunOnly(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i), name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (RUN_FLAGS.contains(a)) continue;
-            if (RUN_OPTIONS.contains(name)) {
-                if (!a.contains("=")) i++;
-                continue;
-            }
-            return false;
-        }
-        return true;
-    }
-
-    /** A recorded command line without its how-to-run options (the new command line gives those). */
+    /** A command line without its how-to-run options (for a recorded one, the new command line gives those). */
     private static List<String> whatToTrain(List<String> recorded) {
         List<String> kept = new java.util.ArrayList<>();
         for (int i = 0; i < recorded.size(); i++) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Reuses the large arrays of one training step in the next. A step allocates the same
@@ -31,13 +32,41 @@ public final class StepArena implements AutoCloseable {
 
     private static final ThreadLocal<StepArena> ARENAS = ThreadLocal.withInitial(StepArena::new);
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    private final List<float[]> lent = new ArrayList<>();
-    private final Set<Integer> asked = new HashSet<>();
-    private final Map<Integer, ArrayDeque<byte[]>> freeBytes = new HashMap<>();
-    private final List<byte[]> lentBytes = new ArrayList<>();
-    private final Set<Integer> askedBytes = new HashSet<>();
+    private final Pool<float[]> floats = new Pool<>(a -> a.length);
+    private final Pool<byte[]> bytes = new Pool<>(a -> a.length);
     private boolean open;
+
+    /** Arrays of one element type by exact length: those waiting, those lent this step, the lengths asked for. */
+    private static final class Pool<A> {
+        private final ToIntFunction<A> length;
+        private final Map<Integer, ArrayDeque<A>> free = new HashMap<>();
+        private final List<A> lent = new ArrayList<>();
+        private final Set<Integer> asked = new HashSet<>();
+
+        Pool(ToIntFunction<A> length) {
+            this.length = length;
+        }
+
+        /** A waiting array of n elements, or null; what the caller returns is lent with {@link #lend}. */
+        A reuse(int n) {
+            asked.add(n);
+            ArrayDeque<A> q = free.get(n);
+            return q == null ? null : q.poll();
+        }
+
+        A lend(A array) {
+            lent.add(array);
+            return array;
+        }
+
+        /** Takes back what was lent; drops the lengths this step did not ask for. */
+        void recycle() {
+            free.keySet().retainAll(asked);
+            for (A a : lent) free.computeIfAbsent(length.applyAsInt(a), n -> new ArrayDeque<>()).push(a);
+            lent.clear();
+            asked.clear();
+        }
+    }
 
     private StepArena() {}
 
@@ -54,14 +83,8 @@ public final class StepArena implements AutoCloseable {
     public void close() {
         if (!open) return;
         open = false;
-        free.keySet().retainAll(asked);
-        for (float[] f : lent) free.computeIfAbsent(f.length, n -> new ArrayDeque<>()).push(f);
-        lent.clear();
-        asked.clear();
-        freeBytes.keySet().retainAll(askedBytes);
-        for (byte[] b : lentBytes) freeBytes.computeIfAbsent(b.length, n -> new ArrayDeque<>()).push(b);
-        lentBytes.clear();
-        askedBytes.clear();
+        floats.recycle();
+        bytes.recycle();
     }
 
     /** A zeroed array of n floats (for kernels that accumulate into it). */
@@ -85,18 +108,14 @@ public final class StepArena implements AutoCloseable {
         if (n < MIN_FLOATS) return new byte[n];
         StepArena a = ARENAS.get();
         if (!a.open) return new byte[n];
-        a.askedBytes.add(n);
-        ArrayDeque<byte[]> q = a.freeBytes.get(n);
-        byte[] b = q == null ? null : q.poll();
-        if (b == null) b = new byte[n];
-        a.lentBytes.add(b);
-        return b;
+        byte[] b = a.bytes.reuse(n);
+        return a.bytes.lend(b == null ? new byte[n] : b);
     }
 
     /** Floats waiting in the calling thread's pool (for tests and diagnostics). */
     public static long pooledFloats() {
         long sum = 0;
-        for (ArrayDeque<float[]> q : ARENAS.get().free.values()) for (float[] f : q) sum += f.length;
+        for (ArrayDeque<float[]> q : ARENAS.get().floats.free.values()) for (float[] f : q) sum += f.length;
         return sum;
     }
 
@@ -104,12 +123,9 @@ public final class StepArena implements AutoCloseable {
         if (n < MIN_FLOATS) return new float[n];
         StepArena a = ARENAS.get();
         if (!a.open) return new float[n];
-        a.asked.add(n);
-        ArrayDeque<float[]> q = a.free.get(n);
-        float[] f = q == null ? null : q.poll();
+        float[] f = a.floats.reuse(n);
         if (f == null) f = new float[n];
         else if (zero) Arrays.fill(f, 0f);
-        a.lent.add(f);
-        return f;
+        return a.floats.lend(f);
     }
 }

@@ -56,6 +56,11 @@ public final class PackedModelFile {
         SafeTensors.writeRaw(file, tensors, meta);
     }
 
+    /** Whether file is a packed model (its metadata names the packed format), not a float model file. */
+    public static boolean isPacked(Path file) throws IOException {
+        return PackedModel.FORMAT.equals(SafeTensors.readRaw(file).metadata().get("format"));
+    }
+
     public static PackedModel read(Path file) throws IOException {
         SafeTensors.RawContents raw = SafeTensors.readRaw(file);
         try {
