@@ -58,6 +58,14 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Whether a {@link #forEach} made now would run serially on the caller: one thread, or a call
+     * from inside a task (or while another thread's call runs). Callers then need not split work.
+     */
+    public static boolean serial() {
+        return threads == 1 || pool.busy();
+    }
+
     /** Splits [0, n) into at most threads() contiguous chunks of at least minChunk items each. */
     public static void forRange(int n, int minChunk, RangeBody body) {
         if (n <= 0) return;

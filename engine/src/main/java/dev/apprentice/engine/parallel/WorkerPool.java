@@ -88,6 +88,11 @@ final class WorkerPool {
         }
     }
 
+    /** Whether a job is running (a {@link #run} now would return false). */
+    boolean busy() {
+        return workers.length == 0 || busy.get();
+    }
+
     void shutdown() {
         stopped = true;
         for (Thread w : workers) LockSupport.unpark(w);

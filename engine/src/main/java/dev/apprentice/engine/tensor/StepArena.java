@@ -18,15 +18,19 @@ import java.util.function.ToIntFunction;
  * from arrays the previous step lent, returned when the step's arena closes.
  *
  * <p>The contract, kept by whoever opens it (the trainer, the step benchmark): no tensor made
- * inside the scope, nor its data, is used after {@link #close()}; read what must outlive the step
+ * inside the scope, nor its data, is used after {@link Scope#close()}; read what must outlive the step
  * (the loss value, accuracy counts) before closing, or {@link Tensor#copy()} it. Parameters and
  * their gradients never come from the arena (leaf gradients persist across steps), nor does
  * anything allocated outside an open scope or on another thread.
  *
  * <p>Arrays are pooled by exact length; a length no step asked for is dropped at close, so a
  * changed batch size (an epoch's last, partial batch) does not pin the old arrays.
+ *
+ * <p>Scopes nest: an inner scope (a task that runs on whichever thread claims it, and so on
+ * the caller's thread too, inside the caller's scope) takes back at its close what was lent
+ * since it opened, so the next task on that thread reuses it.
  */
-public final class StepArena implements AutoCloseable {
+public final class StepArena {
     /** Arrays shorter than this (in elements) are left to the allocator: cheap, and not worth the bookkeeping. */
     static final int MIN_FLOATS = 1 << 14;
 
@@ -34,7 +38,8 @@ public final class StepArena implements AutoCloseable {
 
     private final Pool<float[]> floats = new Pool<>(a -> a.length);
     private final Pool<byte[]> bytes = new Pool<>(a -> a.length);
-    private boolean open;
+    /** Open scopes on this thread; the outermost recycles fully at its close. */
+    private int depth;
 
     /** Arrays of one element type by exact length: those waiting, those lent this step, the lengths asked for. */
     private static final class Pool<A> {
@@ -62,29 +67,56 @@ public final class StepArena implements AutoCloseable {
         /** Takes back what was lent; drops the lengths this step did not ask for. */
         void recycle() {
             free.keySet().retainAll(asked);
-            for (A a : lent) free.computeIfAbsent(length.applyAsInt(a), n -> new ArrayDeque<>()).push(a);
-            lent.clear();
+            recycleFrom(0);
             asked.clear();
+        }
+
+        /** Takes back what was lent after the first `from` arrays (an inner scope's). */
+        void recycleFrom(int from) {
+            List<A> since = lent.subList(from, lent.size());
+            for (A a : since) free.computeIfAbsent(length.applyAsInt(a), n -> new ArrayDeque<>()).push(a);
+            since.clear();
         }
     }
 
     private StepArena() {}
 
-    /** Opens the calling thread's arena for one step (scopes do not nest). */
-    public static StepArena open() {
+    /** Opens a scope of the calling thread's arena: a step, or a task inside one (see the class comment). */
+    public static Scope open() {
         StepArena a = ARENAS.get();
-        if (a.open) throw new IllegalStateException("a step arena is already open on this thread; close it first (scopes do not nest)");
-        a.open = true;
-        return a;
+        Scope scope = new Scope(a, a.depth, a.floats.lent.size(), a.bytes.lent.size());
+        a.depth++;
+        return scope;
     }
 
-    /** Returns every array lent since {@link #open()} for the next step to reuse. */
-    @Override
-    public void close() {
-        if (!open) return;
-        open = false;
-        floats.recycle();
-        bytes.recycle();
+    /** One open scope; closing it returns what was lent since it opened (closing it again does nothing). */
+    public static final class Scope implements AutoCloseable {
+        private final StepArena arena;
+        private final int depth, floatsLent, bytesLent;
+        private boolean closed;
+
+        private Scope(StepArena arena, int depth, int floatsLent, int bytesLent) {
+            this.arena = arena;
+            this.depth = depth;
+            this.floatsLent = floatsLent;
+            this.bytesLent = bytesLent;
+        }
+
+        /** Returns every array lent since this scope opened for the next step (or task) to reuse. */
+        @Override
+        public void close() {
+            if (closed) return;
+            if (arena.depth != depth + 1) throw new IllegalStateException("step arena scopes must close innermost first");
+            closed = true;
+            arena.depth = depth;
+            if (depth > 0) {
+                arena.floats.recycleFrom(floatsLent);
+                arena.bytes.recycleFrom(bytesLent);
+            } else {
+                arena.floats.recycle();
+                arena.bytes.recycle();
+            }
+        }
     }
 
     /** A zeroed array of n floats (for kernels that accumulate into it). */
@@ -107,7 +139,7 @@ public final class StepArena implements AutoCloseable {
     public static byte[] overwrittenBytes(int n) {
         if (n < MIN_FLOATS) return new byte[n];
         StepArena a = ARENAS.get();
-        if (!a.open) return new byte[n];
+        if (a.depth == 0) return new byte[n];
         byte[] b = a.bytes.reuse(n);
         return a.bytes.lend(b == null ? new byte[n] : b);
     }
@@ -122,7 +154,7 @@ public final class StepArena implements AutoCloseable {
     private static float[] take(int n, boolean zero) {
         if (n < MIN_FLOATS) return new float[n];
         StepArena a = ARENAS.get();
-        if (!a.open) return new float[n];
+        if (a.depth == 0) return new float[n];
         float[] f = a.floats.reuse(n);
         if (f == null) f = new float[n];
         else if (zero) Arrays.fill(f, 0f);

@@ -63,10 +63,12 @@ class StepArenaTest {
     }
 
     @Test
-    void smallArraysAreNotPooledAndScopesDoNotNest() {
+    void smallArraysAreNotPooledAndScopesCloseInnermostFirst() {
         try (var arena = StepArena.open()) {
             float[] small = StepArena.overwritten(BIG - 1);
-            assertThrows(IllegalStateException.class, StepArena::open);
+            var inner = StepArena.open();
+            assertThrows(IllegalStateException.class, arena::close);
+            inner.close();
             arena.close();
             arena.close(); // closing twice is harmless
             assertNotSame(small, StepArena.overwritten(BIG - 1));
@@ -146,5 +148,23 @@ class StepArenaTest {
             org.junit.jupiter.api.Assertions.assertTrue(again == first || again == second, "the next step reuses a lent array");
         }
         assertEquals(0, StepArena.overwrittenBytes(1 << 16)[5], "outside a scope, fresh and zero");
+    }
+
+    @Test
+    void anInnerScopeGivesBackOnlyWhatItTookAndTheNextTaskReusesIt() {
+        try (var step = StepArena.open()) {
+            float[] kept = StepArena.overwritten(BIG);
+            float[] inner;
+            try (var task = StepArena.open()) {
+                inner = StepArena.overwritten(BIG);
+                assertNotSame(kept, inner);
+            }
+            assertEquals(BIG, StepArena.pooledFloats()); // the task's array is back, the step's still lent
+            try (var task = StepArena.open()) {
+                assertSame(inner, StepArena.overwritten(BIG));
+                assertNotSame(kept, StepArena.overwritten(BIG)); // the step's array is not lent twice
+            }
+        }
+        assertEquals(3L * BIG, StepArena.pooledFloats());
     }
 }

@@ -18,11 +18,16 @@ record CpuActivations(int batch, int channels, int height, int width, int bits, 
     }
 
     static CpuActivations fromNchw(float[] nchw, int batch, int channels, int height, int width) {
-        int hw = height * width;
-        float[] nhwc = new float[nchw.length];
+        return fromNchw(nchw, 0, batch, channels, height, width);
+    }
+
+    /** Images [first, first + batch) of an NCHW array. */
+    static CpuActivations fromNchw(float[] nchw, int first, int batch, int channels, int height, int width) {
+        int hw = height * width, at = first * channels * hw;
+        float[] nhwc = new float[batch * channels * hw];
         for (int b = 0; b < batch; b++)
             for (int c = 0; c < channels; c++)
-                for (int p = 0; p < hw; p++) nhwc[(b * hw + p) * channels + c] = nchw[(b * channels + c) * hw + p];
+                for (int p = 0; p < hw; p++) nhwc[(b * hw + p) * channels + c] = nchw[at + (b * channels + c) * hw + p];
         return new CpuActivations(batch, channels, height, width, 0, null, nhwc);
     }
 

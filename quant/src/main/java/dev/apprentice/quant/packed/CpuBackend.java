@@ -52,6 +52,11 @@ public final class CpuBackend implements LowBitBackend {
     }
 
     @Override
+    public boolean splitsByImage() {
+        return true;
+    }
+
+    @Override
     public Activations upload(float[] nchw, int batch, int channels, int height, int width) {
         if (batch < 1 || channels < 1 || height < 1 || width < 1 || nchw.length != (long) batch * channels * height * width)
             throw new IllegalArgumentException(nchw.length + " values for " + batch + "×" + channels + "×" + height + "×" + width);

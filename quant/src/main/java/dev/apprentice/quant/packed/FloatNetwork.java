@@ -82,7 +82,13 @@ public final class FloatNetwork {
         if (channels != inChannels) throw new IllegalArgumentException("the network takes " + inChannels + " input channels, got " + channels);
         if (batch < 1 || height < 1 || width < 1 || images.length != (long) batch * channels * height * width)
             throw new IllegalArgumentException(images.length + " values for " + batch + "×" + channels + "×" + height + "×" + width);
-        CpuActivations h = run(stem, CpuActivations.fromNchw(images, batch, channels, height, width), null, true);
+        if (ImageTasks.splits(batch)) return ImageTasks.run(batch, fc.source().outChannels(), (first, count) -> imageLogits(images, first, count, height, width));
+        return imageLogits(images, 0, batch, height, width);
+    }
+
+    /** Logits of images [first, first + count). */
+    private float[] imageLogits(float[] images, int first, int count, int height, int width) {
+        CpuActivations h = run(stem, CpuActivations.fromNchw(images, first, count, inChannels, height, width), null, true);
         for (Block b : blocks) {
             CpuActivations h1 = run(b.c1(), h, null, true);
             CpuActivations res = b.shortcut() == null ? h : run(b.shortcut(), h, null, false);

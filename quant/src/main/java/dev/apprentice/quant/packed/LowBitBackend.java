@@ -46,6 +46,15 @@ public interface LowBitBackend extends AutoCloseable {
      */
     float[] poolLinear(Activations input, Layer classifier);
 
+    /**
+     * Whether a network may run a batch as independent image tasks on the engine's threads, each
+     * calling this backend for its own images ({@link ImageTasks}: the CPU); a device backend takes
+     * the batch whole.
+     */
+    default boolean splitsByImage() {
+        return false;
+    }
+
     /** Frees an activation buffer now (backends also free everything on close). */
     void free(Activations activations);
 

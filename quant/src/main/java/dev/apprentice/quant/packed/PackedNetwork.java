@@ -3,6 +3,7 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.quant.WeightEncoding;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,7 +72,17 @@ public final class PackedNetwork implements AutoCloseable {
     /** Logits (batch × classes) of normalized images (NCHW floats). */
     public float[] logits(float[] images, int batch, int channels, int height, int width) {
         if (channels != inChannels) throw new IllegalArgumentException("the network takes " + inChannels + " input channels, got " + channels);
-        LowBitBackend.Activations x = backend.upload(images, batch, channels, height, width);
+        if (batch < 1 || height < 1 || width < 1 || images.length != (long) batch * channels * height * width)
+            throw new IllegalArgumentException(images.length + " values for " + batch + "×" + channels + "×" + height + "×" + width);
+        if (!backend.splitsByImage() || !ImageTasks.splits(batch)) return imageLogits(images, batch, height, width);
+        int image = channels * height * width;
+        return ImageTasks.run(batch, fc.source().outChannels(),
+                (first, count) -> imageLogits(Arrays.copyOfRange(images, first * image, (first + count) * image), count, height, width));
+    }
+
+    /** Logits of a whole batch of images, each layer on the backend in turn. */
+    private float[] imageLogits(float[] images, int batch, int height, int width) {
+        LowBitBackend.Activations x = backend.upload(images, batch, inChannels, height, width);
         LowBitBackend.Activations h = backend.conv(x, stem, null, bits);
         backend.free(x);
         for (Block b : blocks) {

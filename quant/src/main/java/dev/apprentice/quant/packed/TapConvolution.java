@@ -63,7 +63,8 @@ final class TapConvolution {
     static void run(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, boolean relu) {
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
-        int tasks = (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
+        // inside a task (a network split by images, ImageTasks) the layer runs whole on its thread
+        int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
         Parallel.RangeBody body = (g0, g1) -> outputRows(x, c, w, residual, out, relu, g0, g1);
         if (tasks == 1) body.run(0, rows);
         else Parallel.forEach(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));

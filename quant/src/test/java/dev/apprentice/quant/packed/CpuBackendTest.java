@@ -209,6 +209,43 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * A whole packed network on the CPU, whose batches run as image tasks (two and three threads,
+     * one thread with a batch beyond a task), against the reference backend, which takes each batch whole.
+     */
+    @Test
+    void aNetworkSplitByImagesMatchesTheReferenceBitForBit() {
+        for (WeightEncoding e : PACKED) {
+            java.util.Map<String, PackedConv> layers = new java.util.LinkedHashMap<>();
+            layers.put("conv", rename(layer(WeightEncoding.F32, 1, 16, 3, 1, 1, 0), "conv"));
+            layers.put("layers.0.c1", rename(layer(e, 16, 16, 3, 1, 1, 4), "layers.0.c1"));
+            layers.put("layers.0.c2", rename(layer(e, 16, 16, 3, 1, 1, 4), "layers.0.c2"));
+            layers.put("layers.1.c1", rename(layer(e, 16, 32, 3, 2, 1, 4), "layers.1.c1"));
+            layers.put("layers.1.c2", rename(layer(e, 32, 32, 3, 1, 1, 4), "layers.1.c2"));
+            layers.put("layers.1.sc.0", rename(layer(e, 16, 32, 1, 2, 0, 4), "layers.1.sc.0"));
+            layers.put("fc", rename(layer(WeightEncoding.F32, 32, 10, 1, 1, 0, 4), "fc"));
+            PackedModel model = new PackedModel(java.util.Map.of("activation_bits", "4"), layers);
+            int batch = 9;
+            float[] images = image(batch * 12 * 12);
+            float[] expected = new PackedNetwork(model, ref).logits(images, batch, 1, 12, 12);
+            int before = Parallel.threads();
+            try {
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    assertTrue(ImageTasks.splits(batch), threads + " threads split a batch of " + batch);
+                    assertArrayEquals(expected, new PackedNetwork(model, cpu).logits(images, batch, 1, 12, 12), e + ", " + threads + " threads");
+                }
+            } finally {
+                Parallel.setThreads(before);
+            }
+        }
+    }
+
+    private static PackedConv rename(PackedConv c, String name) {
+        return new PackedConv(name, c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(), c.encoding(), c.inBits(), c.codes(),
+                c.weights(), c.weightScale(), c.outScale(), c.outBias());
+    }
+
     @Test
     void rejectsMismatchedInputs() {
         PackedConv conv = layer(WeightEncoding.TERNARY, 4, 8, 3, 1, 1, 4);

@@ -74,6 +74,11 @@ class FloatNetworkTest {
             one = fast.logits(images, 6, 1, 28, 28);
             Parallel.setThreads(3);
             assertArrayEquals(one, fast.logits(images, 6, 1, 28, 28));
+            // a batch split by images (above) against each image alone, its layers split by rows
+            for (int i = 0; i < 6; i++) {
+                float[] alone = fast.logits(java.util.Arrays.copyOfRange(images, i * 784, (i + 1) * 784), 1, 1, 28, 28);
+                assertArrayEquals(java.util.Arrays.copyOfRange(one, i * 10, (i + 1) * 10), alone, "image " + i);
+            }
         } finally {
             Parallel.setThreads(before);
         }
