@@ -1,5 +1,7 @@
 package dev.apprentice.quant.packed;
 
+import dev.apprentice.engine.tensor.StepArena;
+
 /**
  * Activations of the CPU backend, stored NHWC (channels innermost), so that an im2col row of a
  * convolution is kh·kw runs of C contiguous codes: codes as unsigned bytes (bits 2..8), or floats
@@ -24,7 +26,7 @@ record CpuActivations(int batch, int channels, int height, int width, int bits, 
     /** Images [first, first + batch) of an NCHW array. */
     static CpuActivations fromNchw(float[] nchw, int first, int batch, int channels, int height, int width) {
         int hw = height * width, at = first * channels * hw;
-        float[] nhwc = new float[batch * channels * hw];
+        float[] nhwc = StepArena.overwritten(batch * channels * hw);   // every element written below
         for (int b = 0; b < batch; b++)
             for (int c = 0; c < channels; c++)
                 for (int p = 0; p < hw; p++) nhwc[(b * hw + p) * channels + c] = nchw[at + (b * channels + c) * hw + p];
