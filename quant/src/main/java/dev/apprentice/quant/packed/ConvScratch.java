@@ -5,6 +5,7 @@ final class ConvScratch {
     private static final ThreadLocal<ConvScratch> LOCAL = ThreadLocal.withInitial(ConvScratch::new);
 
     private float[] padded = new float[0], sums = new float[0], weights = new float[0];
+    private short[] paddedShorts = new short[0];
     private int[] intSums = new int[0], tapOffsets = new int[0];
 
     static ConvScratch get() {
@@ -14,6 +15,11 @@ final class ConvScratch {
     /** Zero-padded input rows as floats (see {@link PaddedRows}). */
     float[] padded(int size) {
         return padded.length >= size ? padded : (padded = new float[size]);
+    }
+
+    /** Zero-padded input rows of codes as shorts (see {@link PaddedRows#fillShorts}). */
+    short[] paddedShorts(int size) {
+        return paddedShorts.length >= size ? paddedShorts : (paddedShorts = new short[size]);
     }
 
     /** A layer's weight codes decoded to floats ({@link dev.apprentice.quant.kernel.TapCodes#decode}), held by the thread that runs the layer. */

@@ -3,6 +3,7 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.quant.WeightEncoding;
 
+import dev.apprentice.engine.kernel.ShortRowKernel;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.LowBitMatrix;
 import dev.apprentice.quant.kernel.TapCodes;
@@ -30,7 +31,24 @@ public final class CpuBackend implements LowBitBackend {
      * (ternary layers too: they beat the ternary lookup tables on every ResNet-20 layer, batch 1 and 64), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix) implements Layer {}
+    record Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix, short[] shortWeights, int flushEvery)
+            implements Layer {
+        Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix) {
+            this(source, transposed, weights, matrix, null, 0);
+        }
+    }
+
+    /**
+     * Whether a packed layer runs through the integer row kernel: 3×3 at stride 1, ternary or 4-bit
+     * weights whose 16-bit sums stay exact for at least one step, and at least a vector of shorts of
+     * output channels (fewer leave lanes empty, and the float kernels' full vectors are then faster).
+     */
+    static boolean byShorts(PackedConv conv) {
+        return conv.kernel() == 3 && conv.stride() == 1 && conv.inBits() > 0
+                && (conv.encoding() == WeightEncoding.TERNARY || conv.encoding() == WeightEncoding.INT4)
+                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= 1
+                && conv.outChannels() >= ShortRowKernel.LANES;
+    }
 
     @Override
     public String name() {
@@ -41,6 +59,11 @@ public final class CpuBackend implements LowBitBackend {
     public Layer prepare(PackedConv conv) {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
+        if (byShorts(conv)) {
+            int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
+            return new Prepared(conv, null, null, null, ShortRowKernel.layOut(tapMajor, conv.outChannels(), conv.inChannels()),
+                    ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode));
+        }
         TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
@@ -85,6 +108,10 @@ public final class CpuBackend implements LowBitBackend {
         // every element is written below: from the caller's step arena when one is open (no zeroing, no garbage)
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? StepArena.overwrittenBytes(pixels * outC) : null, outBits > 0 ? null : StepArena.overwritten(pixels * outC));
+        if (prepared.shortWeights() != null) {
+            TapConvolution.runShorts(x, c, prepared.shortWeights(), prepared.flushEvery(), r, out);
+            return out;
+        }
         if (prepared.weights() != null) {
             TapConvolution.run(x, c, prepared.weights(), r, out);
             return out;

@@ -70,4 +70,24 @@ final class PaddedRows {
             }
         }
     }
+    /**
+     * dst[(yy·(W + 2·pad) + xx)·C + c] for yy &lt; rows: the code of image b at input row firstRow + yy,
+     * column xx − pad, channel c, as a short, or 0 where that is outside the image (the input of
+     * {@link dev.apprentice.engine.kernel.ShortRowKernel}).
+     */
+    static void fillShorts(CpuActivations in, int b, int firstRow, int rows, int pad, short[] dst) {
+        int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch;
+        byte[] codes = in.codes();
+        for (int yy = 0; yy < rows; yy++) {
+            int iy = firstRow + yy, d = yy * rowLength;
+            if (iy < 0 || iy >= h) {
+                java.util.Arrays.fill(dst, d, d + rowLength, (short) 0);
+                continue;
+            }
+            java.util.Arrays.fill(dst, d, d + pad * ch, (short) 0);
+            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, (short) 0);
+            d += pad * ch;
+            for (int i = 0, src = (b * h + iy) * w * ch, n = w * ch; i < n; i++) dst[d + i] = (short) (codes[src + i] & 0xff);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.apprentice.quant.packed;
 import dev.apprentice.engine.kernel.ConvPlan;
 import dev.apprentice.engine.kernel.FloatRowKernel;
 import dev.apprentice.engine.kernel.FloatTapKernel;
+import dev.apprentice.engine.kernel.ShortRowKernel;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.quant.kernel.TapCodes;
 import dev.apprentice.quant.kernel.TapWeights;
@@ -61,13 +62,50 @@ final class TapConvolution {
      * a full-precision network, {@link FloatNetwork}); relu as in {@link EpilogueKernel#apply}.
      */
     static void run(CpuActivations x, PackedConv c, TapWeights w, CpuActivations residual, CpuActivations out, boolean relu) {
+        split(x, c, out, (g0, g1) -> outputRows(x, c, w, residual, out, relu, g0, g1));
+    }
+
+    /**
+     * A packed 3×3, stride-1 layer through the integer row kernel ({@link ShortRowKernel}): codes as
+     * shorts, weights laid out once by {@link ShortRowKernel#layOut}, int32 sums into the epilogue.
+     */
+    static void runShorts(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
+        split(x, c, out, (g0, g1) -> shortRows(x, c, q, flushEvery, residual, out, g0, g1));
+    }
+
+    /** Runs body over the batch's output rows [0, N·outHeight), split over the pool when the layer is large enough. */
+    private static void split(CpuActivations x, PackedConv c, CpuActivations out, Parallel.RangeBody body) {
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
         long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
         // inside a task (a network split by images, ImageTasks) the layer runs whole on its thread
         int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
-        Parallel.RangeBody body = (g0, g1) -> outputRows(x, c, w, residual, out, relu, g0, g1);
         if (tasks == 1) body.run(0, rows);
         else Parallel.forEach(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
+    }
+
+    /** Output rows [g0, g1) of the batch through {@link ShortRowKernel}, row g = image · outHeight + y. */
+    private static void shortRows(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out,
+                                  int g0, int g1) {
+        ConvScratch scratch = ConvScratch.get();
+        int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
+        int tiles = ShortRowKernel.tiles(c.outChannels()), width = tiles * ShortRowKernel.LANES;
+        int step = ShortRowKernel.rowStep(ow), rowPixels = (ow + step - 1) / step * step;
+        int[] sums = scratch.intSums(rowPixels * width);
+        for (int g = g0; g < g1; ) {
+            int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
+            int rowCount = oy1 - oy0 + 2;
+            // the last call of a row may run past its end (its sums are dropped): slack after the last row
+            short[] xs = scratch.paddedShorts((rowCount * wp + rowPixels - ow) * ch);
+            PaddedRows.fillShorts(x, b, oy0 - pad, rowCount, pad, xs);
+            java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, (short) 0);
+            int pixel0 = (b * oh + oy0) * ow;
+            for (int oy = oy0; oy < oy1; oy++) {
+                java.util.Arrays.fill(sums, 0, rowPixels * width, 0);
+                ShortRowKernel.row(q, ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, flushEvery, sums, 0, width);
+                EpilogueKernel.apply(sums, null, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
+            }
+            g += oy1 - oy0;
+        }
     }
 
     /** Output rows [g0, g1) of the batch, row g = image · outHeight + y. */

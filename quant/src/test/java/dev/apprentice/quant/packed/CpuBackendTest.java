@@ -166,6 +166,45 @@ class CpuBackendTest {
         checkConv(layer(WeightEncoding.TERNARY, 32, 32, 3, 1, 1, 8), 3, 14, 14, 8, false, true);
     }
 
+    /**
+     * The integer row kernel's worst case: every activation the top code, every weight +maxCode in
+     * one output channel and −maxCode in the next, over many input channels, so each 16-bit partial
+     * sum reaches its bound before a flush; the layer must take that path at this width.
+     */
+    @Test
+    void theIntegerRowKernelAtTheWorstCaseCodes() {
+        for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4})
+            for (int inBits : new int[] {4, 8}) {
+                int in = 67, out = Math.max(32, dev.apprentice.engine.kernel.ShortRowKernel.LANES), depth = in * 9;
+                int[] codes = new int[out * depth];
+                for (int i = 0; i < codes.length; i++) codes[i] = (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
+                float[] ones = new float[out];
+                java.util.Arrays.fill(ones, 1f);
+                float[] scale = new float[out];
+                java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
+                PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
+                assertTrue(CpuBackend.byShorts(conv), conv + " runs through the integer row kernel");
+                // every input code the top one: a 1×1 F32 layer whose bias saturates
+                PackedConv top = new PackedConv("top", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, 2f));
+                float[] img = image(2 * in * 9 * 9);
+                LowBitBackend.Activations r = ref.conv(ref.upload(img, 2, in, 9, 9), ref.prepare(top), null, inBits);
+                LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 2, in, 9, 9), cpu.prepare(top), null, inBits);
+                assertEquals((1 << inBits) - 1, ReferenceBackend.codes(r)[0]);
+                for (int outBits : new int[] {0, 8})
+                    assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits), e + " a" + inBits + " out " + outBits);
+            }
+    }
+
+    private static float[] ones(int n) {
+        return filled(n, 1f);
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
     @Test
     void poolLinearMatchesOnCodesAndOnFloats() {
         PackedConv classifier = layer(WeightEncoding.F32, 24, 10, 1, 1, 0, 8);

@@ -1,0 +1,85 @@
+package dev.apprentice.engine.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The int16 row kernel against its plain twin and a naive convolution loop, bit for bit: random codes
+ * over ragged channel counts, partial tiles and rows that end mid-call; and the worst-case codes (every
+ * activation 255 or 15, every weight ±maxCode of one sign) at the flush interval its bound allows,
+ * where one more step would overflow 16 bits.
+ */
+class ShortRowKernelTest {
+    private final Random rng = new Random(11);
+
+    @Test
+    void randomCodesMatchTheTwinAndANaiveLoop() {
+        for (int ch : new int[] {1, 3, 16, 17})
+            for (int outChannels : new int[] {5, 16, 32, 33, 64})
+                for (int inWidth : new int[] {9, 16, 30}) {
+                    int maxAct = rng.nextBoolean() ? 255 : 15, maxW = rng.nextBoolean() ? 1 : 7;
+                    check(ch, outChannels, inWidth, maxAct, maxW, false);
+                }
+    }
+
+    @Test
+    void worstCaseCodesStayExactAtTheFlushBound() {
+        for (int maxAct : new int[] {255, 15})
+            for (int maxW : new int[] {1, 7})
+                for (int ch : new int[] {16, 64, 67}) check(ch, 2 * ShortRowKernel.LANES, 18, maxAct, maxW, true);
+    }
+
+    @Test
+    void flushIntervalsFollowFromTheCodeRanges() {
+        assertEquals(42, ShortRowKernel.flushEvery(255, 1));   // 128 products of 255
+        assertEquals(6, ShortRowKernel.flushEvery(255, 7));    // 18 products of 1785
+        assertEquals(728, ShortRowKernel.flushEvery(15, 1));
+        assertEquals(104, ShortRowKernel.flushEvery(15, 7));
+        assertEquals(0, ShortRowKernel.flushEvery(255, 127));  // 8-bit weights: not even one step
+        assertThrows(IllegalArgumentException.class, () -> ShortRowKernel.flushEvery(0, 1));
+        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(28));
+        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(7));
+        assertEquals(ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(32));
+        assertEquals(ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(56));
+    }
+
+    private void check(int ch, int outChannels, int inWidth, int maxAct, int maxW, boolean worst) {
+        int taps = 9, outWidth = inWidth - 2, depth = taps * ch;
+        int[] codes = new int[outChannels * depth];
+        for (int i = 0; i < codes.length; i++) codes[i] = worst ? (i / depth % 2 == 0 ? maxW : -maxW) : rng.nextInt(2 * maxW + 1) - maxW;
+        short[] q = ShortRowKernel.layOut(codes, outChannels, ch);
+        int tiles = ShortRowKernel.tiles(outChannels), width = tiles * ShortRowKernel.LANES;
+        int step = ShortRowKernel.rowStep(outWidth), rowPixels = (outWidth + step - 1) / step * step;
+        short[] x = new short[(3 * inWidth + rowPixels - outWidth) * ch];
+        for (int i = 0; i < x.length; i++) x[i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
+        int flush = ShortRowKernel.flushEvery(maxAct, maxW);
+        int[] sums = new int[rowPixels * width + 3], twin = new int[sums.length];
+        sums[0] = twin[0] = 7; // the kernel adds to what is there
+        ShortRowKernel.row(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, flush, sums, 3, width);
+        ShortRowKernelScalar.row(q, ch, tiles, x, 0, inWidth * ch, rowPixels, twin, 3, width);
+        String what = ch + "→" + outChannels + " over " + inWidth + ", codes ≤ " + maxAct + "·" + maxW + (worst ? " (worst case)" : "");
+        int[] naive = new int[outWidth * outChannels];
+        for (int p = 0; p < outWidth; p++)
+            for (int o = 0; o < outChannels; o++) {
+                int s = 0;
+                for (int ki = 0; ki < 3; ki++)
+                    for (int kj = 0; kj < 3; kj++)
+                        for (int c = 0; c < ch; c++) s += x[ki * inWidth * ch + (p + kj) * ch + c] * codes[o * depth + (ki * 3 + kj) * ch + c];
+                naive[p * outChannels + o] = s;
+            }
+        int[] got = new int[naive.length], twinGot = new int[naive.length];
+        for (int p = 0; p < outWidth; p++)
+            for (int o = 0; o < outChannels; o++) {
+                got[p * outChannels + o] = sums[3 + p * width + o];
+                twinGot[p * outChannels + o] = twin[3 + p * width + o];
+            }
+        assertArrayEquals(naive, twinGot, "twin vs naive loop, " + what);
+        assertArrayEquals(naive, got, "kernel vs naive loop, " + what);
+        assertEquals(7, sums[0], "wrote before its offset");
+        if (worst) assertEquals((long) maxAct * maxW * depth, Math.abs((long) naive[0]), "the worst case sums every product with one sign");
+    }
+}
