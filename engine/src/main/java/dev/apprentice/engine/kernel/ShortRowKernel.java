@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The integer member of the row-kernel family ({@link FloatRowKernel}'s scheme) for packed low-bit
  * convolutions, 3×3 at stride 1: activation codes (0..255) times weight codes (ternary or 4-bit) in
- * 16-bit lanes, twice the lanes of a float vector. Each call computes 7 or 8 consecutive output
- * pixels of one row × one tile of {@link #LANES} output channels; each broadcast activation feeds up
- * to three weight vectors (kernel columns 0, 1, 2). A product is exact in 16 bits; a 16-bit sum stays
+ * 16-bit lanes, twice the lanes of a float vector. Each call computes 7, 8 or 14 consecutive output
+ * pixels of one row × one tile of {@link #LANES} output channels, or 7 pixels × two tiles (the last two
+ * with 32 registers); each broadcast activation feeds up to three weight vectors (kernel columns 0, 1, 2)
+ * of each tile. A product is exact in 16 bits; a 16-bit sum stays
  * exact for {@link #flushEvery} input-channel steps (three products each), then it is added into the
  * caller's int32 sums and restarted.
  *
@@ -27,12 +28,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ShortRowKernel {
     /** The kernel size this kernel is unrolled for. */
     public static final int KERNEL = 3;
-    public static final int SEVEN_PIXELS = 7, EIGHT_PIXELS = 8;
+    public static final int SEVEN_PIXELS = 7, EIGHT_PIXELS = 8, FOURTEEN_PIXELS = 14;
     private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
     private static final VectorSpecies<Integer> I = VectorWidth.INTS;
     /** Output channels per tile: one vector of shorts. */
     public static final int LANES = S.length();
     private static final int HALF = LANES / 2;
+    /** Whether the kernels with more than 16 live vectors fit the registers (32 of them). */
+    private static final boolean WIDE = VectorWidth.REGISTERS >= 32;
 
     private ShortRowKernel() {}
 
@@ -47,9 +50,23 @@ public final class ShortRowKernel {
         return (int) (Short.MAX_VALUE / ((long) maxActivation * maxWeight) / KERNEL);
     }
 
-    /** Pixels per call for rows ow wide: 7 or 8, whichever wastes fewer pixels past the row end (8 on a tie). */
-    public static int rowStep(int ow) {
-        return (ow + 6) / 7 * 7 - ow < (ow + 7) / 8 * 8 - ow ? SEVEN_PIXELS : EIGHT_PIXELS;
+    /**
+     * Pixels per call for rows ow wide and a layer of the given tiles: the count that wastes the fewest
+     * pixels past the row end, the larger on a tie; 14 (one tile) and 7 a pair of tiles at a time only
+     * with 32 registers.
+     */
+    public static int rowStep(int tiles, int ow) {
+        int[] steps = !WIDE ? new int[] {EIGHT_PIXELS, SEVEN_PIXELS}
+                : tiles == 1 ? new int[] {FOURTEEN_PIXELS, EIGHT_PIXELS, SEVEN_PIXELS}
+                : new int[] {EIGHT_PIXELS, SEVEN_PIXELS};
+        int best = steps[0];
+        for (int step : steps)
+            if (waste(ow, step) < waste(ow, best)) best = step;
+        return best;
+    }
+
+    private static int waste(int ow, int step) {
+        return (ow + step - 1) / step * step - ow;
     }
 
     /** Tiles of {@link #LANES} channels for rows output channels. */
@@ -97,7 +114,11 @@ public final class ShortRowKernel {
         }
         for (int r = 0; r < rowPixels; r += step) {
             int at = base + r * ch, s = sOff + r * width;
-            for (int tile = 0; tile < tiles; tile++) {
+            int tile = 0;
+            if (step == FOURTEEN_PIXELS) for (; tile < tiles; tile++) oneTileFourteen(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
+            if (WIDE && step == SEVEN_PIXELS)
+                for (; tile + 2 <= tiles; tile += 2) twoTilesSeven(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
+            for (; tile < tiles; tile++) {
                 if (step == SEVEN_PIXELS) oneTileSeven(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
                 else oneTileEight(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
             }
@@ -106,44 +127,43 @@ public final class ShortRowKernel {
 
     /** One tile × 7 pixels: pixel r's sums added at sums[sOff + r·sStride ..]. */
     static void oneTileSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, steps = KERNEL * ch;
-        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch;
-        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
-        for (int s0 = 0; s0 < steps; s0 += flushEvery) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
-            for (int s = s0, s1 = Math.min(steps, s0 + flushEvery); s < s1; s++) {
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
                 ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
                         p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
                 ShortVector v;
                 v = ShortVector.broadcast(S, x[xi]);
                 a0 = a0.add(v.mul(p0));
-                v = ShortVector.broadcast(S, x[xi + x1]);
+                v = ShortVector.broadcast(S, x[xi + ch]);
                 a1 = a1.add(v.mul(p0));
                 a0 = a0.add(v.mul(p1));
-                v = ShortVector.broadcast(S, x[xi + x2]);
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
                 a2 = a2.add(v.mul(p0));
                 a1 = a1.add(v.mul(p1));
                 a0 = a0.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x3]);
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
                 a3 = a3.add(v.mul(p0));
                 a2 = a2.add(v.mul(p1));
                 a1 = a1.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x4]);
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
                 a4 = a4.add(v.mul(p0));
                 a3 = a3.add(v.mul(p1));
                 a2 = a2.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x5]);
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
                 a5 = a5.add(v.mul(p0));
                 a4 = a4.add(v.mul(p1));
                 a3 = a3.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x6]);
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
                 a6 = a6.add(v.mul(p0));
                 a5 = a5.add(v.mul(p1));
                 a4 = a4.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x7]);
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
                 a6 = a6.add(v.mul(p1));
                 a5 = a5.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x8]);
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
                 a6 = a6.add(v.mul(p2));
                 xi++;
                 wi += LANES;
@@ -185,50 +205,49 @@ public final class ShortRowKernel {
         }
     }
 
-    /** One tile × 8 pixels: pixel r's sums added at sums[sOff + r·sStride ..]. */
+    /** One tile × 8 pixels (as {@link #oneTileSeven}). */
     static void oneTileEight(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, steps = KERNEL * ch;
-        int x1 = ch, x2 = 2 * ch, x3 = 3 * ch, x4 = 4 * ch, x5 = 5 * ch, x6 = 6 * ch, x7 = 7 * ch, x8 = 8 * ch, x9 = 9 * ch;
-        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
-        for (int s0 = 0; s0 < steps; s0 += flushEvery) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int s = s0, s1 = Math.min(steps, s0 + flushEvery); s < s1; s++) {
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
                 ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
                         p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
                 ShortVector v;
                 v = ShortVector.broadcast(S, x[xi]);
                 a0 = a0.add(v.mul(p0));
-                v = ShortVector.broadcast(S, x[xi + x1]);
+                v = ShortVector.broadcast(S, x[xi + ch]);
                 a1 = a1.add(v.mul(p0));
                 a0 = a0.add(v.mul(p1));
-                v = ShortVector.broadcast(S, x[xi + x2]);
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
                 a2 = a2.add(v.mul(p0));
                 a1 = a1.add(v.mul(p1));
                 a0 = a0.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x3]);
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
                 a3 = a3.add(v.mul(p0));
                 a2 = a2.add(v.mul(p1));
                 a1 = a1.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x4]);
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
                 a4 = a4.add(v.mul(p0));
                 a3 = a3.add(v.mul(p1));
                 a2 = a2.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x5]);
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
                 a5 = a5.add(v.mul(p0));
                 a4 = a4.add(v.mul(p1));
                 a3 = a3.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x6]);
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
                 a6 = a6.add(v.mul(p0));
                 a5 = a5.add(v.mul(p1));
                 a4 = a4.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x7]);
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
                 a7 = a7.add(v.mul(p0));
                 a6 = a6.add(v.mul(p1));
                 a5 = a5.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x8]);
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
                 a7 = a7.add(v.mul(p1));
                 a6 = a6.add(v.mul(p2));
-                v = ShortVector.broadcast(S, x[xi + x9]);
+                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
                 a7 = a7.add(v.mul(p2));
                 xi++;
                 wi += LANES;
@@ -271,6 +290,266 @@ public final class ShortRowKernel {
             w = a7.reinterpretAsInts();
             IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
             IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+        }
+    }
+
+    /** One tile × 14 pixels (32 registers: 14 sums, 3 weight vectors, a broadcast): half the broadcasts per product of 7. */
+    static void oneTileFourteen(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = ShortVector.broadcast(S, x[xi]);
+                a0 = a0.add(v.mul(p0));
+                v = ShortVector.broadcast(S, x[xi + ch]);
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p1));
+                a0 = a0.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p1));
+                a1 = a1.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p1));
+                a2 = a2.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p1));
+                a3 = a3.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p1));
+                a4 = a4.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
+                a7 = a7.add(v.mul(p0));
+                a6 = a6.add(v.mul(p1));
+                a5 = a5.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
+                a8 = a8.add(v.mul(p0));
+                a7 = a7.add(v.mul(p1));
+                a6 = a6.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
+                a9 = a9.add(v.mul(p0));
+                a8 = a8.add(v.mul(p1));
+                a7 = a7.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 10 * ch]);
+                a10 = a10.add(v.mul(p0));
+                a9 = a9.add(v.mul(p1));
+                a8 = a8.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 11 * ch]);
+                a11 = a11.add(v.mul(p0));
+                a10 = a10.add(v.mul(p1));
+                a9 = a9.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 12 * ch]);
+                a12 = a12.add(v.mul(p0));
+                a11 = a11.add(v.mul(p1));
+                a10 = a10.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 13 * ch]);
+                a13 = a13.add(v.mul(p0));
+                a12 = a12.add(v.mul(p1));
+                a11 = a11.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 14 * ch]);
+                a13 = a13.add(v.mul(p1));
+                a12 = a12.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 15 * ch]);
+                a13 = a13.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a7.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a8.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a9.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a10.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a11.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a12.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a13.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+        }
+    }
+
+    /** Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles. */
+    static void twoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector s0 = ShortVector.fromArray(S, q, wi + tileShorts), s1 = ShortVector.fromArray(S, q, wi + tileShorts + tapShorts),
+                        s2 = ShortVector.fromArray(S, q, wi + tileShorts + 2 * tapShorts);
+                ShortVector v;
+                v = ShortVector.broadcast(S, x[xi]);
+                a0 = a0.add(v.mul(p0));
+                c0 = c0.add(v.mul(s0));
+                v = ShortVector.broadcast(S, x[xi + ch]);
+                a1 = a1.add(v.mul(p0));
+                c1 = c1.add(v.mul(s0));
+                a0 = a0.add(v.mul(p1));
+                c0 = c0.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
+                a2 = a2.add(v.mul(p0));
+                c2 = c2.add(v.mul(s0));
+                a1 = a1.add(v.mul(p1));
+                c1 = c1.add(v.mul(s1));
+                a0 = a0.add(v.mul(p2));
+                c0 = c0.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
+                a3 = a3.add(v.mul(p0));
+                c3 = c3.add(v.mul(s0));
+                a2 = a2.add(v.mul(p1));
+                c2 = c2.add(v.mul(s1));
+                a1 = a1.add(v.mul(p2));
+                c1 = c1.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
+                a4 = a4.add(v.mul(p0));
+                c4 = c4.add(v.mul(s0));
+                a3 = a3.add(v.mul(p1));
+                c3 = c3.add(v.mul(s1));
+                a2 = a2.add(v.mul(p2));
+                c2 = c2.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
+                a5 = a5.add(v.mul(p0));
+                c5 = c5.add(v.mul(s0));
+                a4 = a4.add(v.mul(p1));
+                c4 = c4.add(v.mul(s1));
+                a3 = a3.add(v.mul(p2));
+                c3 = c3.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
+                a6 = a6.add(v.mul(p0));
+                c6 = c6.add(v.mul(s0));
+                a5 = a5.add(v.mul(p1));
+                c5 = c5.add(v.mul(s1));
+                a4 = a4.add(v.mul(p2));
+                c4 = c4.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
+                a6 = a6.add(v.mul(p1));
+                c6 = c6.add(v.mul(s1));
+                a5 = a5.add(v.mul(p2));
+                c5 = c5.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
+                a6 = a6.add(v.mul(p2));
+                c6 = c6.add(v.mul(s2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 }

@@ -20,7 +20,7 @@ class ShortRowKernelTest {
     void randomCodesMatchTheTwinAndANaiveLoop() {
         for (int ch : new int[] {1, 3, 16, 17})
             for (int outChannels : new int[] {5, 16, 32, 33, 64})
-                for (int inWidth : new int[] {9, 16, 30}) {
+                for (int inWidth : new int[] {9, 10, 16, 18, 30}) {
                     int maxAct = rng.nextBoolean() ? 255 : 15, maxW = rng.nextBoolean() ? 1 : 7;
                     check(ch, outChannels, inWidth, maxAct, maxW, false);
                 }
@@ -30,7 +30,8 @@ class ShortRowKernelTest {
     void worstCaseCodesStayExactAtTheFlushBound() {
         for (int maxAct : new int[] {255, 15})
             for (int maxW : new int[] {1, 7})
-                for (int ch : new int[] {16, 64, 67}) check(ch, 2 * ShortRowKernel.LANES, 18, maxAct, maxW, true);
+                for (int ch : new int[] {16, 64, 67})
+                    for (int inWidth : new int[] {9, 16, 18}) check(ch, 2 * ShortRowKernel.LANES, inWidth, maxAct, maxW, true);
     }
 
     @Test
@@ -41,10 +42,12 @@ class ShortRowKernelTest {
         assertEquals(104, ShortRowKernel.flushEvery(15, 7));
         assertEquals(0, ShortRowKernel.flushEvery(255, 127));  // 8-bit weights: not even one step
         assertThrows(IllegalArgumentException.class, () -> ShortRowKernel.flushEvery(0, 1));
-        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(28));
-        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(7));
-        assertEquals(ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(32));
-        assertEquals(ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(56));
+        boolean wide = dev.apprentice.engine.vector.VectorWidth.REGISTERS >= 32;
+        assertEquals(wide ? ShortRowKernel.FOURTEEN_PIXELS : ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(1, 28));
+        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(2, 28));
+        assertEquals(ShortRowKernel.SEVEN_PIXELS, ShortRowKernel.rowStep(1, 7));
+        assertEquals(ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(1, 32));
+        assertEquals(wide ? ShortRowKernel.FOURTEEN_PIXELS : ShortRowKernel.EIGHT_PIXELS, ShortRowKernel.rowStep(1, 56));
     }
 
     private void check(int ch, int outChannels, int inWidth, int maxAct, int maxW, boolean worst) {
@@ -53,7 +56,7 @@ class ShortRowKernelTest {
         for (int i = 0; i < codes.length; i++) codes[i] = worst ? (i / depth % 2 == 0 ? maxW : -maxW) : rng.nextInt(2 * maxW + 1) - maxW;
         short[] q = ShortRowKernel.layOut(codes, outChannels, ch);
         int tiles = ShortRowKernel.tiles(outChannels), width = tiles * ShortRowKernel.LANES;
-        int step = ShortRowKernel.rowStep(outWidth), rowPixels = (outWidth + step - 1) / step * step;
+        int step = ShortRowKernel.rowStep(tiles, outWidth), rowPixels = (outWidth + step - 1) / step * step;
         short[] x = new short[(3 * inWidth + rowPixels - outWidth) * ch];
         for (int i = 0; i < x.length; i++) x[i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
         int flush = ShortRowKernel.flushEvery(maxAct, maxW);

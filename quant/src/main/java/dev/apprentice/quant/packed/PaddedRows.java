@@ -4,6 +4,7 @@ import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -26,6 +27,9 @@ final class PaddedRows {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
     private static final VectorMask<Byte> CODE_LANES = VectorMask.fromLong(B, (1L << L) - 1);
     private static final boolean PARTIAL = B.length() > L;
+    private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
+    /** Bytes for a vector of shorts: half the shorts' bits. */
+    private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
     private PaddedRows() {}
 
@@ -87,7 +91,10 @@ final class PaddedRows {
             java.util.Arrays.fill(dst, d, d + pad * ch, (short) 0);
             java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, (short) 0);
             d += pad * ch;
-            for (int i = 0, src = (b * h + iy) * w * ch, n = w * ch; i < n; i++) dst[d + i] = (short) (codes[src + i] & 0xff);
+            int i = 0, src = (b * h + iy) * w * ch, n = w * ch;
+            for (; VectorWidth.VECTOR && i <= n - HALF_BYTES.length(); i += HALF_BYTES.length())
+                ((ShortVector) ByteVector.fromArray(HALF_BYTES, codes, src + i).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).intoArray(dst, d + i);
+            for (; i < n; i++) dst[d + i] = (short) (codes[src + i] & 0xff);
         }
     }
 }

@@ -89,7 +89,7 @@ final class TapConvolution {
         ConvScratch scratch = ConvScratch.get();
         int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
         int tiles = ShortRowKernel.tiles(c.outChannels()), width = tiles * ShortRowKernel.LANES;
-        int step = ShortRowKernel.rowStep(ow), rowPixels = (ow + step - 1) / step * step;
+        int step = ShortRowKernel.rowStep(tiles, ow), rowPixels = (ow + step - 1) / step * step;
         int[] sums = scratch.intSums(rowPixels * width);
         for (int g = g0; g < g1; ) {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
