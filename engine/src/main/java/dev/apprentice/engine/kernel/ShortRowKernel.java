@@ -34,6 +34,8 @@ public final class ShortRowKernel {
     /** Output channels per tile: one vector of shorts. */
     public static final int LANES = S.length();
     private static final int HALF = LANES / 2;
+    /** Output channels of a paired tile ({@link #pairedRow}): half a vector of shorts, each channel in two lanes. */
+    public static final int PAIRED_CHANNELS = HALF;
     /** Whether the kernels with more than 16 live vectors fit the registers (32 of them). */
     private static final boolean WIDE = VectorWidth.REGISTERS >= 32;
 
@@ -96,6 +98,62 @@ public final class ShortRowKernel {
                     q[(((o / LANES) * taps + t) * channels + c) * LANES + lane(o % LANES)] = (short) code;
                 }
         return q;
+    }
+
+    /** Paired tiles (of {@link #PAIRED_CHANNELS} channels, two images in one vector) for rows output channels. */
+    public static int pairedTiles(int rows) {
+        return (rows + PAIRED_CHANNELS - 1) / PAIRED_CHANNELS;
+    }
+
+    /**
+     * The layout of {@link #pairedRow}: channel j of a paired tile in lanes 2j and 2j + 1 (one for each
+     * image): q[((tile·9 + t)·channels + c)·LANES + 2j + image] = the code of output channel
+     * tile·PAIRED_CHANNELS + j; zero past the last row.
+     */
+    public static short[] layOutPaired(int[] codes, int rows, int channels) {
+        int taps = KERNEL * KERNEL, depth = taps * channels;
+        if (rows < 1 || channels < 1 || codes.length != (long) rows * depth)
+            throw new IllegalArgumentException(codes.length + " codes for " + rows + " rows of " + taps + " taps × " + channels + " channels");
+        short[] q = new short[Math.multiplyExact(pairedTiles(rows) * LANES, depth)];
+        for (int o = 0; o < rows; o++)
+            for (int t = 0; t < taps; t++)
+                for (int c = 0; c < channels; c++) {
+                    int code = codes[o * depth + t * channels + c];
+                    if (code != (short) code) throw new IllegalArgumentException("weight code " + code + " does not fit 16 bits");
+                    int at = (((o / PAIRED_CHANNELS) * taps + t) * channels + c) * LANES + 2 * (o % PAIRED_CHANNELS);
+                    q[at] = q[at + 1] = (short) code;
+                }
+        return q;
+    }
+
+    /** Two images' codes in one int, as {@link #pairedRow} reads them: the first image's in the low 16 bits. */
+    public static int pair(int first, int second) {
+        return (first & 0xffff) | second << 16;
+    }
+
+    /**
+     * {@link #row} for two images at once, for layers of at most {@link #PAIRED_CHANNELS} output
+     * channels per tile, whose one-image tiles would leave half the lanes empty: x holds both images'
+     * rows as {@link #pair}s, each broadcast int puts the two images' codes in alternate lanes, and the
+     * weights ({@link #layOutPaired}) repeat each channel's code in both. Adds the first image's sums
+     * at sums[sOff + r·width + o] and the second's at secondOff past them (width = pairedTiles·PAIRED_CHANNELS).
+     */
+    public static void pairedRow(short[] q, int ch, int tiles, int step, int[] x, int base, int rowStride, int rowPixels,
+                                 int flushEvery, int[] sums, int sOff, int width, int secondOff) {
+        if (flushEvery < 1) throw new IllegalArgumentException("flushEvery must be at least 1, got " + flushEvery);
+        if (!VectorWidth.VECTOR) {
+            ShortRowKernelScalar.pairedRow(q, ch, tiles, x, base, rowStride, rowPixels, sums, sOff, width, secondOff);
+            return;
+        }
+        for (int r = 0; r < rowPixels; r += step) {
+            int at = base + r * ch, s = sOff + r * width;
+            for (int tile = 0; tile < tiles; tile++) {
+                int o = s + tile * PAIRED_CHANNELS;
+                if (step == FOURTEEN_PIXELS) pairedFourteen(q, ch, tile, x, at, rowStride, flushEvery, sums, o, width, secondOff);
+                else if (step == SEVEN_PIXELS) pairedSeven(q, ch, tile, x, at, rowStride, flushEvery, sums, o, width, secondOff);
+                else pairedEight(q, ch, tile, x, at, rowStride, flushEvery, sums, o, width, secondOff);
+            }
+        }
     }
 
     /**
@@ -550,6 +608,310 @@ public final class ShortRowKernel {
             w = c6.reinterpretAsInts();
             IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
             IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+        }
+    }
+
+    /** A paired tile × 7 pixels of two images (see {@link #pairedRow}). */
+    static void pairedSeven(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
+        int tapShorts = ch * LANES, steps = KERNEL * ch;
+        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = IntVector.broadcast(I, x[xi]).reinterpretAsShorts();
+                a0 = a0.add(v.mul(p0));
+                v = IntVector.broadcast(I, x[xi + ch]).reinterpretAsShorts();
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p1));
+                v = IntVector.broadcast(I, x[xi + 2 * ch]).reinterpretAsShorts();
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p1));
+                a0 = a0.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 3 * ch]).reinterpretAsShorts();
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p1));
+                a1 = a1.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 4 * ch]).reinterpretAsShorts();
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p1));
+                a2 = a2.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 5 * ch]).reinterpretAsShorts();
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p1));
+                a3 = a3.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 6 * ch]).reinterpretAsShorts();
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p1));
+                a4 = a4.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 7 * ch]).reinterpretAsShorts();
+                a6 = a6.add(v.mul(p1));
+                a5 = a5.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 8 * ch]).reinterpretAsShorts();
+                a6 = a6.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+        }
+    }
+
+    /** A paired tile × 8 pixels of two images. */
+    static void pairedEight(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
+        int tapShorts = ch * LANES, steps = KERNEL * ch;
+        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = IntVector.broadcast(I, x[xi]).reinterpretAsShorts();
+                a0 = a0.add(v.mul(p0));
+                v = IntVector.broadcast(I, x[xi + ch]).reinterpretAsShorts();
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p1));
+                v = IntVector.broadcast(I, x[xi + 2 * ch]).reinterpretAsShorts();
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p1));
+                a0 = a0.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 3 * ch]).reinterpretAsShorts();
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p1));
+                a1 = a1.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 4 * ch]).reinterpretAsShorts();
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p1));
+                a2 = a2.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 5 * ch]).reinterpretAsShorts();
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p1));
+                a3 = a3.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 6 * ch]).reinterpretAsShorts();
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p1));
+                a4 = a4.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 7 * ch]).reinterpretAsShorts();
+                a7 = a7.add(v.mul(p0));
+                a6 = a6.add(v.mul(p1));
+                a5 = a5.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 8 * ch]).reinterpretAsShorts();
+                a7 = a7.add(v.mul(p1));
+                a6 = a6.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 9 * ch]).reinterpretAsShorts();
+                a7 = a7.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a7.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+        }
+    }
+
+    /** A paired tile × 14 pixels of two images (32 registers). */
+    static void pairedFourteen(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
+        int tapShorts = ch * LANES, steps = KERNEL * ch;
+        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = IntVector.broadcast(I, x[xi]).reinterpretAsShorts();
+                a0 = a0.add(v.mul(p0));
+                v = IntVector.broadcast(I, x[xi + ch]).reinterpretAsShorts();
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p1));
+                v = IntVector.broadcast(I, x[xi + 2 * ch]).reinterpretAsShorts();
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p1));
+                a0 = a0.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 3 * ch]).reinterpretAsShorts();
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p1));
+                a1 = a1.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 4 * ch]).reinterpretAsShorts();
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p1));
+                a2 = a2.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 5 * ch]).reinterpretAsShorts();
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p1));
+                a3 = a3.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 6 * ch]).reinterpretAsShorts();
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p1));
+                a4 = a4.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 7 * ch]).reinterpretAsShorts();
+                a7 = a7.add(v.mul(p0));
+                a6 = a6.add(v.mul(p1));
+                a5 = a5.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 8 * ch]).reinterpretAsShorts();
+                a8 = a8.add(v.mul(p0));
+                a7 = a7.add(v.mul(p1));
+                a6 = a6.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 9 * ch]).reinterpretAsShorts();
+                a9 = a9.add(v.mul(p0));
+                a8 = a8.add(v.mul(p1));
+                a7 = a7.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 10 * ch]).reinterpretAsShorts();
+                a10 = a10.add(v.mul(p0));
+                a9 = a9.add(v.mul(p1));
+                a8 = a8.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 11 * ch]).reinterpretAsShorts();
+                a11 = a11.add(v.mul(p0));
+                a10 = a10.add(v.mul(p1));
+                a9 = a9.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 12 * ch]).reinterpretAsShorts();
+                a12 = a12.add(v.mul(p0));
+                a11 = a11.add(v.mul(p1));
+                a10 = a10.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 13 * ch]).reinterpretAsShorts();
+                a13 = a13.add(v.mul(p0));
+                a12 = a12.add(v.mul(p1));
+                a11 = a11.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 14 * ch]).reinterpretAsShorts();
+                a13 = a13.add(v.mul(p1));
+                a12 = a12.add(v.mul(p2));
+                v = IntVector.broadcast(I, x[xi + 15 * ch]).reinterpretAsShorts();
+                a13 = a13.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a7.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a8.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a9.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a10.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a11.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a12.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            at += sStride;
+            w = a13.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
         }
     }
 }

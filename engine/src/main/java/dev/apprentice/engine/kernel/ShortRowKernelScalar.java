@@ -21,4 +21,22 @@ public final class ShortRowKernelScalar {
                 sums[sOff + r * width + o] += s;
             }
     }
+
+    /** As {@link ShortRowKernel#pairedRow}: each image's codes unpacked from the pairs, its sums added at sOff or secondOff past it. */
+    public static void pairedRow(short[] q, int ch, int tiles, int[] x, int base, int rowStride, int rowPixels, int[] sums, int sOff, int width,
+                                 int secondOff) {
+        int lanes = ShortRowKernel.LANES, k = ShortRowKernel.KERNEL, tapShorts = ch * lanes, half = ShortRowKernel.PAIRED_CHANNELS;
+        for (int image = 0; image < 2; image++)
+            for (int r = 0; r < rowPixels; r++)
+                for (int o = 0; o < tiles * half; o++) {
+                    int w0 = o / half * k * k * tapShorts + 2 * (o % half) + image, s = 0;
+                    for (int ki = 0; ki < k; ki++)
+                        for (int kj = 0; kj < k; kj++)
+                            for (int c = 0; c < ch; c++) {
+                                int pair = x[base + ki * rowStride + (r + kj) * ch + c];
+                                s += (short) (image == 0 ? pair : pair >> 16) * q[w0 + ((ki * k + kj) * ch + c) * lanes];
+                            }
+                    sums[sOff + image * secondOff + r * width + o] += s;
+                }
+    }
 }

@@ -34,6 +34,47 @@ class ShortRowKernelTest {
                     for (int inWidth : new int[] {9, 16, 18}) check(ch, 2 * ShortRowKernel.LANES, inWidth, maxAct, maxW, true);
     }
 
+    /** Two images in one vector (layers of at most half a vector of channels), random and worst-case codes, against the naive loop per image. */
+    @Test
+    void pairedImagesMatchTheTwinAndANaiveLoop() {
+        for (int ch : new int[] {1, 16, 17, 64})
+            for (int outChannels : new int[] {3, ShortRowKernel.PAIRED_CHANNELS, ShortRowKernel.PAIRED_CHANNELS + 5})
+                for (int inWidth : new int[] {9, 10, 16, 30})
+                    for (boolean worst : new boolean[] {false, true}) checkPaired(ch, outChannels, inWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+    }
+
+    private void checkPaired(int ch, int outChannels, int inWidth, int maxAct, int maxW, boolean worst) {
+        int outWidth = inWidth - 2, depth = 9 * ch;
+        int[] codes = new int[outChannels * depth];
+        for (int i = 0; i < codes.length; i++) codes[i] = worst ? (i / depth % 2 == 0 ? maxW : -maxW) : rng.nextInt(2 * maxW + 1) - maxW;
+        short[] q = ShortRowKernel.layOutPaired(codes, outChannels, ch);
+        int tiles = ShortRowKernel.pairedTiles(outChannels), width = tiles * ShortRowKernel.PAIRED_CHANNELS;
+        int step = ShortRowKernel.rowStep(1, outWidth), rowPixels = (outWidth + step - 1) / step * step;
+        int n = (3 * inWidth + rowPixels - outWidth) * ch;
+        short[][] images = new short[2][n];
+        int[] pairs = new int[n];
+        for (int i = 0; i < n; i++) {
+            images[0][i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
+            images[1][i] = (short) (worst ? maxAct - 1 : rng.nextInt(maxAct + 1));
+            pairs[i] = ShortRowKernel.pair(images[0][i], images[1][i]);
+        }
+        int second = rowPixels * width + 5;
+        int[] sums = new int[2 * second], twin = new int[sums.length];
+        ShortRowKernel.pairedRow(q, ch, tiles, step, pairs, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(maxAct, maxW), sums, 0, width, second);
+        ShortRowKernelScalar.pairedRow(q, ch, tiles, pairs, 0, inWidth * ch, rowPixels, twin, 0, width, second);
+        for (int image = 0; image < 2; image++)
+            for (int p = 0; p < outWidth; p++)
+                for (int o = 0; o < outChannels; o++) {
+                    int expect = 0;
+                    for (int ki = 0; ki < 3; ki++)
+                        for (int kj = 0; kj < 3; kj++)
+                            for (int c = 0; c < ch; c++) expect += images[image][ki * inWidth * ch + (p + kj) * ch + c] * codes[o * depth + (ki * 3 + kj) * ch + c];
+                    String what = "image " + image + " pixel " + p + " channel " + o + ", " + ch + "→" + outChannels + " over " + inWidth + (worst ? " (worst case)" : "");
+                    assertEquals(expect, twin[image * second + p * width + o], "twin, " + what);
+                    assertEquals(expect, sums[image * second + p * width + o], "kernel, " + what);
+                }
+    }
+
     @Test
     void flushIntervalsFollowFromTheCodeRanges() {
         assertEquals(42, ShortRowKernel.flushEvery(255, 1));   // 128 products of 255

@@ -6,6 +6,7 @@ final class ConvScratch {
 
     private float[] padded = new float[0], sums = new float[0], weights = new float[0];
     private short[] paddedShorts = new short[0];
+    private int[] paddedPairs = new int[0];
     private int[] intSums = new int[0], tapOffsets = new int[0];
 
     static ConvScratch get() {
@@ -20,6 +21,11 @@ final class ConvScratch {
     /** Zero-padded input rows of codes as shorts (see {@link PaddedRows#fillShorts}). */
     short[] paddedShorts(int size) {
         return paddedShorts.length >= size ? paddedShorts : (paddedShorts = new short[size]);
+    }
+
+    /** Zero-padded input rows of two images' codes as pairs (see {@link PaddedRows#fillPairs}). */
+    int[] paddedPairs(int size) {
+        return paddedPairs.length >= size ? paddedPairs : (paddedPairs = new int[size]);
     }
 
     /** A layer's weight codes decoded to floats ({@link dev.apprentice.quant.kernel.TapCodes#decode}), held by the thread that runs the layer. */

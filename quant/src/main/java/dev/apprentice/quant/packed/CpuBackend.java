@@ -31,10 +31,10 @@ public final class CpuBackend implements LowBitBackend {
      * (ternary layers too: they beat the ternary lookup tables on every ResNet-20 layer, batch 1 and 64), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond real layers), as a {@link LowBitMatrix} run through the integer im2col path.
      */
-    record Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix, short[] shortWeights, int flushEvery)
-            implements Layer {
+    record Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix, short[] shortWeights, short[] pairedWeights,
+                    int flushEvery) implements Layer {
         Prepared(PackedConv source, float[] transposed, TapCodes weights, LowBitMatrix matrix) {
-            this(source, transposed, weights, matrix, null, 0);
+            this(source, transposed, weights, matrix, null, null, 0);
         }
     }
 
@@ -44,10 +44,22 @@ public final class CpuBackend implements LowBitBackend {
      * output channels (fewer leave lanes empty, and the float kernels' full vectors are then faster).
      */
     static boolean byShorts(PackedConv conv) {
+        return integerRows(conv) && conv.outChannels() >= ShortRowKernel.LANES;
+    }
+
+    /**
+     * Whether a packed layer with fewer output channels than a vector of shorts runs two images at a
+     * time through the integer row kernel (at least half a vector: ResNet's 16-channel stage with
+     * 512-bit vectors); a batch of one image runs the float kernels instead.
+     */
+    static boolean byPairs(PackedConv conv) {
+        return integerRows(conv) && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS;
+    }
+
+    private static boolean integerRows(PackedConv conv) {
         return conv.kernel() == 3 && conv.stride() == 1 && conv.inBits() > 0
                 && (conv.encoding() == WeightEncoding.TERNARY || conv.encoding() == WeightEncoding.INT4)
-                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= 1
-                && conv.outChannels() >= ShortRowKernel.LANES;
+                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= 1;
     }
 
     @Override
@@ -59,14 +71,15 @@ public final class CpuBackend implements LowBitBackend {
     public Layer prepare(PackedConv conv) {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = LowBitMatrix.unpackFileRows(conv.encoding(), conv.codes(), conv.outChannels(), conv.depth());
-        if (byShorts(conv)) {
-            int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
-            return new Prepared(conv, null, null, null, ShortRowKernel.layOut(tapMajor, conv.outChannels(), conv.inChannels()),
-                    ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode));
-        }
+        int flushEvery = integerRows(conv) ? ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) : 0;
+        int[] tapOrder = flushEvery > 0 ? ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()) : null;
+        if (byShorts(conv))
+            return new Prepared(conv, null, null, null, ShortRowKernel.layOut(tapOrder, conv.outChannels(), conv.inChannels()), null, flushEvery);
         TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
+        if (byPairs(conv))
+            return new Prepared(conv, null, weights, null, null, ShortRowKernel.layOutPaired(tapOrder, conv.outChannels(), conv.inChannels()), flushEvery);
         if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null);
         int tapStride = LowBitMatrix.runStride(conv.encoding(), conv.inChannels());
         int[] tapMajor = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), tapStride);
@@ -108,6 +121,10 @@ public final class CpuBackend implements LowBitBackend {
         // every element is written below: from the caller's step arena when one is open (no zeroing, no garbage)
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? StepArena.overwrittenBytes(pixels * outC) : null, outBits > 0 ? null : StepArena.overwritten(pixels * outC));
+        if (prepared.pairedWeights() != null && x.batch() >= 2) {
+            TapConvolution.runPairs(x, c, prepared.pairedWeights(), prepared.flushEvery(), r, out);
+            return out;
+        }
         if (prepared.shortWeights() != null) {
             TapConvolution.runShorts(x, c, prepared.shortWeights(), prepared.flushEvery(), r, out);
             return out;

@@ -57,6 +57,12 @@ final class EpilogueKernel {
      */
     static void apply(int[] ints, float[] floats, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out, int p0,
                       boolean relu) {
+        apply(ints, floats, 0, sumStride, count, c, residual, out, p0, relu);
+    }
+
+    /** The same with pixel r's sums at sumOff + r·sumStride. */
+    static void apply(int[] ints, float[] floats, int sumOff, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out,
+                      int p0, boolean relu) {
         int ch = c.outChannels(), full = VectorWidth.VECTOR ? ch / L * L : 0;
         float[] scale = c.outScale(), bias = c.outBias();
         boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
@@ -64,7 +70,7 @@ final class EpilogueKernel {
         float residualStep = residualCodes ? 1f / residual.levels() : 0f;
         for (int o = 0; o < full; o += L) {
             FloatVector s = FloatVector.fromArray(F, scale, o), b = FloatVector.fromArray(F, bias, o);
-            for (int r = 0, src = o, dst = p0 * ch + o; r < count; r++, src += sumStride, dst += ch) {
+            for (int r = 0, src = sumOff + o, dst = p0 * ch + o; r < count; r++, src += sumStride, dst += ch) {
                 FloatVector acc = ints != null
                         ? (FloatVector) IntVector.fromArray(I, ints, src).convert(VectorOperators.I2F, 0)
                         : FloatVector.fromArray(F, floats, src);
@@ -91,7 +97,7 @@ final class EpilogueKernel {
             }
         }
         for (int r = 0; full < ch && r < count; r++) {
-            int src = r * sumStride, dst = (p0 + r) * ch;
+            int src = sumOff + r * sumStride, dst = (p0 + r) * ch;
             for (int o = full; o < ch; o++) {
                 float v = Epilogue.scale(ints != null ? (float) ints[src + o] : floats[src + o], scale[o], bias[o]);
                 if (residual != null) v += residual.value(dst + o);

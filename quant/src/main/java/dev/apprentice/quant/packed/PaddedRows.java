@@ -97,4 +97,27 @@ final class PaddedRows {
             for (; i < n; i++) dst[d + i] = (short) (codes[src + i] & 0xff);
         }
     }
+
+    /**
+     * {@link #fillShorts} for two images at once, each position holding both codes as one int
+     * ({@link dev.apprentice.engine.kernel.ShortRowKernel#pair}: image first in the low half, second
+     * in the high half, zero where second is −1, past the batch).
+     */
+    static void fillPairs(CpuActivations in, int first, int second, int firstRow, int rows, int pad, int[] dst) {
+        int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch;
+        byte[] codes = in.codes();
+        for (int yy = 0; yy < rows; yy++) {
+            int iy = firstRow + yy, d = yy * rowLength;
+            if (iy < 0 || iy >= h) {
+                java.util.Arrays.fill(dst, d, d + rowLength, 0);
+                continue;
+            }
+            java.util.Arrays.fill(dst, d, d + pad * ch, 0);
+            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, 0);
+            d += pad * ch;
+            int a = (first * h + iy) * w * ch, b = (second * h + iy) * w * ch, n = w * ch;
+            if (second < 0) for (int i = 0; i < n; i++) dst[d + i] = codes[a + i] & 0xff;
+            else for (int i = 0; i < n; i++) dst[d + i] = (codes[a + i] & 0xff) | (codes[b + i] & 0xff) << 16;
+        }
+    }
 }

@@ -73,6 +73,43 @@ final class TapConvolution {
         split(x, c, out, (g0, g1) -> shortRows(x, c, q, flushEvery, residual, out, g0, g1));
     }
 
+    /**
+     * A packed 3×3, stride-1 layer of at most half a vector of shorts of output channels, two images at
+     * a time through {@link ShortRowKernel#pairedRow} (weights by {@link ShortRowKernel#layOutPaired}).
+     */
+    static void runPairs(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
+        int oh = out.height(), pairRows = (x.batch() + 1) / 2 * oh;
+        long macs = 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9;
+        int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(pairRows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
+        Parallel.RangeBody body = (g0, g1) -> pairRows(x, c, q, flushEvery, residual, out, g0, g1);
+        if (tasks == 1) body.run(0, pairRows);
+        else Parallel.forEach(tasks, i -> body.run((int) ((long) pairRows * i / tasks), (int) ((long) pairRows * (i + 1) / tasks)));
+    }
+
+    /** Pair rows [g0, g1): row g = pair · outHeight + y of images 2·pair and 2·pair + 1 (when there is one). */
+    private static void pairRows(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out,
+                                 int g0, int g1) {
+        ConvScratch scratch = ConvScratch.get();
+        int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
+        int tiles = ShortRowKernel.pairedTiles(c.outChannels()), width = tiles * ShortRowKernel.PAIRED_CHANNELS;
+        int step = ShortRowKernel.rowStep(1, ow), rowPixels = (ow + step - 1) / step * step, second = rowPixels * width;
+        int[] sums = scratch.intSums(2 * second);
+        for (int g = g0; g < g1; ) {
+            int pair = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
+            int first = 2 * pair, other = first + 1 < x.batch() ? first + 1 : -1, rowCount = oy1 - oy0 + 2;
+            int[] xs = scratch.paddedPairs((rowCount * wp + rowPixels - ow) * ch);
+            PaddedRows.fillPairs(x, first, other, oy0 - pad, rowCount, pad, xs);
+            java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, 0);
+            for (int oy = oy0; oy < oy1; oy++) {
+                java.util.Arrays.fill(sums, 0, 2 * second, 0);
+                ShortRowKernel.pairedRow(q, ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, flushEvery, sums, 0, width, second);
+                EpilogueKernel.apply(sums, null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
+                if (other >= 0) EpilogueKernel.apply(sums, null, second, width, ow, c, residual, out, (other * oh + oy) * ow, false);
+            }
+            g += oy1 - oy0;
+        }
+    }
+
     /** Runs body over the batch's output rows [0, N·outHeight), split over the pool when the layer is large enough. */
     private static void split(CpuActivations x, PackedConv c, CpuActivations out, Parallel.RangeBody body) {
         int oh = out.height(), ow = out.width(), rows = x.batch() * oh;

@@ -4,6 +4,7 @@ import dev.apprentice.quant.WeightEncoding;
 
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.engine.kernel.FloatRowKernel;
+import dev.apprentice.engine.kernel.ShortRowKernel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -174,24 +175,39 @@ class CpuBackendTest {
     @Test
     void theIntegerRowKernelAtTheWorstCaseCodes() {
         for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4})
-            for (int inBits : new int[] {4, 8}) {
-                int in = 67, out = Math.max(32, dev.apprentice.engine.kernel.ShortRowKernel.LANES), depth = in * 9;
-                int[] codes = new int[out * depth];
-                for (int i = 0; i < codes.length; i++) codes[i] = (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
-                float[] ones = new float[out];
-                java.util.Arrays.fill(ones, 1f);
-                float[] scale = new float[out];
-                java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
-                PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
-                assertTrue(CpuBackend.byShorts(conv), conv + " runs through the integer row kernel");
-                // every input code the top one: a 1×1 F32 layer whose bias saturates
-                PackedConv top = new PackedConv("top", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, 2f));
-                float[] img = image(2 * in * 9 * 9);
-                LowBitBackend.Activations r = ref.conv(ref.upload(img, 2, in, 9, 9), ref.prepare(top), null, inBits);
-                LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 2, in, 9, 9), cpu.prepare(top), null, inBits);
-                assertEquals((1 << inBits) - 1, ReferenceBackend.codes(r)[0]);
-                for (int outBits : new int[] {0, 8})
-                    assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits), e + " a" + inBits + " out " + outBits);
+            for (int inBits : new int[] {4, 8})
+                for (int out : new int[] {Math.max(32, ShortRowKernel.LANES), ShortRowKernel.PAIRED_CHANNELS}) {
+                    int in = 67, depth = in * 9;
+                    int[] codes = new int[out * depth];
+                    for (int i = 0; i < codes.length; i++) codes[i] = (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
+                    float[] ones = new float[out];
+                    java.util.Arrays.fill(ones, 1f);
+                    float[] scale = new float[out];
+                    java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
+                    PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
+                    assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
+                    // every input code the top one: a 1×1 F32 layer whose bias saturates
+                    PackedConv top = new PackedConv("top", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, 2f));
+                    float[] img = image(3 * in * 9 * 9);
+                    LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(top), null, inBits);
+                    LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(top), null, inBits);
+                    assertEquals((1 << inBits) - 1, ReferenceBackend.codes(r)[0]);
+                    for (int outBits : new int[] {0, 8})
+                        assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits), e + " a" + inBits + " out " + outBits);
+                }
+    }
+
+    /** Layers of half a vector of shorts of channels run two images at a time: odd and even batches, residuals, against the reference. */
+    @Test
+    void pairedImagesMatchTheReferenceBitForBit() {
+        for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4})
+            for (int out : new int[] {ShortRowKernel.PAIRED_CHANNELS, ShortRowKernel.LANES - 1}) {
+                PackedConv conv = layer(e, 5 + rng.nextInt(20), out, 3, 1, 1, rng.nextBoolean() ? 8 : 4);
+                assertTrue(CpuBackend.byPairs(conv), conv + " runs two images at a time");
+                for (int batch : new int[] {1, 2, 3}) {
+                    checkConv(conv, batch, 9, 11, 8, false, true);
+                    checkConv(conv, batch, 14, 14, 0, true, false);
+                }
             }
     }
 
