@@ -53,8 +53,16 @@ public final class CpuBackend implements LowBitBackend {
      * 512-bit vectors); a batch of one image runs the float kernels instead.
      */
     static boolean byPairs(PackedConv conv) {
-        return integerRows(conv) && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS;
+        return integerRows(conv) && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS
+                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= MIN_PAIRED_FLUSH;
     }
+
+    /**
+     * Fewest channel steps between flushes for the paired kernel: a flush writes two images' sums, and
+     * with 8-bit codes and 4-bit weights (6 steps) the paired kernel measured slower than the float
+     * kernels (Zen 5, 512 bits, 16 channels at 28 wide: 173 against 205 G(2·MAC)/s; ternary, 42 steps: 281).
+     */
+    private static final int MIN_PAIRED_FLUSH = 12;
 
     private static boolean integerRows(PackedConv conv) {
         return conv.kernel() == 3 && conv.stride() == 1 && conv.inBits() > 0
