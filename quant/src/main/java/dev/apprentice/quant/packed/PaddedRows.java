@@ -116,8 +116,19 @@ final class PaddedRows {
             java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, 0);
             d += pad * ch;
             int a = (first * h + iy) * w * ch, b = (second * h + iy) * w * ch, n = w * ch;
-            if (second < 0) for (int i = 0; i < n; i++) dst[d + i] = codes[a + i] & 0xff;
-            else for (int i = 0; i < n; i++) dst[d + i] = (codes[a + i] & 0xff) | (codes[b + i] & 0xff) << 16;
+            if (second < 0) {
+                for (int i = 0; i < n; i++) dst[d + i] = codes[a + i] & 0xff;
+                continue;
+            }
+            int i = 0;
+            for (; VectorWidth.VECTOR && i <= n - L; i += L) {
+                ByteVector lo = PARTIAL ? ByteVector.fromArray(B, codes, a + i, CODE_LANES) : ByteVector.fromArray(B, codes, a + i);
+                ByteVector hi = PARTIAL ? ByteVector.fromArray(B, codes, b + i, CODE_LANES) : ByteVector.fromArray(B, codes, b + i);
+                IntVector low = (IntVector) lo.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector high = (IntVector) hi.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                low.or(high.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, d + i);
+            }
+            for (; i < n; i++) dst[d + i] = (codes[a + i] & 0xff) | (codes[b + i] & 0xff) << 16;
         }
     }
 }
