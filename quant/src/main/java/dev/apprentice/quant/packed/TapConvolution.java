@@ -78,12 +78,8 @@ final class TapConvolution {
      * a time through {@link ShortRowKernel#pairedRow} (weights by {@link ShortRowKernel#layOutPaired}).
      */
     static void runPairs(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
-        int oh = out.height(), pairRows = (x.batch() + 1) / 2 * oh;
-        long macs = 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9;
-        int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(pairRows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
-        Parallel.RangeBody body = (g0, g1) -> pairRows(x, c, q, flushEvery, residual, out, g0, g1);
-        if (tasks == 1) body.run(0, pairRows);
-        else Parallel.forEach(tasks, i -> body.run((int) ((long) pairRows * i / tasks), (int) ((long) pairRows * (i + 1) / tasks)));
+        int pairRows = (x.batch() + 1) / 2 * out.height();
+        split(pairRows, 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9, (g0, g1) -> pairRows(x, c, q, flushEvery, residual, out, g0, g1));
     }
 
     /** Pair rows [g0, g1): row g = pair · outHeight + y of images 2·pair and 2·pair + 1 (when there is one). */
@@ -112,8 +108,12 @@ final class TapConvolution {
 
     /** Runs body over the batch's output rows [0, N·outHeight), split over the pool when the layer is large enough. */
     private static void split(CpuActivations x, PackedConv c, CpuActivations out, Parallel.RangeBody body) {
-        int oh = out.height(), ow = out.width(), rows = x.batch() * oh;
-        long macs = (long) rows * ow * c.outChannels() * c.inChannels() * c.kernel() * c.kernel();
+        int rows = x.batch() * out.height();
+        split(rows, (long) rows * out.width() * c.outChannels() * c.inChannels() * c.kernel() * c.kernel(), body);
+    }
+
+    /** Runs body over rows [0, rows) of a layer of macs multiply-adds, in tasks when it is large enough. */
+    private static void split(int rows, long macs, Parallel.RangeBody body) {
         // inside a task (a network split by images, ImageTasks) the layer runs whole on its thread
         int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
         if (tasks == 1) body.run(0, rows);
