@@ -156,6 +156,33 @@ public final class ShortRowKernel {
         }
     }
 
+    /** Pixels per call for stride-2 rows ow wide: 7 or 8 (and 7 a pair of tiles with 32 registers), the fewest wasted, 8 on a tie. */
+    public static int strideTwoStep(int ow) {
+        return waste(ow, SEVEN_PIXELS) < waste(ow, EIGHT_PIXELS) ? SEVEN_PIXELS : EIGHT_PIXELS;
+    }
+
+    /**
+     * {@link #row} at stride 2: output pixel r of the row reads kernel column kj at input column
+     * 2r + kj, i.e. x[base + ki·rowStride + (2r + kj)·ch + c]; step from {@link #strideTwoStep}.
+     */
+    public static void rowStrideTwo(short[] q, int ch, int tiles, int step, short[] x, int base, int rowStride, int rowPixels,
+                                    int flushEvery, int[] sums, int sOff, int width) {
+        if (flushEvery < 1) throw new IllegalArgumentException("flushEvery must be at least 1, got " + flushEvery);
+        if (!VectorWidth.VECTOR) {
+            ShortRowKernelScalar.row(q, ch, tiles, 2, x, base, rowStride, rowPixels, sums, sOff, width);
+            return;
+        }
+        for (int r = 0; r < rowPixels; r += step) {
+            int at = base + 2 * r * ch, s = sOff + r * width, tile = 0;
+            if (WIDE && step == SEVEN_PIXELS)
+                for (; tile + 2 <= tiles; tile += 2) strideTwoTwoTilesSeven(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
+            for (; tile < tiles; tile++) {
+                if (step == SEVEN_PIXELS) strideTwoSeven(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
+                else strideTwoEight(q, ch, tile, x, at, rowStride, flushEvery, sums, s + tile * LANES, width);
+            }
+        }
+    }
+
     /**
      * Adds to sums[sOff + r·width + o] (width = tiles·LANES, o in channel order) the sums of the first
      * rowPixels pixels (a multiple of step, {@link #rowStep}) of the output row whose top-left tap is
@@ -912,6 +939,317 @@ public final class ShortRowKernel {
             w = a13.reinterpretAsInts();
             IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
             IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+        }
+    }
+
+    /** Stride 2: one tile × 7 pixels, pixel r reading columns 2r, 2r + 1, 2r + 2. */
+    static void strideTwoSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = ShortVector.broadcast(S, x[xi]);
+                a0 = a0.add(v.mul(p0));
+                v = ShortVector.broadcast(S, x[xi + ch]);
+                a0 = a0.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
+                a1 = a1.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
+                a2 = a2.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
+                a3 = a3.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
+                a4 = a4.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 10 * ch]);
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 11 * ch]);
+                a5 = a5.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 12 * ch]);
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 13 * ch]);
+                a6 = a6.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 14 * ch]);
+                a6 = a6.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+        }
+    }
+
+    /** Stride 2: one tile × 8 pixels. */
+    static void strideTwoEight(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector v;
+                v = ShortVector.broadcast(S, x[xi]);
+                a0 = a0.add(v.mul(p0));
+                v = ShortVector.broadcast(S, x[xi + ch]);
+                a0 = a0.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
+                a1 = a1.add(v.mul(p0));
+                a0 = a0.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
+                a1 = a1.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
+                a2 = a2.add(v.mul(p0));
+                a1 = a1.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
+                a2 = a2.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
+                a3 = a3.add(v.mul(p0));
+                a2 = a2.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
+                a3 = a3.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
+                a4 = a4.add(v.mul(p0));
+                a3 = a3.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
+                a4 = a4.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 10 * ch]);
+                a5 = a5.add(v.mul(p0));
+                a4 = a4.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 11 * ch]);
+                a5 = a5.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 12 * ch]);
+                a6 = a6.add(v.mul(p0));
+                a5 = a5.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 13 * ch]);
+                a6 = a6.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 14 * ch]);
+                a7 = a7.add(v.mul(p0));
+                a6 = a6.add(v.mul(p2));
+                v = ShortVector.broadcast(S, x[xi + 15 * ch]);
+                a7 = a7.add(v.mul(p1));
+                v = ShortVector.broadcast(S, x[xi + 16 * ch]);
+                a7 = a7.add(v.mul(p2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            at += sStride;
+            w = a7.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+        }
+    }
+
+    /** Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers). */
+    static void strideTwoTwoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
+        for (int from = 0; from < steps; from += flushEvery) {
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
+                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
+                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
+                ShortVector s0 = ShortVector.fromArray(S, q, wi + tileShorts), s1 = ShortVector.fromArray(S, q, wi + tileShorts + tapShorts),
+                        s2 = ShortVector.fromArray(S, q, wi + tileShorts + 2 * tapShorts);
+                ShortVector v;
+                v = ShortVector.broadcast(S, x[xi]);
+                a0 = a0.add(v.mul(p0));
+                c0 = c0.add(v.mul(s0));
+                v = ShortVector.broadcast(S, x[xi + ch]);
+                a0 = a0.add(v.mul(p1));
+                c0 = c0.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
+                a1 = a1.add(v.mul(p0));
+                c1 = c1.add(v.mul(s0));
+                a0 = a0.add(v.mul(p2));
+                c0 = c0.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
+                a1 = a1.add(v.mul(p1));
+                c1 = c1.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
+                a2 = a2.add(v.mul(p0));
+                c2 = c2.add(v.mul(s0));
+                a1 = a1.add(v.mul(p2));
+                c1 = c1.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
+                a2 = a2.add(v.mul(p1));
+                c2 = c2.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
+                a3 = a3.add(v.mul(p0));
+                c3 = c3.add(v.mul(s0));
+                a2 = a2.add(v.mul(p2));
+                c2 = c2.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
+                a3 = a3.add(v.mul(p1));
+                c3 = c3.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
+                a4 = a4.add(v.mul(p0));
+                c4 = c4.add(v.mul(s0));
+                a3 = a3.add(v.mul(p2));
+                c3 = c3.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
+                a4 = a4.add(v.mul(p1));
+                c4 = c4.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 10 * ch]);
+                a5 = a5.add(v.mul(p0));
+                c5 = c5.add(v.mul(s0));
+                a4 = a4.add(v.mul(p2));
+                c4 = c4.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 11 * ch]);
+                a5 = a5.add(v.mul(p1));
+                c5 = c5.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 12 * ch]);
+                a6 = a6.add(v.mul(p0));
+                c6 = c6.add(v.mul(s0));
+                a5 = a5.add(v.mul(p2));
+                c5 = c5.add(v.mul(s2));
+                v = ShortVector.broadcast(S, x[xi + 13 * ch]);
+                a6 = a6.add(v.mul(p1));
+                c6 = c6.add(v.mul(s1));
+                v = ShortVector.broadcast(S, x[xi + 14 * ch]);
+                a6 = a6.add(v.mul(p2));
+                c6 = c6.add(v.mul(s2));
+                xi++;
+                wi += LANES;
+                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+                    c = 0;
+                    xi += rowStride - ch;
+                    wi += 2 * tapShorts;
+                }
+            }
+            IntVector w;
+            int at = sOff;
+            w = a0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c0.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c1.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c2.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c3.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c4.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c5.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            at += sStride;
+            w = a6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            w = c6.reinterpretAsInts();
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 }

@@ -10,6 +10,12 @@ public final class ShortRowKernelScalar {
 
     /** As {@link ShortRowKernel#row}: adds the sums of rowPixels pixels × tiles·LANES channels to sums[sOff + r·width + o]. */
     public static void row(short[] q, int ch, int tiles, short[] x, int base, int rowStride, int rowPixels, int[] sums, int sOff, int width) {
+        row(q, ch, tiles, 1, x, base, rowStride, rowPixels, sums, sOff, width);
+    }
+
+    /** The same at the given stride (pixel r reads columns stride·r + kj), the twin of {@link ShortRowKernel#rowStrideTwo} too. */
+    public static void row(short[] q, int ch, int tiles, int stride, short[] x, int base, int rowStride, int rowPixels, int[] sums, int sOff,
+                           int width) {
         int lanes = ShortRowKernel.LANES, k = ShortRowKernel.KERNEL, tapShorts = ch * lanes;
         for (int r = 0; r < rowPixels; r++)
             for (int o = 0; o < tiles * lanes; o++) {
@@ -17,7 +23,7 @@ public final class ShortRowKernelScalar {
                 for (int ki = 0; ki < k; ki++)
                     for (int kj = 0; kj < k; kj++)
                         for (int c = 0; c < ch; c++)
-                            s += x[base + ki * rowStride + (r + kj) * ch + c] * q[w0 + ((ki * k + kj) * ch + c) * lanes];
+                            s += x[base + ki * rowStride + (stride * r + kj) * ch + c] * q[w0 + ((ki * k + kj) * ch + c) * lanes];
                 sums[sOff + r * width + o] += s;
             }
     }

@@ -75,6 +75,39 @@ class ShortRowKernelTest {
                 }
     }
 
+    /** Stride 2 (a ResNet stage's first layer): random and worst-case codes against the naive loop, every step. */
+    @Test
+    void strideTwoMatchesTheTwinAndANaiveLoop() {
+        for (int ch : new int[] {1, 16, 17, 32})
+            for (int outChannels : new int[] {5, 32, 64, 2 * ShortRowKernel.LANES + 3})
+                for (int outWidth : new int[] {7, 8, 14, 15})
+                    for (boolean worst : new boolean[] {false, true}) checkStrideTwo(ch, outChannels, outWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+    }
+
+    private void checkStrideTwo(int ch, int outChannels, int outWidth, int maxAct, int maxW, boolean worst) {
+        int depth = 9 * ch, inWidth = 2 * outWidth + 1;
+        int[] codes = new int[outChannels * depth];
+        for (int i = 0; i < codes.length; i++) codes[i] = worst ? (i / depth % 2 == 0 ? maxW : -maxW) : rng.nextInt(2 * maxW + 1) - maxW;
+        short[] q = ShortRowKernel.layOut(codes, outChannels, ch);
+        int tiles = ShortRowKernel.tiles(outChannels), width = tiles * ShortRowKernel.LANES;
+        int step = ShortRowKernel.strideTwoStep(outWidth), rowPixels = (outWidth + step - 1) / step * step;
+        short[] x = new short[(2 * inWidth + 2 * rowPixels + 1) * ch];
+        for (int i = 0; i < x.length; i++) x[i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
+        int[] sums = new int[rowPixels * width], twin = new int[sums.length];
+        ShortRowKernel.rowStrideTwo(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(maxAct, maxW), sums, 0, width);
+        ShortRowKernelScalar.row(q, ch, tiles, 2, x, 0, inWidth * ch, rowPixels, twin, 0, width);
+        for (int p = 0; p < outWidth; p++)
+            for (int o = 0; o < outChannels; o++) {
+                int expect = 0;
+                for (int ki = 0; ki < 3; ki++)
+                    for (int kj = 0; kj < 3; kj++)
+                        for (int c = 0; c < ch; c++) expect += x[ki * inWidth * ch + (2 * p + kj) * ch + c] * codes[o * depth + (ki * 3 + kj) * ch + c];
+                String what = "pixel " + p + " channel " + o + ", " + ch + "→" + outChannels + " to " + outWidth + " wide" + (worst ? " (worst case)" : "");
+                assertEquals(expect, twin[p * width + o], "twin, " + what);
+                assertEquals(expect, sums[p * width + o], "kernel, " + what);
+            }
+    }
+
     @Test
     void flushIntervalsFollowFromTheCodeRanges() {
         assertEquals(42, ShortRowKernel.flushEvery(255, 1));   // 128 products of 255

@@ -39,12 +39,12 @@ public final class CpuBackend implements LowBitBackend {
     }
 
     /**
-     * Whether a packed layer runs through the integer row kernel: 3×3 at stride 1, ternary or 4-bit
+     * Whether a packed layer runs through the integer row kernel: 3×3 at stride 1 or 2, ternary or 4-bit
      * weights whose 16-bit sums stay exact for at least one step, and at least a vector of shorts of
      * output channels (fewer leave lanes empty, and the float kernels' full vectors are then faster).
      */
     static boolean byShorts(PackedConv conv) {
-        return integerRows(conv) && conv.outChannels() >= ShortRowKernel.LANES;
+        return integerRows(conv) && conv.stride() <= 2 && conv.outChannels() >= ShortRowKernel.LANES;
     }
 
     /**
@@ -53,7 +53,7 @@ public final class CpuBackend implements LowBitBackend {
      * 512-bit vectors); a batch of one image runs the float kernels instead.
      */
     static boolean byPairs(PackedConv conv) {
-        return integerRows(conv) && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS
+        return integerRows(conv) && conv.stride() == 1 && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS
                 && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= MIN_PAIRED_FLUSH;
     }
 
@@ -64,8 +64,9 @@ public final class CpuBackend implements LowBitBackend {
      */
     private static final int MIN_PAIRED_FLUSH = 12;
 
+    /** 3×3 with codes and ternary or 4-bit weights whose 16-bit sums stay exact for at least one channel step (any stride). */
     private static boolean integerRows(PackedConv conv) {
-        return conv.kernel() == 3 && conv.stride() == 1 && conv.inBits() > 0
+        return conv.kernel() == 3 && conv.inBits() > 0
                 && (conv.encoding() == WeightEncoding.TERNARY || conv.encoding() == WeightEncoding.INT4)
                 && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= 1;
     }

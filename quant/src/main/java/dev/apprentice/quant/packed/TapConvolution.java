@@ -66,7 +66,7 @@ final class TapConvolution {
     }
 
     /**
-     * A packed 3×3, stride-1 layer through the integer row kernel ({@link ShortRowKernel}): codes as
+     * A packed 3×3 layer at stride 1 or 2 through the integer row kernel ({@link ShortRowKernel}): codes as
      * shorts, weights laid out once by {@link ShortRowKernel#layOut}, int32 sums into the epilogue.
      */
     static void runShorts(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
@@ -124,21 +124,24 @@ final class TapConvolution {
     private static void shortRows(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out,
                                   int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
-        int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
+        int pad = c.padding(), stride = c.stride(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
         int tiles = ShortRowKernel.tiles(c.outChannels()), width = tiles * ShortRowKernel.LANES;
-        int step = ShortRowKernel.rowStep(tiles, ow), rowPixels = (ow + step - 1) / step * step;
+        int step = stride == 1 ? ShortRowKernel.rowStep(tiles, ow) : ShortRowKernel.strideTwoStep(ow), rowPixels = (ow + step - 1) / step * step;
+        // the last call of a row may read past its end (its sums are dropped): slack after the last row
+        int slack = Math.max(0, stride * (rowPixels - 1) + 3 - wp) * ch;
         int[] sums = scratch.intSums(rowPixels * width);
         for (int g = g0; g < g1; ) {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
-            int rowCount = oy1 - oy0 + 2;
-            // the last call of a row may run past its end (its sums are dropped): slack after the last row
-            short[] xs = scratch.paddedShorts((rowCount * wp + rowPixels - ow) * ch);
-            PaddedRows.fillShorts(x, b, oy0 - pad, rowCount, pad, xs);
-            java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, (short) 0);
+            int rowCount = (oy1 - 1 - oy0) * stride + 3;
+            short[] xs = scratch.paddedShorts(rowCount * wp * ch + slack);
+            PaddedRows.fillShorts(x, b, oy0 * stride - pad, rowCount, pad, xs);
+            java.util.Arrays.fill(xs, rowCount * wp * ch, rowCount * wp * ch + slack, (short) 0);
             int pixel0 = (b * oh + oy0) * ow;
             for (int oy = oy0; oy < oy1; oy++) {
                 java.util.Arrays.fill(sums, 0, rowPixels * width, 0);
-                ShortRowKernel.row(q, ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, flushEvery, sums, 0, width);
+                int base = (oy - oy0) * stride * wp * ch;
+                if (stride == 1) ShortRowKernel.row(q, ch, tiles, step, xs, base, wp * ch, rowPixels, flushEvery, sums, 0, width);
+                else ShortRowKernel.rowStrideTwo(q, ch, tiles, step, xs, base, wp * ch, rowPixels, flushEvery, sums, 0, width);
                 EpilogueKernel.apply(sums, null, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
             }
             g += oy1 - oy0;

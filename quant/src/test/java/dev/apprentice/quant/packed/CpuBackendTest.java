@@ -165,6 +165,14 @@ class CpuBackendTest {
             checkConv(layer(e, 64, 64, 3, 1, 1, 8), 3, 7, 7, 8, false, true);
         }
         checkConv(layer(WeightEncoding.TERNARY, 32, 32, 3, 1, 1, 8), 3, 14, 14, 8, false, true);
+        // the stages' first layers, stride 2 (the integer row kernel where a vector of shorts of channels fits)
+        for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4}) {
+            PackedConv down1 = layer(e, 16, 32, 3, 2, 1, 8), down2 = layer(e, 32, 64, 3, 2, 1, 4);
+            org.junit.jupiter.api.Assertions.assertEquals(ShortRowKernel.LANES <= 32, CpuBackend.byShorts(down1), down1.toString());
+            checkConv(down1, 3, 28, 28, 8, false, true);
+            checkConv(down2, 2, 14, 14, 4, true, false);
+            checkConv(down2, 1, 13, 15, 8, false, false);
+        }
     }
 
     /**
