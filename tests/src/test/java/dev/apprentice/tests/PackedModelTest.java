@@ -56,7 +56,7 @@ class PackedModelTest {
 
     @Test
     void packedIntegerInferenceAgreesWithTheFakeQuantizedModel() throws IOException {
-        for (String precision : new String[] {"a8w2", "a8w4"}) {
+        for (String precision : new String[] {"a8w2", "a8w4", "a4w4", "a4w2"}) {
             Path dir = train(precision);
             ModelFiles.Loaded fake = ModelFiles.load(dir.resolve(Trainer.MODEL), null);
             Normalization norm = fake.spec().norm();
@@ -80,7 +80,7 @@ class PackedModelTest {
     /** Packed weights of a ResNet-56, end layers and per-channel vectors included, against its fp32 file. */
     @Test
     void packedResNet56IsTwelveTimesSmallerTernaryAndSixTimesAtFourBits() throws IOException {
-        for (String precision : new String[] {"a8w2", "a8w4"}) {
+        for (String precision : new String[] {"a8w2", "a8w4", "a4w4", "a4w2"}) {
             ModelSpec spec = new ModelSpec("resnet56", 1, 1, 28, 28, 10, new Normalization(new float[] {0.3f}, new float[] {0.35f}),
                     QuantConfig.of(Precision.parse(precision)));
             Module model = spec.build(1);
@@ -89,7 +89,7 @@ class PackedModelTest {
             PackedModel m = PackedModels.export(model, spec, packed);
             double fileRatio = Files.size(fp32) / (double) Files.size(packed);
             double weightRatio = 4.0 * model.parameterCount() / m.parameterBytes();
-            double need = precision.equals("a8w2") ? 12 : 6;
+            double need = precision.endsWith("w2") ? 12 : 6; // ternary or 4-bit weights
             assertTrue(weightRatio >= need, precision + ": weights only " + weightRatio + "× smaller");
             assertTrue(fileRatio >= need, precision + ": file only " + fileRatio + "× smaller");
         }
