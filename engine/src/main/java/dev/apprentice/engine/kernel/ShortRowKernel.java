@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * so any order gives the same result as the plain twin {@link ShortRowKernelScalar}.
  *
  * <p>Every vector stays in a local and every operation is spelled inline: a helper taking vectors
- * would box them.
+ * would box them. The unrolled methods are written by engine/tools/short_row_kernels.py.
  */
 public final class ShortRowKernel {
     /** The kernel size this kernel is unrolled for. */
