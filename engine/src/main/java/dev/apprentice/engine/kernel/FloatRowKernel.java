@@ -54,6 +54,11 @@ public final class FloatRowKernel {
         int[] steps = !WIDE ? new int[] {PIXELS, SEVEN_PIXELS}
                 : tiles == 1 ? new int[] {WIDE_PIXELS, FOURTEEN_PIXELS, PIXELS}
                 : tiles % 2 == 0 ? new int[] {PIXELS, SEVEN_PIXELS} : new int[] {PIXELS};
+        return fewestWasted(ow, steps);
+    }
+
+    /** Of the steps (preferred first), the one that computes the fewest pixels past a row ow wide; the earlier on a tie. Shared by the row kernels. */
+    static int fewestWasted(int ow, int... steps) {
         int best = steps[0];
         for (int step : steps)
             if (waste(ow, step) < waste(ow, best)) best = step;

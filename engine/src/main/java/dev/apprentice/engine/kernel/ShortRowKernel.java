@@ -61,14 +61,7 @@ public final class ShortRowKernel {
         int[] steps = !WIDE ? new int[] {EIGHT_PIXELS, SEVEN_PIXELS}
                 : tiles == 1 ? new int[] {FOURTEEN_PIXELS, EIGHT_PIXELS, SEVEN_PIXELS}
                 : new int[] {EIGHT_PIXELS, SEVEN_PIXELS};
-        int best = steps[0];
-        for (int step : steps)
-            if (waste(ow, step) < waste(ow, best)) best = step;
-        return best;
-    }
-
-    private static int waste(int ow, int step) {
-        return (ow + step - 1) / step * step - ow;
+        return FloatRowKernel.fewestWasted(ow, steps);
     }
 
     /** Tiles of {@link #LANES} channels for rows output channels. */
@@ -158,7 +151,7 @@ public final class ShortRowKernel {
 
     /** Pixels per call for stride-2 rows ow wide: 7 or 8 (and 7 a pair of tiles with 32 registers), the fewest wasted, 8 on a tie. */
     public static int strideTwoStep(int ow) {
-        return waste(ow, SEVEN_PIXELS) < waste(ow, EIGHT_PIXELS) ? SEVEN_PIXELS : EIGHT_PIXELS;
+        return FloatRowKernel.fewestWasted(ow, EIGHT_PIXELS, SEVEN_PIXELS);
     }
 
     /**
