@@ -5,7 +5,6 @@ import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
-import dev.apprentice.nn.layers.BatchNorm2d;
 import dev.apprentice.nn.resnet.ResNets;
 import dev.apprentice.quant.Precision;
 import dev.apprentice.quant.QuantConfig;
@@ -22,27 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The NHWC inference network against the module's own eval-mode forward pass. */
 class FloatNetworkTest {
 
-    /** Running statistics and affine parameters away from their initial values, so that folding them matters. */
-    private static void randomizeBatchNorms(Module net, Random rng) {
-        for (Module m : net.namedModules().values()) {
-            if (!(m instanceof BatchNorm2d bn)) continue;
-            float[][] fields = {bn.gamma().data(), bn.beta().data(), bn.runningMean().data(), bn.runningVar().data()};
-            for (int c = 0; c < fields[0].length; c++) {
-                fields[0][c] = 0.5f + rng.nextFloat();
-                fields[1][c] = rng.nextFloat() - 0.5f;
-                fields[2][c] = 0.2f * (rng.nextFloat() - 0.5f);
-                fields[3][c] = 0.5f + rng.nextFloat();
-            }
-        }
-    }
-
     @Test
     void matchesTheModuleForwardToRounding() {
         Random rng = new Random(3);
         for (String arch : new String[] {"resnet8", "resnet20"}) {
             for (int channels : new int[] {1, 3}) {
                 Module net = ResNets.create(arch, channels, 10, arch.equals("resnet8") ? 1.5 : 1.0, 7);
-                randomizeBatchNorms(net, rng);
+                TestModels.randomizeBatchNorms(net, rng);
                 net.eval();
                 for (int batch : new int[] {1, 5}) {
                     Tensor x = Tensor.randn(rng, 1f, batch, channels, 17, 14);
@@ -64,7 +49,7 @@ class FloatNetworkTest {
     @Test
     void sameLogitsForAnyThreadCountAndInsideAStepArena() {
         Module net = ResNets.create("resnet8", 1, 10, 1.0, 2);
-        randomizeBatchNorms(net, new Random(4));
+        TestModels.randomizeBatchNorms(net, new Random(4));
         FloatNetwork fast = FloatNetwork.of(net);
         float[] images = Tensor.randn(new Random(5), 1f, 6, 1, 28, 28).data();
         float[] one;
