@@ -2,7 +2,7 @@ package dev.apprentice.benchmarks;
 
 import dev.apprentice.engine.kernel.Sgemv;
 import dev.apprentice.engine.parallel.Parallel;
-import dev.apprentice.quant.kernel.LowBitMatrix;
+import dev.apprentice.benchmarks.lowbit.LowBitMatrix;
 import dev.apprentice.quant.WeightEncoding;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;

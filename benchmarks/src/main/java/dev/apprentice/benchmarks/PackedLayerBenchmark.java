@@ -6,8 +6,8 @@ import dev.apprentice.nn.layers.Conv2d;
 import dev.apprentice.quant.Precision;
 import dev.apprentice.quant.QuantConfig;
 import dev.apprentice.quant.WeightEncoding;
-import dev.apprentice.quant.packed.CpuBackend;
-import dev.apprentice.quant.packed.FloatNetwork;
+import dev.apprentice.quant.cpu.CpuBackend;
+import dev.apprentice.quant.cpu.FloatNetwork;
 import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
 import dev.apprentice.quant.quantizer.WeightCodes;
@@ -120,7 +120,7 @@ public class PackedLayerBenchmark {
     private void floatPath(PackedConv conv) throws ReflectiveOperationException {
         try {
             Method layer = FloatNetwork.class.getDeclaredMethod("layer", PackedConv.class);
-            Class<?> activations = Class.forName("dev.apprentice.quant.packed.CpuActivations");
+            Class<?> activations = Class.forName("dev.apprentice.quant.cpu.CpuActivations");
             Method run = FloatNetwork.class.getDeclaredMethod("run", layer.getReturnType(), activations, activations, boolean.class);
             layer.setAccessible(true);
             run.setAccessible(true);

@@ -8,7 +8,7 @@ import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.resnet.ResNets;
-import dev.apprentice.quant.packed.FloatNetwork;
+import dev.apprentice.quant.cpu.FloatNetwork;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

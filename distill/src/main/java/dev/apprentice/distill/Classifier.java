@@ -8,7 +8,7 @@ import dev.apprentice.engine.autograd.GradMode;
 import dev.apprentice.engine.kernel.SoftmaxKernel;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
-import dev.apprentice.quant.packed.FloatNetwork;
+import dev.apprentice.quant.cpu.FloatNetwork;
 import dev.apprentice.quant.packed.PackedModel;
 import dev.apprentice.quant.packed.PackedModelFile;
 import dev.apprentice.quant.packed.PackedNetwork;

@@ -14,7 +14,7 @@ import dev.apprentice.distill.train.Trainer;
 import dev.apprentice.nn.Module;
 import dev.apprentice.quant.Precision;
 import dev.apprentice.quant.QuantConfig;
-import dev.apprentice.quant.packed.CpuBackend;
+import dev.apprentice.quant.cpu.CpuBackend;
 import dev.apprentice.quant.packed.PackedModel;
 import dev.apprentice.quant.packed.PackedModelFile;
 import dev.apprentice.quant.packed.PackedNetwork;

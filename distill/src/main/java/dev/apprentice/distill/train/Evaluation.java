@@ -9,7 +9,7 @@ import dev.apprentice.engine.autograd.Loss;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
-import dev.apprentice.quant.packed.FloatNetwork;
+import dev.apprentice.quant.cpu.FloatNetwork;
 
 /** Top-1 / top-5 accuracy and mean loss of a model over a set, in eval mode without a graph. */
 public record Evaluation(double top1, double top5, double loss, int images) {

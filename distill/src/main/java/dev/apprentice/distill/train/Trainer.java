@@ -16,7 +16,7 @@ import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
 import dev.apprentice.nn.io.ModelFileException;
-import dev.apprentice.quant.packed.FloatNetwork;
+import dev.apprentice.quant.cpu.FloatNetwork;
 
 import java.io.IOException;
 import java.io.PrintStream;

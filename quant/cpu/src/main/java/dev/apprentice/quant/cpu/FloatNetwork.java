@@ -1,0 +1,112 @@
+package dev.apprentice.quant.cpu;
+
+import dev.apprentice.quant.packed.LowBitBackend;
+import dev.apprentice.quant.packed.PackedConv;
+import dev.apprentice.quant.packed.ImageTasks;
+import dev.apprentice.quant.packed.PackedExport;
+import dev.apprentice.engine.tensor.StepArena;
+import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.Module;
+import dev.apprentice.nn.Transformable;
+import dev.apprentice.nn.resnet.CifarResNet;
+import dev.apprentice.quant.kernel.TapWeights;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained full-precision CIFAR-style ResNet compiled for inference on the packed CPU path's
+ * kernels: activations NHWC floats, each batchnorm folded into its convolution's output scale and
+ * bias, the real weights laid out as {@link TapWeights}, and every convolution run by
+ * {@link TapConvolution} (the row kernel for 3×3 stride 1: each broadcast activation feeds three
+ * FMAs per weight vector) with bias, residual and relu applied as its sums leave L1.
+ *
+ * <p>Same network as the module's eval-mode forward, summed in another order (float results agree
+ * to rounding, not bit for bit). A snapshot: later changes to the module's weights are not seen.
+ * Called inside a {@link StepArena} scope, its activations reuse the scope's arrays.
+ */
+public final class FloatNetwork {
+    private record Layer(PackedConv conv, TapWeights weights) {}
+
+    private record Block(Layer c1, Layer c2, Layer shortcut) {}
+
+    private final Layer stem;
+    private final List<Block> blocks = new ArrayList<>();
+    private final CpuBackend cpu = new CpuBackend();
+    private final LowBitBackend.Layer fc;
+    private final int inChannels;
+
+    private FloatNetwork(Map<String, PackedConv> layers) {
+        stem = layer(layers.get("conv"));
+        inChannels = stem.conv().inChannels();
+        for (int i = 0; layers.containsKey("layers." + i + ".c1"); i++) {
+            PackedConv sc = layers.get("layers." + i + ".sc.0");
+            blocks.add(new Block(layer(layers.get("layers." + i + ".c1")), layer(layers.get("layers." + i + ".c2")), sc == null ? null : layer(sc)));
+        }
+        fc = cpu.prepare(layers.get("fc"));
+    }
+
+    /** Whether {@link #of} takes the model: a CIFAR-style ResNet with no quantizer (no transform) on any layer. */
+    public static boolean supports(Module model) {
+        if (!(model instanceof CifarResNet)) return false;
+        for (Module m : model.namedModules().values())
+            if (m instanceof Transformable t && t.transform() != null) return false;
+        return true;
+    }
+
+    /** The model's current weights and batchnorm running statistics, folded (see {@link #supports}). */
+    public static FloatNetwork of(Module model) {
+        if (!supports(model))
+            throw new IllegalArgumentException("the NHWC inference network takes full-precision CIFAR-style ResNets (no quantized layers), not " + model);
+        Map<String, PackedConv> layers = PackedExport.foldedLayers(model, name -> null, 0, 1);
+        return new FloatNetwork(layers);
+    }
+
+    /** Weights from OIHW, i.e. (c, ki, kj) per row, to the (tap, c) rows TapWeights takes. */
+    private static Layer layer(PackedConv c) {
+        int o = c.outChannels(), ch = c.inChannels(), taps = c.kernel() * c.kernel();
+        float[] oihw = c.weights(), tapMajor = new float[oihw.length];
+        for (int r = 0; r < o; r++)
+            for (int ci = 0; ci < ch; ci++)
+                for (int t = 0; t < taps; t++) tapMajor[(r * taps + t) * ch + ci] = oihw[(r * ch + ci) * taps + t];
+        return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch));
+    }
+
+    /** Logits (batch × classes) of a batch of normalized images (N, C, H, W), as the module's forward gives them. */
+    public Tensor logits(Tensor images) {
+        if (images.rank() != 4) throw new IllegalArgumentException("images must be N × C × H × W, got rank " + images.rank());
+        int batch = images.dim(0);
+        float[] logits = logits(images.data(), batch, images.dim(1), images.dim(2), images.dim(3));
+        return Tensor.of(logits, batch, logits.length / batch);
+    }
+
+    /** Logits (batch × classes) of normalized images (NCHW floats). */
+    public float[] logits(float[] images, int batch, int channels, int height, int width) {
+        if (channels != inChannels) throw new IllegalArgumentException("the network takes " + inChannels + " input channels, got " + channels);
+        if (batch < 1 || height < 1 || width < 1 || images.length != (long) batch * channels * height * width)
+            throw new IllegalArgumentException(images.length + " values for " + batch + "×" + channels + "×" + height + "×" + width);
+        if (ImageTasks.splits(batch)) return ImageTasks.run(batch, fc.source().outChannels(), (first, count) -> imageLogits(images, first, count, height, width));
+        return imageLogits(images, 0, batch, height, width);
+    }
+
+    /** Logits of images [first, first + count). */
+    private float[] imageLogits(float[] images, int first, int count, int height, int width) {
+        CpuActivations h = run(stem, CpuActivations.fromNchw(images, first, count, inChannels, height, width), null, true);
+        for (Block b : blocks) {
+            CpuActivations h1 = run(b.c1(), h, null, true);
+            CpuActivations res = b.shortcut() == null ? h : run(b.shortcut(), h, null, false);
+            h = run(b.c2(), h1, res, true);
+        }
+        return cpu.poolLinear(h, fc);
+    }
+
+    private static CpuActivations run(Layer l, CpuActivations x, CpuActivations residual, boolean relu) {
+        PackedConv c = l.conv();
+        int oh = c.outSize(x.height()), ow = c.outSize(x.width());
+        // every element is written: from the caller's step arena when one is open (no zeroing, no garbage)
+        CpuActivations out = new CpuActivations(x.batch(), c.outChannels(), oh, ow, 0, null, StepArena.overwritten(x.batch() * oh * ow * c.outChannels()));
+        TapConvolution.run(x, c, l.weights(), residual, out, relu);
+        return out;
+    }
+}
