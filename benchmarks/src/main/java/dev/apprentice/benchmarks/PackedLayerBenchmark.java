@@ -13,10 +13,6 @@ import dev.apprentice.quant.packed.PackedConv;
 import dev.apprentice.quant.quantizer.WeightCodes;
 import org.openjdk.jmh.annotations.*;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +54,8 @@ public class PackedLayerBenchmark {
     private final CpuBackend cpu = new CpuBackend();
     private int inChannels, outChannels, size, stride, kernel;
 
-    /** FloatNetwork's private per-layer step (see {@link #floatPath}), its prepared layer and its input. */
-    private MethodHandle floatRun;
-    private Object floatLayer;
+    /** The layer as FloatNetwork runs it. */
+    private FloatNetwork.Layer floatLayer;
     private LowBitBackend.Activations floats;
 
     private Packed a8w4, a8w2, a4w4, a4w2;
@@ -69,7 +64,7 @@ public class PackedLayerBenchmark {
     private record Packed(LowBitBackend.Layer layer, LowBitBackend.Activations input, int outBits) {}
 
     @Setup(Level.Trial)
-    public void setUp() throws Throwable {
+    public void setUp() {
         Parallel.setThreads(2);
         Matcher m = SHAPE.matcher(shape);
         if (!m.matches()) throw new IllegalArgumentException("shape must be INxOUTxSIZEsSTRIDE[kKERNEL], e.g. 16x32x28s2, got " + shape);
@@ -93,7 +88,7 @@ public class PackedLayerBenchmark {
         // fp32: the layer as FloatNetwork folds it (PackedExport.foldedLayers with aBits 0) on float activations
         PackedConv f32 = new PackedConv("fp32", inChannels, outChannels, kernel, stride, kernel / 2, WeightEncoding.F32, 0, null, w,
                 ones(outChannels), bnScale, bnShift);
-        floatPath(f32);
+        floatLayer = FloatNetwork.layer(f32);
         floats = cpu.upload(image, batch, inChannels, size, size);
 
         WeightCodes w4 = QuantConfig.of(Precision.parse("a8w4")).weightQuantizer().codes(w, outChannels, k);
@@ -110,27 +105,6 @@ public class PackedLayerBenchmark {
                         + "+%,d bytes of per-channel scale and bias in each; ternary zeros %.0f%%%n",
                 shape, inChannels, outChannels, kernel, kernel, stride, size, out, batch, (long) batch * out * out * outChannels * k,
                 fp32Bytes, w4Bytes, (double) fp32Bytes / w4Bytes, w2Bytes, (double) fp32Bytes / w2Bytes, 12L * outChannels, 100.0 * zeros / w2.codes().length);
-    }
-
-    /**
-     * FloatNetwork's layer(PackedConv) and run(Layer, CpuActivations, residual, relu), which are private to it (as
-     * TapConvolution and CpuActivations are to its package): reached by reflection so that fp32 is the very code a
-     * full-precision network runs per layer. A CpuBackend F32 layer would run the specification's float loops instead.
-     */
-    private void floatPath(PackedConv conv) throws ReflectiveOperationException {
-        try {
-            Method layer = FloatNetwork.class.getDeclaredMethod("layer", PackedConv.class);
-            Class<?> activations = Class.forName("dev.apprentice.quant.cpu.CpuActivations");
-            Method run = FloatNetwork.class.getDeclaredMethod("run", layer.getReturnType(), activations, activations, boolean.class);
-            layer.setAccessible(true);
-            run.setAccessible(true);
-            floatLayer = layer.invoke(null, conv);
-            floatRun = MethodHandles.lookup().unreflect(run)
-                    .asType(MethodType.methodType(Object.class, Object.class, Object.class, Object.class, boolean.class));
-        } catch (NoSuchMethodException | ClassNotFoundException e) {
-            throw new IllegalStateException("FloatNetwork's per-layer step (layer(PackedConv), run(Layer, CpuActivations, CpuActivations, boolean)) "
-                    + "has changed: update PackedLayerBenchmark.floatPath", e);
-        }
     }
 
     /**
@@ -163,9 +137,9 @@ public class PackedLayerBenchmark {
 
     /** The layer as our fp32 inference (FloatNetwork) runs it: float row/tap kernels, relu after a 3×3, none after a projection. */
     @Benchmark
-    public Object fp32() throws Throwable {
+    public Object fp32() {
         try (var arena = StepArena.open()) {
-            return (Object) floatRun.invokeExact(floatLayer, (Object) floats, (Object) null, kernel != 1);
+            return floatLayer.apply(floats, null, kernel != 1);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.apprentice.quant.packed.LowBitBackend;
 import dev.apprentice.quant.packed.PackedConv;
 import dev.apprentice.quant.packed.ImageTasks;
 import dev.apprentice.quant.packed.PackedExport;
+import dev.apprentice.quant.packed.ResNetGraph;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 import dev.apprentice.nn.Module;
@@ -11,8 +12,6 @@ import dev.apprentice.nn.Transformable;
 import dev.apprentice.nn.resnet.CifarResNet;
 import dev.apprentice.quant.kernel.TapWeights;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,24 +26,24 @@ import java.util.Map;
  * Called inside a {@link StepArena} scope, its activations reuse the scope's arrays.
  */
 public final class FloatNetwork {
-    private record Layer(PackedConv conv, TapWeights weights) {}
+    /** A folded layer as this network runs it: its real weights laid out for the row and tap kernels. */
+    public record Layer(PackedConv conv, TapWeights weights) {
+        /** This layer alone on float activations (from {@link CpuBackend#upload} or a previous call), the relu after it if relu: for per-layer benchmarks. */
+        public LowBitBackend.Activations apply(LowBitBackend.Activations input, LowBitBackend.Activations residual, boolean relu) {
+            return run(this, (CpuActivations) input, (CpuActivations) residual, relu);
+        }
+    }
 
-    private record Block(Layer c1, Layer c2, Layer shortcut) {}
-
-    private final Layer stem;
-    private final List<Block> blocks = new ArrayList<>();
+    private final ResNetGraph<Layer> graph;
     private final CpuBackend cpu = new CpuBackend();
     private final LowBitBackend.Layer fc;
     private final int inChannels;
 
     private FloatNetwork(Map<String, PackedConv> layers) {
-        stem = layer(layers.get("conv"));
-        inChannels = stem.conv().inChannels();
-        for (int i = 0; layers.containsKey("layers." + i + ".c1"); i++) {
-            PackedConv sc = layers.get("layers." + i + ".sc.0");
-            blocks.add(new Block(layer(layers.get("layers." + i + ".c1")), layer(layers.get("layers." + i + ".c2")), sc == null ? null : layer(sc)));
-        }
-        fc = cpu.prepare(layers.get("fc"));
+        ResNetGraph<PackedConv> folded = ResNetGraph.of(layers);
+        graph = folded.map(FloatNetwork::layer);
+        inChannels = folded.stem().inChannels();
+        fc = cpu.prepare(folded.classifier());
     }
 
     /** Whether {@link #of} takes the model: a CIFAR-style ResNet with no quantizer (no transform) on any layer. */
@@ -63,8 +62,8 @@ public final class FloatNetwork {
         return new FloatNetwork(layers);
     }
 
-    /** Weights from OIHW, i.e. (c, ki, kj) per row, to the (tap, c) rows TapWeights takes. */
-    private static Layer layer(PackedConv c) {
+    /** A folded F32 layer (weights OIHW, i.e. (c, ki, kj) per row) as this network runs it: re-laid to the (tap, c) rows TapWeights takes. */
+    public static Layer layer(PackedConv c) {
         int o = c.outChannels(), ch = c.inChannels(), taps = c.kernel() * c.kernel();
         float[] oihw = c.weights(), tapMajor = new float[oihw.length];
         for (int r = 0; r < o; r++)
@@ -92,13 +91,17 @@ public final class FloatNetwork {
 
     /** Logits of images [first, first + count). */
     private float[] imageLogits(float[] images, int first, int count, int height, int width) {
-        CpuActivations h = run(stem, CpuActivations.fromNchw(images, first, count, inChannels, height, width), null, true);
-        for (Block b : blocks) {
-            CpuActivations h1 = run(b.c1(), h, null, true);
-            CpuActivations res = b.shortcut() == null ? h : run(b.shortcut(), h, null, false);
-            h = run(b.c2(), h1, res, true);
-        }
-        return cpu.poolLinear(h, fc);
+        return graph.run(CpuActivations.fromNchw(images, first, count, inChannels, height, width), new ResNetGraph.Steps<>() {
+            @Override
+            public CpuActivations conv(CpuActivations input, Layer layer, CpuActivations residual, boolean activate) {
+                return run(layer, input, residual, activate);
+            }
+
+            @Override
+            public float[] poolLinear(CpuActivations input, Layer classifier) {
+                return cpu.poolLinear(input, fc);
+            }
+        });
     }
 
     private static CpuActivations run(Layer l, CpuActivations x, CpuActivations residual, boolean relu) {
