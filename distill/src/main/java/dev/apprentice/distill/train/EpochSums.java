@@ -2,6 +2,7 @@ package dev.apprentice.distill.train;
 
 import dev.apprentice.distill.apprentice.ApprenticeLoss;
 import dev.apprentice.distill.data.Batch;
+import dev.apprentice.engine.parallel.ReplicaSums;
 import dev.apprentice.engine.tensor.Tensor;
 
 /** Running per-epoch means of the loss terms and training accuracies, weighted by batch size. */
@@ -22,6 +23,20 @@ final class EpochSums {
             soft += (double) t.soft() * n;
             teacherHits += Evaluation.hits(teacherLogits, b.labels())[0];
         }
+    }
+
+    /** The sums of every replica's shards (each replica calls it): the epoch's means over the global batches. */
+    void sumOver(ReplicaSums replicas) {
+        if (replicas.replicas() == 1) return;
+        double[] v = {total, teacherHard, studentHard, soft, studentHits, teacherHits, images};
+        replicas.sum(v);
+        total = v[0];
+        teacherHard = v[1];
+        studentHard = v[2];
+        soft = v[3];
+        studentHits = (long) v[4];
+        teacherHits = (long) v[5];
+        images = (long) v[6];
     }
 
     boolean hasTeacher() { return teacher; }

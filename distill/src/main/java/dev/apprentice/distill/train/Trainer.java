@@ -4,6 +4,8 @@ import dev.apprentice.distill.apprentice.ApprenticeLoss;
 import dev.apprentice.distill.apprentice.Scheme;
 import dev.apprentice.distill.data.Augmentation;
 import dev.apprentice.distill.data.Batch;
+import dev.apprentice.distill.parallel.Replica;
+import dev.apprentice.engine.parallel.ReplicaSums;
 import dev.apprentice.distill.data.BatchLoader;
 import dev.apprentice.distill.data.Normalization;
 import dev.apprentice.distill.data.Splits;
@@ -62,6 +64,17 @@ public final class Trainer {
                          Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
 
     private List<String> commandLine;
+    private Replica replica = Replica.alone();
+
+    /**
+     * Trains as one replica of a synchronous data-parallel run (see {@link Replica}): this replica's
+     * shard of every global batch, gradients and batch-norm statistics summed over the ring; only the
+     * leader (rank 0) evaluates and writes the run's files, which the others read to resume.
+     */
+    public Trainer replica(Replica replica) {
+        this.replica = replica;
+        return this;
+    }
 
     /** The command line that asked for this run, kept in the run's {@link RunRecord} (so --resume alone can continue it). */
     public Trainer commandLine(List<String> args) {
@@ -78,6 +91,7 @@ public final class Trainer {
 
     public Result run(boolean resume, boolean overwrite) throws IOException {
         Path dir = cfg.outDir();
+        if (!replica.leads()) return runLocked(resume, overwrite);   // the leader holds the run's lock and writes its files
         if (resume && !Files.isDirectory(dir)) throw new IllegalArgumentException("nothing to resume: " + dir + " does not exist");
         boolean created = !Files.exists(dir);
         requireWritableDirectory(dir);
@@ -144,13 +158,20 @@ public final class Trainer {
             out.printf("resuming %s from epoch %d of %d%n", dir, startEpoch, cfg.epochs());
         }
         Evaluation frozenTeacher = null;
-        if (teacher != null && !scheme.trainsTeacher()) {
+        if (teacher != null && !scheme.trainsTeacher() && replica.leads()) {
             frozenTeacher = Evaluation.of(teacher, data.test(), who.teacherSpec().norm(), EVAL_BATCH);
             out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
         }
-        Files.createDirectories(dir);
-        RunRecord.started(dir, cfg, data, commandLine, resume);
-        MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), startEpoch);
+        MetricsLog metrics = null;
+        if (replica.leads()) {
+            Files.createDirectories(dir);
+            RunRecord.started(dir, cfg, data, commandLine, resume);
+            metrics = new MetricsLog(dir.resolve(METRICS), startEpoch);
+        }
+        List<Tensor> trained = new ArrayList<>(student.parameters());
+        if (scheme.trainsTeacher()) trained.addAll(teacher.parameters());
+        float[] gradientBuffer = null;
+        double[] lossSum = new double[1];
 
         Augmentation aug = new Augmentation(cfg.cropPadding(), cfg.flip());
         Evaluation test = null, teacherTest = frozenTeacher;
@@ -164,10 +185,11 @@ public final class Trainer {
             if (scheme.trainsTeacher()) teacher.train(true);
             try (BatchLoader loader = new BatchLoader(t, cfg.batchSize(), true, aug, norm, epochSeed(cfg.seed(), epoch));
                  Progress.Bar bar = progress.start(String.format("epoch %d/%d", epoch, cfg.epochs()), loader.batches())) {
-                for (Batch b : loader) {
+                for (Batch global : loader) {
+                    Batch b = replica.shard(global);
                     // One step's activations and gradients live in the arena and are reused by the
                     // next step; everything read after the step (loss, accuracy counts) is summed first.
-                    try (var arena = StepArena.open()) {
+                    try (var arena = StepArena.open(); var replicas = ReplicaSums.install(replica.ring())) {
                         schedule.applyTo(sgd, step);
                         sgd.zeroGrad();
                         Tensor zS = student.forward(b.images());
@@ -187,12 +209,18 @@ public final class Trainer {
                             teacherNanos += System.nanoTime() - t0;
                         }
                         ApprenticeLoss.Terms loss = ApprenticeLoss.of(zS, zT, b.labels(), cfg.distill().weights());
-                        float lv = loss.total().item();
+                        // a replica's loss is its share of the global batch's mean loss: its shard's mean weighted by shard size
+                        float share = b.size() / (float) global.size();
+                        Tensor objective = replica.replicas() == 1 ? loss.total() : loss.total().mul(share);
+                        lossSum[0] = objective.item();
+                        replica.ring().sum(lossSum);   // every replica stops together on a diverged global loss
+                        float lv = (float) lossSum[0];
                         if (!Float.isFinite(lv))
                             throw new DivergenceException(String.format("the loss became %s at epoch %d, step %d (learning rate %.4g); "
                                     + "try a lower --lr. %s", lv, epoch, step, sgd.lr(),
                                     Files.exists(ckptFile) ? "The last good checkpoint is in " + dir : "No checkpoint was written before it"));
-                        loss.total().backward();
+                        objective.backward();
+                        gradientBuffer = replica.sumGradients(trained, gradientBuffer);
                         sgd.step();
                         step++;
                         sums.add(b, loss, zS, zT);
@@ -203,6 +231,8 @@ public final class Trainer {
                 }
             }
             double trainSecs = (System.nanoTime() - start) / 1e9;
+            sums.sumOver(replica.ring());
+            if (!replica.leads()) continue;
             test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
             if (scheme.trainsTeacher()) teacherTest = Evaluation.of(teacher, data.test(), norm, EVAL_BATCH);
             double secs = (System.nanoTime() - start) / 1e9;
@@ -213,6 +243,7 @@ public final class Trainer {
                     epoch, cfg.epochs(), sums.loss(), sums.studentAcc(), test.top1(), test.top5(),
                     scheme.trainsTeacher() ? String.format("  teacher test %.2f%%", teacherTest.top1()) : "", sums.images() / trainSecs, secs);
         }
+        if (!replica.leads()) return new Result(student, who.studentSpec(), null, null, null, teacher, null, null, elapsed);
         if (test == null) test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
         Path modelFile = dir.resolve(MODEL);
         ModelFiles.save(modelFile, who.studentSpec(), student);

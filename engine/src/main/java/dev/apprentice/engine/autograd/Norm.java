@@ -2,11 +2,15 @@ package dev.apprentice.engine.autograd;
 
 import dev.apprentice.engine.kernel.BatchNormKernel;
 import dev.apprentice.engine.kernel.Elementwise;
+import dev.apprentice.engine.parallel.ReplicaSums;
 import dev.apprentice.engine.tensor.Shape;
 import dev.apprentice.engine.tensor.StepArena;
 import dev.apprentice.engine.tensor.Tensor;
 
-/** Batch normalization over the channels of NCHW tensors. */
+/**
+ * Batch normalization over the channels of NCHW tensors; in training mode over the global batch of a
+ * data-parallel run when {@link ReplicaSums} are installed on the calling thread.
+ */
 public final class Norm {
     private Norm() {}
 
@@ -28,13 +32,15 @@ public final class Norm {
         }
         if (n * hw < 2) throw new IllegalArgumentException("batchNorm2d in training needs more than one value per channel, got input " + Shape.str(x.shape()));
         float[] mean = new float[c], invStd = new float[c];
-        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd);
+        ReplicaSums replicas = ReplicaSums.current();
+        BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
+                null, false, replicas);
         return Tensor.result(y, x.shape(), "batch_norm", dy -> {
             boolean add = x.grad() != null; // the first gradient is written, not added to zeros
             BatchNormKernel.backward(n, c, hw, x.data(), dy, null, gamma.data(), mean, invStd,
                     !x.requiresGrad() ? null : add ? x.grad() : x.newGrad(), add,
                     gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                    beta.requiresGrad() ? beta.gradBuffer() : null);
+                    beta.requiresGrad() ? beta.gradBuffer() : null, replicas);
         }, x, gamma, beta);
     }
 
@@ -61,14 +67,15 @@ public final class Norm {
         int n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
         if (n * hw < 2) throw new IllegalArgumentException("batchNorm2dRelu needs more than one value per channel, got input " + Shape.str(x.shape()));
         float[] y = StepArena.overwritten(x.size()), mean = new float[c], invStd = new float[c];
+        ReplicaSums replicas = ReplicaSums.current();
         BatchNormKernel.forwardTrain(n, c, hw, x.data(), gamma.data(), beta.data(), eps, momentum, runningMean, runningVar, y, mean, invStd,
-                residual == null ? null : residual.data(), true);
+                residual == null ? null : residual.data(), true, replicas);
         return Tensor.result(y, x.shape(), residual == null ? "batch_norm_relu" : "batch_norm_add_relu", dy -> {
             boolean add = x.grad() != null; // first gradients are written, not added to zeros
             BatchNormKernel.backward(n, c, hw, x.data(), dy, y, gamma.data(), mean, invStd,
                     !x.requiresGrad() ? null : add ? x.grad() : x.newGrad(), add,
                     gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                    beta.requiresGrad() ? beta.gradBuffer() : null);
+                    beta.requiresGrad() ? beta.gradBuffer() : null, replicas);
             if (residual != null && residual.requiresGrad()) {
                 if (residual.grad() != null) Elementwise.reluBackward(y, dy, residual.grad());
                 else Elementwise.reluBackwardInto(y, dy, residual.newGrad());

@@ -1,6 +1,7 @@
 package dev.apprentice.engine.kernel;
 
 import dev.apprentice.engine.parallel.Parallel;
+import dev.apprentice.engine.parallel.ReplicaSums;
 
 /**
  * Batch normalization over N×C×hw data, statistics per channel over N·hw values.
@@ -32,6 +33,17 @@ public final class BatchNormKernel {
     public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
                                     float eps, float momentum, float[] runningMean, float[] runningVar,
                                     float[] y, float[] saveMean, float[] saveInvStd, float[] residual, boolean relu) {
+        forwardTrain(batch, channels, hw, x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd, residual, relu, null);
+    }
+
+    /**
+     * {@link #forwardTrain} with the statistics of the global batch when replicas is not null: each
+     * replica holds a shard of it (x), and the per-channel sums and counts are summed over the
+     * replicas between the passes, so every replica normalizes with the same mean and variance.
+     */
+    public static void forwardTrain(int batch, int channels, int hw, float[] x, float[] gamma, float[] beta,
+                                    float eps, float momentum, float[] runningMean, float[] runningVar,
+                                    float[] y, float[] saveMean, float[] saveInvStd, float[] residual, boolean relu, ReplicaSums replicas) {
         if (residual != null && !relu) throw new IllegalArgumentException("a residual is added only before a relu");
         if (residual != null) checkData("residual", residual, batch, channels, hw);
         checkShape(batch, channels, hw);
@@ -45,23 +57,38 @@ public final class BatchNormKernel {
         KernelChecks.optionalLength("saveInvStd", saveInvStd, channels);
         checkEps(eps);
         final int stride = channels * hw;
+        // three passes over the channels, the replicas' sums added between them: Σx (and the count), then the
+        // deviations around the first-pass mean m, which correct it and give the variance without cancellation
+        // (with d = x − m: mean = m + Σd/count, var = Σd²/count − (Σd/count)²)
+        double[] sums = new double[channels + 1];
         Parallel.forEach(channels, c -> {
             double sum = 0;
             for (int n = 0; n < batch; n++) sum += KernelVectors.sum(x, n * stride + c * hw, hw);
-            // Second pass around the first-pass mean m corrects it and gives the variance without
-            // cancellation: with d = x − m, mean = m + Σd/count and var = Σd²/count − (Σd/count)².
-            float m = (float) (sum / count);
+            sums[c] = sum;
+        });
+        sums[channels] = count;
+        if (replicas != null) replicas.sum(sums);
+        final double total = sums[channels];
+        float[] firstMean = new float[channels];
+        double[] deviations = new double[2 * channels];
+        Parallel.forEach(channels, c -> {
+            firstMean[c] = (float) (sums[c] / total);
             double[] dev = new double[2];
-            for (int n = 0; n < batch; n++) KernelVectors.addDeviationSums(x, n * stride + c * hw, hw, m, dev);
-            double shift = dev[0] / count, mean = m + shift;
-            double var = Math.max(0, dev[1] / count - shift * shift);
+            for (int n = 0; n < batch; n++) KernelVectors.addDeviationSums(x, n * stride + c * hw, hw, firstMean[c], dev);
+            deviations[2 * c] = dev[0];
+            deviations[2 * c + 1] = dev[1];
+        });
+        if (replicas != null) replicas.sum(deviations);
+        Parallel.forEach(channels, c -> {
+            double shift = deviations[2 * c] / total, mean = firstMean[c] + shift;
+            double var = Math.max(0, deviations[2 * c + 1] / total - shift * shift);
             double invStd = 1 / Math.sqrt(var + eps);
             normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta, residual, relu);
             if (saveMean != null) saveMean[c] = (float) mean;
             if (saveInvStd != null) saveInvStd[c] = (float) invStd;
             if (runningMean != null) runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + (double) momentum * mean);
             if (runningVar != null)
-                runningVar[c] = (float) ((1.0 - momentum) * runningVar[c] + (double) momentum * var * count / (count - 1));
+                runningVar[c] = (float) ((1.0 - momentum) * runningVar[c] + (double) momentum * var * total / (total - 1));
         });
     }
 
@@ -102,6 +129,17 @@ public final class BatchNormKernel {
      */
     public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
                                 float[] saveMean, float[] saveInvStd, float[] dx, boolean accumulateDx, float[] dgamma, float[] dbeta) {
+        backward(batch, channels, hw, x, dy, reluOut, gamma, saveMean, saveInvStd, dx, accumulateDx, dgamma, dbeta, null);
+    }
+
+    /**
+     * The backward pass of {@link #forwardTrain} over replicas (null: one process): dgamma and dbeta
+     * get this replica's share (the run sums them with the other gradients), dx the gradient through
+     * the global batch's statistics, from Σdy and Σdy·(x − mean) summed over the replicas.
+     */
+    public static void backward(int batch, int channels, int hw, float[] x, float[] dy, float[] reluOut, float[] gamma,
+                                float[] saveMean, float[] saveInvStd, float[] dx, boolean accumulateDx, float[] dgamma, float[] dbeta,
+                                ReplicaSums replicas) {
         checkShape(batch, channels, hw);
         checkData("x", x, batch, channels, hw);
         checkData("dy", dy, batch, channels, hw);
@@ -113,19 +151,27 @@ public final class BatchNormKernel {
         KernelChecks.optionalLength("dgamma", dgamma, channels);
         KernelChecks.optionalLength("dbeta", dbeta, channels);
         final int stride = channels * hw;
-        final double count = (double) batch * hw;
+        double[] sums = new double[2 * channels + 1];   // Σdy and Σdy·(x − mean) per channel, then the count
         Parallel.forEach(channels, c -> {
             float m = saveMean[c];
-            double inv = saveInvStd[c];
-            double sumDy = 0, sumDyXc = 0; // Σdy and Σdy·(x − mean)
+            double sumDy = 0, sumDyXc = 0;
             for (int n = 0; n < batch; n++) {
                 int off = n * stride + c * hw;
                 sumDy += reluOut == null ? KernelVectors.sum(dy, off, hw) : KernelVectors.sumPassed(dy, reluOut, off, hw);
                 sumDyXc += reluOut == null ? KernelVectors.dotCentered(x, dy, off, hw, m) : KernelVectors.dotCenteredPassed(x, dy, reluOut, off, hw, m);
             }
             if (dbeta != null) dbeta[c] += (float) sumDy;
-            if (dgamma != null) dgamma[c] += (float) (sumDyXc * inv);
-            if (dx == null) return;
+            if (dgamma != null) dgamma[c] += (float) (sumDyXc * saveInvStd[c]);
+            sums[2 * c] = sumDy;
+            sums[2 * c + 1] = sumDyXc;
+        });
+        sums[2 * channels] = (double) batch * hw;
+        if (replicas != null) replicas.sum(sums);
+        if (dx == null) return;
+        final double count = sums[2 * channels];
+        Parallel.forEach(channels, c -> {
+            float m = saveMean[c];
+            double inv = saveInvStd[c], sumDy = sums[2 * c], sumDyXc = sums[2 * c + 1];
             double gi = (gamma == null ? 1.0 : gamma[c]) * inv;
             // dx (+)= a·dy + b·(x − mean) + k
             float a = (float) gi, b = (float) (-gi * inv * inv * sumDyXc / count), k = (float) (-gi * sumDy / count);
