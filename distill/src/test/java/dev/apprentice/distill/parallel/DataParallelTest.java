@@ -111,7 +111,13 @@ class DataParallelTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        Map<String, Tensor> a = SafeTensors.read(one.resolve(Trainer.MODEL)).tensors(), b = SafeTensors.read(two.resolve(Trainer.MODEL)).tensors();
+        double worst = largestRelativeDifference(SafeTensors.read(one.resolve(Trainer.MODEL)).tensors(), SafeTensors.read(two.resolve(Trainer.MODEL)).tensors());
+        System.out.printf("two replicas vs one process, 12 steps: largest weight difference %.3g of the tensor's largest weight%n", worst);
+        assertTrue(worst < TOLERANCE, "two replicas differ from one process by " + worst + " of a tensor's scale");
+    }
+
+    /** The largest difference between two runs' weights, each over the largest weight of its tensor (at least 1e-3). */
+    static double largestRelativeDifference(Map<String, Tensor> a, Map<String, Tensor> b) {
         assertEquals(a.keySet(), b.keySet());
         double worst = 0;
         for (String k : a.keySet()) {
@@ -120,8 +126,7 @@ class DataParallelTest {
             for (float v : x) scale = Math.max(scale, Math.abs(v));
             for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / Math.max(scale, 1e-3));
         }
-        System.out.printf("two replicas vs one process, 12 steps: largest weight difference %.3g of the tensor's largest weight%n", worst);
-        assertTrue(worst < TOLERANCE, "two replicas differ from one process by " + worst + " of a tensor's scale");
+        return worst;
     }
 
     /**
