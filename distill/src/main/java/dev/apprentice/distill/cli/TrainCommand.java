@@ -95,6 +95,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     Threads threads;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Train on N data-parallel replicas as one Apache Spark barrier stage (start the jar with spark-submit; docs/distributed.md). "
+                    + "Without it: one process.")
+    Integer workers;
+
     static final class DistillOptions {
         @Option(names = "--scheme", paramLabel = "A|B|C|none|finetune", defaultValue = "A",
                 description = "A: teacher and student trained jointly; B: frozen trained teacher (--teacher-model), student from scratch; "
@@ -183,6 +188,24 @@ final class TrainCommand implements Callable<Integer> {
                 return Cli.run(args.toArray(String[]::new));
             }
         }
+        if (workers != null) return SparkLaunch.train(withoutWorkers(given), workers, resume, force);
+        Prepared p = prepare(System.out);
+        Trainer trainer = new Trainer(p.cfg(), p.splits(), System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).commandLine(given);
+        Trainer.Result r = trainer.run(resume, force);
+        if (r.teacherTest() != null)
+            System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
+        System.out.printf("student (%s) test accuracy: top-1 %.2f%%, top-5 %.2f%% on %d images%n", r.spec().label(), r.test().top1(), r.test().top5(), r.test().images());
+        System.out.printf("model written to %s%n", r.modelFile());
+        if (r.packedFile() != null) System.out.printf("packed %s student written to %s%n", p.cfg().quant().precision(), r.packedFile());
+        if (r.teacherFile() != null) System.out.printf("teacher written to %s%n", r.teacherFile());
+        return 0;
+    }
+
+    /** A run's settings and data, checked and loaded. */
+    record Prepared(TrainConfig cfg, Splits splits) {}
+
+    /** Checks the settings (a bad model name fails before any data is read), loads the data and says what will run on out. */
+    Prepared prepare(java.io.PrintStream report) throws java.io.IOException {
         threads.apply();
         QuantConfig q = quant.toConfig(Precision.parse(precision));
         Distillation d = distill.toDistillation();
@@ -195,20 +218,29 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("warning: WRPN weights are unscaled: from a Kaiming initialisation ternary clamp-and-round sets every weight to 0 "
                     + "(measured: chance accuracy); use it to reproduce WRPN, not to train");
         Splits splits = DataSources.resolve(data);
-        System.out.printf("data: %s%n", splits.source());
-        System.out.printf("student: %s %s; scheme %s%s; %d epochs, batch %d, %s lr %.3g%n",
+        report.printf("data: %s%n", splits.source());
+        report.printf("student: %s %s; scheme %s%s; %d epochs, batch %d, %s lr %.3g%n",
                 model, q, d.scheme().label(), d.scheme().hasTeacher() ? ", teacher " + (d.teacherModel() != null ? d.teacherModel() : d.teacherArch()) : "",
                 epochs, batchSize, schedule, lr);
-        System.out.printf("machine: %s%n", Threads.describe());
-        Trainer trainer = new Trainer(cfg, splits, System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).commandLine(given);
-        Trainer.Result r = trainer.run(resume, force);
-        if (r.teacherTest() != null)
-            System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
-        System.out.printf("student (%s) test accuracy: top-1 %.2f%%, top-5 %.2f%% on %d images%n", r.spec().label(), r.test().top1(), r.test().top5(), r.test().images());
-        System.out.printf("model written to %s%n", r.modelFile());
-        if (r.packedFile() != null) System.out.printf("packed %s student written to %s%n", q.precision(), r.packedFile());
-        if (r.teacherFile() != null) System.out.printf("teacher written to %s%n", r.teacherFile());
-        return 0;
+        report.printf("machine: %s%n", Threads.describe());
+        return new Prepared(cfg, splits);
+    }
+
+    /** The train command of args (no --workers), parsed as on the command line. */
+    static TrainCommand parse(List<String> args) {
+        picocli.CommandLine cl = new picocli.CommandLine(new TrainCommand());
+        cl.parseArgs(args.toArray(String[]::new));
+        return cl.getCommand();
+    }
+
+    private static List<String> withoutWorkers(List<String> args) {
+        List<String> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--workers")) i++;
+            else if (!a.startsWith("--workers=")) kept.add(a);
+        }
+        return kept;
     }
 
     /** A command line without its how-to-run options (for a recorded one, the new command line gives those). */

@@ -4,6 +4,7 @@ import dev.apprentice.distill.parallel.Replica;
 import dev.apprentice.distill.parallel.Ring;
 import dev.apprentice.distill.train.Progress;
 import dev.apprentice.distill.train.Trainer;
+import dev.apprentice.engine.parallel.Parallel;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -86,7 +87,15 @@ public final class SparkTraining {
                     boolean retried = ctx.stageAttemptNumber() > 0;
                     Progress progress = failOnce != null && failOnce.rank() == rank && !retried ? failing(failOnce) : Progress.QUIET;
                     // a retried stage continues from the last checkpoint (none yet: it starts over)
-                    Trainer.Result r = setup.trainer(rank == 0, progress).replica(new Replica(rank, ring)).run(resume || retried, overwrite && !retried);
+                    Trainer trainer = setup.trainer(rank == 0, progress).replica(new Replica(rank, ring));
+                    int threadsBefore = Parallel.threads();
+                    Parallel.setThreads(Math.max(1, ctx.cpus()));   // the task's cores, not the machine's
+                    Trainer.Result r;
+                    try {
+                        r = trainer.run(resume || retried, overwrite && !retried);
+                    } finally {
+                        Parallel.setThreads(threadsBefore);
+                    }
                     Outcome o = rank != 0 ? null
                             : new Outcome(r.test().top1(), r.seconds(), ring.bytesSent(), ring.seconds(), ctx.stageAttemptNumber() + 1);
                     List<Outcome> out = new ArrayList<>();
