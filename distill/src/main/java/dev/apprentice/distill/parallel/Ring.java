@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
  * buffers cannot deadlock the ring.
  */
 public final class Ring implements ReplicaSums, AutoCloseable {
+    /** Largest chunk written without the sender thread: far below the smallest TCP send buffer Linux gives (16 KiB). */
+    private static final int INLINE_BYTES = 4096;
     private final int rank, size;
     private final SocketChannel next, previous;
     private final ExecutorService sender;
@@ -151,10 +153,22 @@ public final class Ring implements ReplicaSums, AutoCloseable {
         sendBuffer.clear();
         a.write(sendBuffer, sFrom, sCount);
         sendBuffer.limit(sCount * a.bytesPerElement());
-        Future<?> sent = sender.submit(() -> {
-            writeFully(next, sendBuffer);
-            return null;
-        });
+        // a small chunk fits the sockets' buffers, so it is written here without waiting for the peer to read (no
+        // thread hand-off: batch norm's sums cross the ring three times per layer and step); a large one is written
+        // by the sender thread while this one receives, or both replicas would block writing
+        Future<?> sent = null;
+        if (sendBuffer.limit() <= INLINE_BYTES) {
+            try {
+                writeFully(next, sendBuffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException("ring all-reduce, replica " + rank + " sending: " + e.getMessage(), e);
+            }
+        } else {
+            sent = sender.submit(() -> {
+                writeFully(next, sendBuffer);
+                return null;
+            });
+        }
         receiveBuffer.clear().limit(rCount * a.bytesPerElement());
         try {
             while (receiveBuffer.hasRemaining())
@@ -162,7 +176,7 @@ public final class Ring implements ReplicaSums, AutoCloseable {
             receiveBuffer.flip();
             if (add) a.add(receiveBuffer, rFrom, rCount);
             else a.copy(receiveBuffer, rFrom, rCount);
-            sent.get();
+            if (sent != null) sent.get();
         } catch (IOException e) {
             throw new UncheckedIOException("ring all-reduce, replica " + rank + ": " + e.getMessage(), e);
         } catch (ExecutionException e) {
