@@ -14,7 +14,7 @@ import java.util.List;
 final class SparkLaunch {
     private SparkLaunch() {}
 
-    static int train(List<String> args, int workers, boolean resume, boolean force) throws java.io.IOException {
+    static int train(List<String> args, int workers, boolean syncBatchNorm, boolean resume, boolean force) throws java.io.IOException {
         if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         try {
             Class.forName("org.apache.spark.SparkContext");
@@ -32,8 +32,9 @@ final class SparkLaunch {
                 TrainCommand.Prepared p = TrainCommand.parse(List.of(given)).prepare(out);
                 return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(List.of(given));
             };
-            System.out.printf("training on %d Spark workers (%s)%n", workers, sc.master());
-            SparkTraining.Outcome o = SparkTraining.run(sc, workers, setup, resume, force, null);
+            System.out.printf("training on %d Spark workers (%s), batch norm over %s%n", workers, sc.master(),
+                    syncBatchNorm ? "the global batch" : "each replica's shard");
+            SparkTraining.Outcome o = SparkTraining.run(sc, workers, syncBatchNorm, setup, resume, force, null);
             System.out.printf("student test accuracy: top-1 %.2f%%; %.1f s; each replica sent %.1f MB in %.1f s of all-reduces; %d stage attempt(s)%n",
                     o.testTop1(), o.seconds(), o.bytesSentPerReplica() / 1e6, o.allReduceSeconds(), o.attempts());
         }

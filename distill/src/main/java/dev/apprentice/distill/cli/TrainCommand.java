@@ -100,6 +100,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "Without it: one process.")
     Integer workers;
 
+    @Option(names = "--replica-batchnorm", description = "With --workers: each replica's batch norm uses its own shard's statistics (PyTorch DDP's default; "
+            + "no sums over the replicas in the forward and backward passes) instead of the global batch's (the default, which trains what one process trains).")
+    boolean replicaBatchNorm;
+
     static final class DistillOptions {
         @Option(names = "--scheme", paramLabel = "A|B|C|none|finetune", defaultValue = "A",
                 description = "A: teacher and student trained jointly; B: frozen trained teacher (--teacher-model), student from scratch; "
@@ -188,7 +192,8 @@ final class TrainCommand implements Callable<Integer> {
                 return Cli.run(args.toArray(String[]::new));
             }
         }
-        if (workers != null) return SparkLaunch.train(withoutWorkers(given), workers, resume, force);
+        if (workers != null) return SparkLaunch.train(withoutWorkers(given), workers, !replicaBatchNorm, resume, force);
+        if (replicaBatchNorm) throw new IllegalArgumentException("--replica-batchnorm applies to --workers runs only");
         Prepared p = prepare(System.out);
         Trainer trainer = new Trainer(p.cfg(), p.splits(), System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).commandLine(given);
         Trainer.Result r = trainer.run(resume, force);
@@ -238,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--workers")) i++;
-            else if (!a.startsWith("--workers=")) kept.add(a);
+            else if (!a.startsWith("--workers=") && !a.equals("--replica-batchnorm")) kept.add(a);
         }
         return kept;
     }

@@ -11,14 +11,25 @@ import java.util.List;
  * replicas. Every replica sees the same global batches (the same seeded shuffle and augmentation)
  * and trains on its contiguous rows of each; the gradients, weighted by shard size, are summed over
  * the ring every step, so every replica applies the same update to the same weights. Batch norm is
- * synchronized (the ring's {@link dev.apprentice.engine.parallel.ReplicaSums}): its statistics are
- * the global batch's, as in one process, not each shard's as in PyTorch DDP's default.
+ * synchronized by default (the ring's {@link dev.apprentice.engine.parallel.ReplicaSums}): its statistics
+ * are the global batch's, as in one process; without, each shard's, as in PyTorch DDP's default (no sums
+ * in the forward and backward passes, but another model than one process trains).
  */
-public record Replica(int rank, Ring ring) {
+public record Replica(int rank, Ring ring, boolean syncsBatchNorm) {
+
+    /** A replica whose batch norm uses the global batch's statistics (the default: the run then equals one process's). */
+    public Replica(int rank, Ring ring) {
+        this(rank, ring, true);
+    }
 
     /** One process alone: no shards, no communication. */
     public static Replica alone() {
         return new Replica(0, Ring.single());
+    }
+
+    /** The sums batch norm takes over the replicas: the ring, or none when each replica keeps its shard's statistics (PyTorch DDP's default). */
+    public dev.apprentice.engine.parallel.ReplicaSums batchNormSums() {
+        return syncsBatchNorm ? ring : null;
     }
 
     public int replicas() {

@@ -49,9 +49,14 @@ public final class SparkTraining {
 
     /** Trains on workers replicas; resume as the CLI's --resume, overwrite as --force. */
     public static Outcome run(JavaSparkContext sc, int workers, Setup setup, boolean resume, boolean overwrite, FailOnce failOnce) {
+        return run(sc, workers, true, setup, resume, overwrite, failOnce);
+    }
+
+    /** {@link #run} with batch norm over the global batch (syncBatchNorm) or over each replica's shard. */
+    public static Outcome run(JavaSparkContext sc, int workers, boolean syncBatchNorm, Setup setup, boolean resume, boolean overwrite, FailOnce failOnce) {
         if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         RDD<Integer> ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd();
-        RDD<Outcome> outcomes = ranks.barrier().mapPartitions(new Task(setup, resume, overwrite, failOnce), false, ClassTag$.MODULE$.apply(Outcome.class));
+        RDD<Outcome> outcomes = ranks.barrier().mapPartitions(new Task(setup, syncBatchNorm, resume, overwrite, failOnce), false, ClassTag$.MODULE$.apply(Outcome.class));
         // the shuffle makes the barrier stage a map stage: Spark retries a failed barrier map stage whole, not a result stage
         for (Outcome o : new JavaRDD<>(outcomes, ClassTag$.MODULE$.apply(Outcome.class)).repartition(1).collect()) if (o != null) return o;
         throw new IllegalStateException("the leader returned no outcome");
@@ -60,11 +65,12 @@ public final class SparkTraining {
     /** One replica: joins the ring through the barrier, then trains. */
     private static final class Task extends AbstractFunction1<Iterator<Integer>, Iterator<Outcome>> implements Serializable {
         private final Setup setup;
-        private final boolean resume, overwrite;
+        private final boolean syncBatchNorm, resume, overwrite;
         private final FailOnce failOnce;
 
-        Task(Setup setup, boolean resume, boolean overwrite, FailOnce failOnce) {
+        Task(Setup setup, boolean syncBatchNorm, boolean resume, boolean overwrite, FailOnce failOnce) {
             this.setup = setup;
+            this.syncBatchNorm = syncBatchNorm;
             this.resume = resume;
             this.overwrite = overwrite;
             this.failOnce = failOnce;
@@ -87,7 +93,7 @@ public final class SparkTraining {
                     boolean retried = ctx.stageAttemptNumber() > 0;
                     Progress progress = failOnce != null && failOnce.rank() == rank && !retried ? failing(failOnce) : Progress.QUIET;
                     // a retried stage continues from the last checkpoint (none yet: it starts over)
-                    Trainer trainer = setup.trainer(rank == 0, progress).replica(new Replica(rank, ring));
+                    Trainer trainer = setup.trainer(rank == 0, progress).replica(new Replica(rank, ring, syncBatchNorm));
                     int threadsBefore = Parallel.threads();
                     Parallel.setThreads(Math.max(1, ctx.cpus()));   // the task's cores, not the machine's
                     Trainer.Result r;

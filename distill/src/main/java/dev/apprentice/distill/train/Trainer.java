@@ -189,7 +189,7 @@ public final class Trainer {
                     Batch b = replica.shard(global);
                     // One step's activations and gradients live in the arena and are reused by the
                     // next step; everything read after the step (loss, accuracy counts) is summed first.
-                    try (var arena = StepArena.open(); var replicas = ReplicaSums.install(replica.ring())) {
+                    try (var arena = StepArena.open(); var replicas = ReplicaSums.install(replica.batchNormSums())) {
                         schedule.applyTo(sgd, step);
                         sgd.zeroGrad();
                         Tensor zS = student.forward(b.images());

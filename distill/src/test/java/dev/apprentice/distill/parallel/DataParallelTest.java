@@ -114,6 +114,19 @@ class DataParallelTest {
         double worst = largestRelativeDifference(SafeTensors.read(one.resolve(Trainer.MODEL)).tensors(), SafeTensors.read(two.resolve(Trainer.MODEL)).tensors());
         System.out.printf("two replicas vs one process, 12 steps: largest weight difference %.3g of the tensor's largest weight%n", worst);
         assertTrue(worst < TOLERANCE, "two replicas differ from one process by " + worst + " of a tensor's scale");
+
+        // each replica's batch norm on its own shard (--replica-batchnorm): another model, far beyond rounding
+        Path perReplica = tmp.resolve("per-replica");
+        onReplicas(2, ring -> {
+            try {
+                return new Trainer(ResumeTestAccess.config(perReplica, 2), data, quiet, Progress.QUIET)
+                        .replica(new Replica(ring.rank(), ring, false)).run(false, false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        double apart = largestRelativeDifference(SafeTensors.read(one.resolve(Trainer.MODEL)).tensors(), SafeTensors.read(perReplica.resolve(Trainer.MODEL)).tensors());
+        assertTrue(apart > 1000 * TOLERANCE, "per-replica batch norm should train another model, differs by only " + apart);
     }
 
     /** The largest difference between two runs' weights, each over the largest weight of its tensor (at least 1e-3). */
