@@ -1,5 +1,6 @@
 package dev.apprentice.distill.cli;
 
+import dev.apprentice.distill.spark.HadoopData;
 import dev.apprentice.distill.spark.SparkTraining;
 import dev.apprentice.distill.train.Progress;
 import dev.apprentice.distill.train.Trainer;
@@ -22,14 +23,14 @@ final class SparkLaunch {
             throw new IllegalArgumentException("--workers trains on Apache Spark, which is not on the class path: start the jar with "
                     + "spark-submit --class dev.apprentice.distill.cli.Cli apprentice-engine.jar train --workers " + workers + " ... (docs/distributed.md)");
         }
-        TrainCommand.parse(args).prepare(System.out);   // the driver checks the settings and the data before any executor starts
+        TrainCommand.parse(HadoopData.localized(args)).prepare(System.out);   // the driver checks the settings and the data before any executor starts
         SparkConf conf = new SparkConf().setAppName("apprentice train");
         if (!conf.contains("spark.master")) conf.setMaster("local[" + workers + "]");
         String[] given = args.toArray(String[]::new);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             SparkTraining.Setup setup = (leader, progress) -> {
                 PrintStream out = leader ? System.out : new PrintStream(OutputStream.nullOutputStream());
-                TrainCommand.Prepared p = TrainCommand.parse(List.of(given)).prepare(out);
+                TrainCommand.Prepared p = TrainCommand.parse(HadoopData.localized(List.of(given))).prepare(out);
                 return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(List.of(given));
             };
             System.out.printf("training on %d Spark workers (%s), batch norm over %s%n", workers, sc.master(),
