@@ -28,15 +28,8 @@ import java.util.concurrent.Future;
 public final class Ring implements ReplicaSums, AutoCloseable {
     /** Largest chunk written without the sender thread: far below the smallest TCP send buffer Linux gives (16 KiB). */
     private static final int INLINE_BYTES = 4096;
-    /**
-     * How long a receive polls before it sleeps: a replica waiting for its peer has nothing else to run, and
-     * waking a sleeping thread when the bytes arrive costs more than the sums themselves (the ring meets 65
-     * times a step with synchronized batch norm).
-     */
-    private static final long SPIN_NANOS = 2_000_000;
     private final int rank, size;
     private final SocketChannel next, previous;
-    private final java.nio.channels.Selector arrivals;
     private final ExecutorService sender;
     private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(0), receiveBuffer = ByteBuffer.allocateDirect(0);
     private long bytesSent, nanos;
@@ -46,15 +39,6 @@ public final class Ring implements ReplicaSums, AutoCloseable {
         this.size = size;
         this.next = next;
         this.previous = previous;
-        try {
-            this.arrivals = previous == null ? null : java.nio.channels.Selector.open();
-            if (previous != null) {
-                previous.configureBlocking(false);
-                previous.register(arrivals, java.nio.channels.SelectionKey.OP_READ);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("ring, replica " + rank + ": " + e.getMessage(), e);
-        }
         this.sender = size < 2 ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ring-" + rank + "-send");
             t.setDaemon(true);
@@ -187,7 +171,8 @@ public final class Ring implements ReplicaSums, AutoCloseable {
         }
         receiveBuffer.clear().limit(rCount * a.bytesPerElement());
         try {
-            receive();
+            while (receiveBuffer.hasRemaining())
+                if (previous.read(receiveBuffer) < 0) throw new IOException("replica " + (rank + size - 1) % size + " left the ring");
             receiveBuffer.flip();
             if (add) a.add(receiveBuffer, rFrom, rCount);
             else a.copy(receiveBuffer, rFrom, rCount);
@@ -202,24 +187,6 @@ public final class Ring implements ReplicaSums, AutoCloseable {
             throw new IllegalStateException("interrupted in a ring all-reduce", e);
         }
         bytesSent += (long) sCount * a.bytesPerElement();
-    }
-
-    /** Fills receiveBuffer from the previous replica: polling for SPIN_NANOS after each arrival, then sleeping until the next. */
-    private void receive() throws IOException {
-        long since = System.nanoTime();
-        while (receiveBuffer.hasRemaining()) {
-            int n = previous.read(receiveBuffer);
-            if (n < 0) throw new IOException("replica " + (rank + size - 1) % size + " left the ring");
-            if (n > 0) {
-                since = System.nanoTime();
-            } else if (System.nanoTime() - since < SPIN_NANOS) {
-                Thread.onSpinWait();
-            } else {
-                arrivals.select(1000);
-                arrivals.selectedKeys().clear();
-                if (Thread.currentThread().isInterrupted()) throw new java.nio.channels.ClosedByInterruptException();
-            }
-        }
     }
 
     private int bound(Chunks a, int chunk) {
@@ -246,7 +213,6 @@ public final class Ring implements ReplicaSums, AutoCloseable {
     public void close() {
         if (sender != null) sender.shutdownNow();
         try {
-            if (arrivals != null) arrivals.close();
             if (next != null) next.close();
             if (previous != null) previous.close();
         } catch (IOException e) {
