@@ -3,6 +3,8 @@ package dev.apprentice.engine.kernel;
 import dev.apprentice.engine.parallel.Parallel;
 import dev.apprentice.engine.parallel.ReplicaSums;
 
+import java.util.function.IntConsumer;
+
 /**
  * Batch normalization over N×C×hw data, statistics per channel over N·hw values.
  *
@@ -57,30 +59,27 @@ public final class BatchNormKernel {
         KernelChecks.optionalLength("saveInvStd", saveInvStd, channels);
         checkEps(eps);
         final int stride = channels * hw;
-        // three passes over the channels, the replicas' sums added between them: Σx (and the count), then the
-        // deviations around the first-pass mean m, which correct it and give the variance without cancellation
-        // (with d = x − m: mean = m + Σd/count, var = Σd²/count − (Σd/count)²)
+        // three passes per channel: Σx (and the count), then the deviations around the first-pass mean m, which
+        // correct it and give the variance without cancellation (with d = x − m: mean = m + Σd/count,
+        // var = Σd²/count − (Σd/count)²), then the normalization
         double[] sums = new double[channels + 1];
-        Parallel.forEach(channels, c -> {
-            double sum = 0;
-            for (int n = 0; n < batch; n++) sum += KernelVectors.sum(x, n * stride + c * hw, hw);
-            sums[c] = sum;
-        });
         sums[channels] = count;
-        if (replicas != null) replicas.sum(sums);
-        final double total = sums[channels];
         float[] firstMean = new float[channels];
         double[] deviations = new double[2 * channels];
-        Parallel.forEach(channels, c -> {
-            firstMean[c] = (float) (sums[c] / total);
+        IntConsumer sum = c -> {
+            double s = 0;
+            for (int n = 0; n < batch; n++) s += KernelVectors.sum(x, n * stride + c * hw, hw);
+            sums[c] = s;
+        };
+        IntConsumer deviate = c -> {
+            firstMean[c] = (float) (sums[c] / sums[channels]);
             double[] dev = new double[2];
             for (int n = 0; n < batch; n++) KernelVectors.addDeviationSums(x, n * stride + c * hw, hw, firstMean[c], dev);
             deviations[2 * c] = dev[0];
             deviations[2 * c + 1] = dev[1];
-        });
-        if (replicas != null) replicas.sum(deviations);
-        Parallel.forEach(channels, c -> {
-            double shift = deviations[2 * c] / total, mean = firstMean[c] + shift;
+        };
+        IntConsumer finish = c -> {
+            double total = sums[channels], shift = deviations[2 * c] / total, mean = firstMean[c] + shift;
             double var = Math.max(0, deviations[2 * c + 1] / total - shift * shift);
             double invStd = 1 / Math.sqrt(var + eps);
             normalize(batch, stride, hw, c, x, y, mean, invStd, gamma, beta, residual, relu);
@@ -89,7 +88,20 @@ public final class BatchNormKernel {
             if (runningMean != null) runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + (double) momentum * mean);
             if (runningVar != null)
                 runningVar[c] = (float) ((1.0 - momentum) * runningVar[c] + (double) momentum * var * total / (total - 1));
-        });
+        };
+        if (replicas == null) {   // one process: a channel's three passes while its values are in cache
+            Parallel.forEach(channels, c -> {
+                sum.accept(c);
+                deviate.accept(c);
+                finish.accept(c);
+            });
+            return;
+        }
+        Parallel.forEach(channels, sum);   // replicas: each pass over every channel, the replicas' sums added between
+        replicas.sum(sums);
+        Parallel.forEach(channels, deviate);
+        replicas.sum(deviations);
+        Parallel.forEach(channels, finish);
     }
 
     /** Eval mode: normalizes with the running statistics. */
@@ -152,7 +164,8 @@ public final class BatchNormKernel {
         KernelChecks.optionalLength("dbeta", dbeta, channels);
         final int stride = channels * hw;
         double[] sums = new double[2 * channels + 1];   // Σdy and Σdy·(x − mean) per channel, then the count
-        Parallel.forEach(channels, c -> {
+        sums[2 * channels] = (double) batch * hw;
+        IntConsumer reduce = c -> {
             float m = saveMean[c];
             double sumDy = 0, sumDyXc = 0;
             for (int n = 0; n < batch; n++) {
@@ -164,14 +177,10 @@ public final class BatchNormKernel {
             if (dgamma != null) dgamma[c] += (float) (sumDyXc * saveInvStd[c]);
             sums[2 * c] = sumDy;
             sums[2 * c + 1] = sumDyXc;
-        });
-        sums[2 * channels] = (double) batch * hw;
-        if (replicas != null) replicas.sum(sums);
-        if (dx == null) return;
-        final double count = sums[2 * channels];
-        Parallel.forEach(channels, c -> {
+        };
+        IntConsumer gradient = c -> {
             float m = saveMean[c];
-            double inv = saveInvStd[c], sumDy = sums[2 * c], sumDyXc = sums[2 * c + 1];
+            double inv = saveInvStd[c], sumDy = sums[2 * c], sumDyXc = sums[2 * c + 1], count = sums[2 * channels];
             double gi = (gamma == null ? 1.0 : gamma[c]) * inv;
             // dx (+)= a·dy + b·(x − mean) + k
             float a = (float) gi, b = (float) (-gi * inv * inv * sumDyXc / count), k = (float) (-gi * sumDy / count);
@@ -179,7 +188,17 @@ public final class BatchNormKernel {
                 if (reluOut == null) KernelVectors.batchNormGrad(dx, accumulateDx, dy, x, n * stride + c * hw, hw, a, b, m, k);
                 else KernelVectors.batchNormGradPassed(dx, accumulateDx, dy, reluOut, x, n * stride + c * hw, hw, a, b, m, k);
             }
-        });
+        };
+        if (replicas == null) {   // one process: a channel's sums and gradient while its values are in cache
+            Parallel.forEach(channels, c -> {
+                reduce.accept(c);
+                if (dx != null) gradient.accept(c);
+            });
+            return;
+        }
+        Parallel.forEach(channels, reduce);
+        replicas.sum(sums);
+        if (dx != null) Parallel.forEach(channels, gradient);
     }
 
     /** y = (x − mean)·invStd·γ + β for channel c, as one fused multiply-add per element (then + residual and relu, when asked). */
