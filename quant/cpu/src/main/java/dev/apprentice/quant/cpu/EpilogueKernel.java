@@ -8,7 +8,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,11 +28,9 @@ final class EpilogueKernel {
     private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     private static final VectorSpecies<Integer> I = VectorWidth.INTS;
     private static final int L = F.length();
-    /** Bytes for L codes: L lanes, or 8 with only the first L used where L = 4 (there is no 32-bit species). */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
-    /** The lanes of B that hold codes: all of them but where L = 4. */
-    private static final VectorMask<Byte> CODE_LANES = VectorMask.fromLong(B, (1L << L) - 1);
-    private static final boolean PARTIAL = B.length() > L;
+    private static final VectorSpecies<Byte> B = CodeBytes.SPECIES;
+    private static final VectorMask<Byte> CODE_LANES = CodeBytes.LANES;
+    private static final boolean PARTIAL = CodeBytes.PARTIAL;
     private static final float MAGIC = 8388608f;   // 2^23
     private static final int ONE_BITS = Float.floatToRawIntBits(1f), INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
 

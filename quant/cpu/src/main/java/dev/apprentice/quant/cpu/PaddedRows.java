@@ -23,10 +23,9 @@ final class PaddedRows {
     private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     private static final VectorSpecies<Integer> I = VectorWidth.INTS;
     private static final int L = F.length();
-    /** Bytes for L codes: L lanes, or 8 with only the first L read where L = 4 (there is no 32-bit species). */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
-    private static final VectorMask<Byte> CODE_LANES = VectorMask.fromLong(B, (1L << L) - 1);
-    private static final boolean PARTIAL = B.length() > L;
+    private static final VectorSpecies<Byte> B = CodeBytes.SPECIES;
+    private static final VectorMask<Byte> CODE_LANES = CodeBytes.LANES;
+    private static final boolean PARTIAL = CodeBytes.PARTIAL;
     private static final VectorSpecies<Short> S = VectorWidth.SHORTS;
     /** Bytes for a vector of shorts: half the shorts' bits. */
     private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
