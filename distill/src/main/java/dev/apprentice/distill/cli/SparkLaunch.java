@@ -30,8 +30,9 @@ final class SparkLaunch {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             SparkTraining.Setup setup = (leader, progress) -> {
                 PrintStream out = leader ? System.out : new PrintStream(OutputStream.nullOutputStream());
-                TrainCommand.Prepared p = TrainCommand.parse(HadoopData.localized(List.of(given))).prepare(out);
-                return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(List.of(given));
+                TrainCommand command = TrainCommand.parse(HadoopData.localized(List.of(given)));
+                TrainCommand.Prepared p = command.prepare(out);
+                return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(List.of(given)).checkpointEvery(command.checkpointEvery);
             };
             System.out.printf("training on %d Spark workers (%s), batch norm over %s%n", workers, sc.master(),
                     syncBatchNorm ? "the global batch" : "each replica's shard");

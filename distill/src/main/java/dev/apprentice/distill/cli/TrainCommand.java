@@ -100,6 +100,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "Without it: one process.")
     Integer workers;
 
+    private static final String CHECKPOINT_EVERY = "--checkpoint-every";
+
+    @Option(names = CHECKPOINT_EVERY, paramLabel = "STEPS", defaultValue = "0",
+            description = "Also write the checkpoint every STEPS optimizer steps within an epoch (default 0: after each epoch only); "
+                    + "--resume continues from the last one with the result of an uninterrupted run.")
+    int checkpointEvery;
+
     @Option(names = "--replica-batchnorm", description = "With --workers: each replica's batch norm uses its own shard's statistics (PyTorch DDP's default; "
             + "no sums over the replicas in the forward and backward passes) instead of the global batch's (the default, which trains what one process trains).")
     boolean replicaBatchNorm;
@@ -176,18 +183,22 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Options that say how to run, not what to train: `--resume` alone takes the rest from the run's record. */
     private static final java.util.Set<String> RUN_FLAGS = java.util.Set.of("--resume", "--quiet", "--force"),
-            RUN_OPTIONS = java.util.Set.of("--out", "-o", "--threads", "--vector-bits");
+            RUN_OPTIONS = java.util.Set.of("--out", "-o", "--threads", "--vector-bits", CHECKPOINT_EVERY);
 
     @Override
     public Integer call() throws Exception {
         List<String> all = spec.commandLine().getParseResult().originalArgs(); // the whole command line, the command's name first
         List<String> given = all.subList(all.indexOf(spec.name()) + 1, all.size());
+        Trainer.checkCheckpointEvery(checkpointEvery);   // a bad value fails before any data is read
         if (resume && whatToTrain(given).isEmpty()) {
             List<String> recorded = RunRecord.commandLine(out);
             if (recorded != null) {
                 List<String> args = new java.util.ArrayList<>(List.of(spec.name()));
                 args.addAll(whatToTrain(recorded));
                 args.addAll(given);
+                // the run's checkpoint interval goes on unless this command line gives another
+                if (given.stream().noneMatch(a -> a.equals(CHECKPOINT_EVERY) || a.startsWith(CHECKPOINT_EVERY + "=")))
+                    args.addAll(option(recorded, CHECKPOINT_EVERY));
                 System.out.printf("resuming with the settings recorded in %s%n", out.resolve(RunRecord.FILE));
                 return Cli.run(args.toArray(String[]::new));
             }
@@ -195,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
         if (workers != null) return SparkLaunch.train(withoutWorkers(given), workers, !replicaBatchNorm, resume, force);
         if (replicaBatchNorm) throw new IllegalArgumentException("--replica-batchnorm applies to --workers runs only");
         Prepared p = prepare(System.out);
-        Trainer trainer = new Trainer(p.cfg(), p.splits(), System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err)).commandLine(given);
+        Trainer trainer = new Trainer(p.cfg(), p.splits(), System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err))
+                .commandLine(given).checkpointEvery(checkpointEvery);
         Trainer.Result r = trainer.run(resume, force);
         if (r.teacherTest() != null)
             System.out.printf("teacher test accuracy: top-1 %.2f%%, top-5 %.2f%%%n", r.teacherTest().top1(), r.teacherTest().top5());
@@ -246,6 +258,15 @@ final class TrainCommand implements Callable<Integer> {
             else if (!a.startsWith("--workers=") && !a.equals("--replica-batchnorm")) kept.add(a);
         }
         return kept;
+    }
+
+    /** The option name's occurrence in a command line (name and value), or nothing. */
+    private static List<String> option(List<String> args, String name) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).startsWith(name + "=")) return List.of(args.get(i));
+            if (args.get(i).equals(name) && i + 1 < args.size()) return List.of(name, args.get(i + 1));
+        }
+        return List.of();
     }
 
     /** A command line without its how-to-run options (for a recorded one, the new command line gives those). */

@@ -13,18 +13,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The state of a run after a finished epoch: the student ("model." + name), a teacher trained
+ * The state of a run after a finished epoch, or within one (stepInEpoch steps of epoch + 1 done, with
+ * that epoch's running sums and training seconds so far, so its metrics row comes out whole): the student ("model." + name), a teacher trained
  * alongside ("teacher." + name, scheme A), optimizer buffers ("optim." + name), and metadata
  * (epoch, seconds spent so far, optimizer step and lr, the run's config and model spec). One
  * safetensors file, written atomically with a checksum.
  */
-public record Checkpoint(int epoch, double seconds, Map<String, Tensor> model, Map<String, Tensor> teacher, OptimizerState optimizer,
+public record Checkpoint(int epoch, int stepInEpoch, double[] epochSums, double epochSeconds, double seconds, Map<String, Tensor> model, Map<String, Tensor> teacher, OptimizerState optimizer,
                          Map<String, String> config, Map<String, String> spec) {
     private static final String MODEL = "model.", TEACHER = "teacher.", OPTIM = "optim.", CONFIG = "config.", SPEC = "spec.";
 
-    /** @param teacher a teacher trained in the same run, or null */
+    /** After a finished epoch. @param teacher a teacher trained in the same run, or null */
     public static void save(Path file, int epoch, double seconds, Module model, Module teacher, OptimizerState opt,
                             TrainConfig cfg, ModelSpec spec) throws IOException {
+        save(file, epoch, 0, null, 0, seconds, model, teacher, opt, cfg, spec);
+    }
+
+    /** Within epoch + 1, after stepInEpoch of its steps (0: at the end of epoch), its sums and seconds so far. */
+    static void save(Path file, int epoch, int stepInEpoch, double[] epochSums, double epochSeconds, double seconds, Module model,
+                     Module teacher, OptimizerState opt, TrainConfig cfg, ModelSpec spec) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> tensors.put(MODEL + k, v));
         if (teacher != null) teacher.stateDict().forEach((k, v) -> tensors.put(TEACHER + k, v));
@@ -33,6 +40,11 @@ public record Checkpoint(int epoch, double seconds, Map<String, Tensor> model, M
         meta.put("format", "apprentice-checkpoint-1");
         meta.put("epoch", Integer.toString(epoch));
         meta.put("seconds", Double.toString(seconds));
+        if (stepInEpoch > 0) {
+            meta.put("step_in_epoch", Integer.toString(stepInEpoch));
+            meta.put("epoch_sums", java.util.Arrays.stream(epochSums).mapToObj(Double::toString).collect(java.util.stream.Collectors.joining(",")));
+            meta.put("epoch_train_seconds", Double.toString(epochSeconds));
+        }
         meta.put("optim_steps", Long.toString(opt.steps()));
         meta.put("optim_lr", Double.toString(opt.lr()));
         cfg.fingerprint().forEach((k, v) -> meta.put(CONFIG + k, v));
@@ -55,7 +67,10 @@ public record Checkpoint(int epoch, double seconds, Map<String, Tensor> model, M
         });
         try {
             OptimizerState opt = new OptimizerState(Long.parseLong(m.get("optim_steps")), Double.parseDouble(m.get("optim_lr")), buffers);
-            return new Checkpoint(Integer.parseInt(m.get("epoch")), Double.parseDouble(m.getOrDefault("seconds", "0")), model, teacher, opt,
+            String sums = m.getOrDefault("epoch_sums", "");
+            double[] epochSums = sums.isEmpty() ? new double[0] : java.util.Arrays.stream(sums.split(",")).mapToDouble(Double::parseDouble).toArray();
+            return new Checkpoint(Integer.parseInt(m.get("epoch")), Integer.parseInt(m.getOrDefault("step_in_epoch", "0")), epochSums,
+                    Double.parseDouble(m.getOrDefault("epoch_train_seconds", "0")), Double.parseDouble(m.getOrDefault("seconds", "0")), model, teacher, opt,
                     strip(m, CONFIG), strip(m, SPEC));
         } catch (RuntimeException e) {
             throw new ModelFileException(file + ": damaged checkpoint metadata (" + e.getMessage() + ")");

@@ -28,8 +28,25 @@ final class EpochSums {
     /** The sums of every replica's shards (each replica calls it): the epoch's means over the global batches. */
     void sumOver(ReplicaSums replicas) {
         if (replicas.replicas() == 1) return;
-        double[] v = {total, teacherHard, studentHard, soft, studentHits, teacherHits, images};
+        double[] v = values();
         replicas.sum(v);
+        set(v);
+    }
+
+    /** The sums as numbers (for a checkpoint taken within an epoch), in {@link #of}'s order. */
+    double[] values() {
+        return new double[] {total, teacherHard, studentHard, soft, studentHits, teacherHits, images, teacher ? 1 : 0};
+    }
+
+    /** Sums that continue from {@link #values} (null or empty: from nothing). */
+    static EpochSums of(double[] values) {
+        EpochSums s = new EpochSums();
+        if (values != null && values.length > 0) s.set(values);
+        return s;
+    }
+
+    private void set(double[] v) {
+        if (v.length != 8) throw new IllegalArgumentException("epoch sums need 8 values, got " + v.length);
         total = v[0];
         teacherHard = v[1];
         studentHard = v[2];
@@ -37,6 +54,7 @@ final class EpochSums {
         studentHits = (long) v[4];
         teacherHits = (long) v[5];
         images = (long) v[6];
+        teacher = v[7] > 0;
     }
 
     boolean hasTeacher() { return teacher; }

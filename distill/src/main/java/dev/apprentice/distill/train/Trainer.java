@@ -65,6 +65,23 @@ public final class Trainer {
 
     private List<String> commandLine;
     private Replica replica = Replica.alone();
+    private int checkpointEvery;
+
+    /**
+     * Also checkpoints every steps steps within an epoch (0: only after each epoch), for epochs long enough
+     * that losing one to a crash costs hours; a run resumed from such a checkpoint skips the epoch's
+     * batches already trained (the epoch's order is fixed by the seed) and ends as an uninterrupted run.
+     */
+    public Trainer checkpointEvery(int steps) {
+        this.checkpointEvery = checkCheckpointEvery(steps);
+        return this;
+    }
+
+    /** steps, when it is a valid {@link #checkpointEvery}. */
+    public static int checkCheckpointEvery(int steps) {
+        if (steps < 0) throw new IllegalArgumentException("--checkpoint-every must be 0 (after each epoch only) or a number of steps, got " + steps);
+        return steps;
+    }
 
     /**
      * Trains as one replica of a synchronous data-parallel run (see {@link Replica}): this replica's
@@ -103,6 +120,16 @@ public final class Trainer {
         }
     }
 
+    /** A checkpoint within epoch (every replica calls it: the epoch's sums so far are summed over them), written by the leader. */
+    private void checkpointWithin(Path file, int epoch, int stepInEpoch, EpochSums sums, double epochSeconds, double elapsed, Module student,
+                                  Module teacher, Scheme scheme, Sgd sgd, Participants who) throws IOException {
+        EpochSums global = EpochSums.of(sums.values());
+        global.sumOver(replica.ring());
+        if (!replica.leads()) return;
+        Checkpoint.save(file, epoch - 1, stepInEpoch, global.values(), epochSeconds, elapsed + epochSeconds, student,
+                scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec());
+    }
+
     private static void removeIfUnused(Path dir) {
         try (var entries = Files.list(dir)) {
             if (entries.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE))) {
@@ -139,8 +166,9 @@ public final class Trainer {
         Sgd sgd = opt.build();
         LrSchedule schedule = Schedules.create(cfg.schedule(), cfg.lr(), totalSteps, cfg.warmup(), stepsPerEpoch, cfg.epochs());
 
-        int startEpoch = 0;
-        double elapsed = 0;
+        int startEpoch = 0, skipSteps = 0;
+        double elapsed = 0, partialSeconds = 0;
+        double[] partialSums = null;
         if (resume) {
             Checkpoint ck = Checkpoint.load(ckptFile);
             List<String> diff = differences(ck.config(), cfg.fingerprint());
@@ -154,8 +182,12 @@ public final class Trainer {
                 throw new ModelFileException(ckptFile + " does not fit " + who.studentSpec().label() + ": " + e.getMessage());
             }
             startEpoch = ck.epoch();
-            elapsed = ck.seconds();
-            out.printf("resuming %s from epoch %d of %d%n", dir, startEpoch, cfg.epochs());
+            skipSteps = ck.stepInEpoch();
+            partialSums = ck.epochSums();
+            partialSeconds = ck.epochSeconds();
+            elapsed = ck.seconds() - partialSeconds;   // the resumed epoch's seconds so far count again in its own row
+            if (skipSteps > 0) out.printf("resuming %s in epoch %d of %d after step %d%n", dir, startEpoch + 1, cfg.epochs(), skipSteps);
+            else out.printf("resuming %s from epoch %d of %d%n", dir, startEpoch, cfg.epochs());
         }
         Evaluation frozenTeacher = null;
         if (teacher != null && !scheme.trainsTeacher() && replica.leads()) {
@@ -177,15 +209,23 @@ public final class Trainer {
         Evaluation test = null, teacherTest = frozenTeacher;
         // a frozen full-precision teacher runs as the compiled NHWC inference network (the same logits to rounding, faster: docs/benchmarks.md)
         FloatNetwork fastTeacher = teacher != null && !scheme.trainsTeacher() && FloatNetwork.supports(teacher) ? FloatNetwork.of(teacher) : null;
-        long step = (long) startEpoch * stepsPerEpoch;
+        long step = (long) startEpoch * stepsPerEpoch + skipSteps;
         for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
-            long start = System.nanoTime(), teacherNanos = 0;
-            EpochSums sums = new EpochSums();
+            boolean resumed = epoch == startEpoch + 1 && skipSteps > 0;
+            // a resumed epoch's sums so far are the leader's alone: the others' shards add only what follows
+            EpochSums sums = resumed && replica.leads() ? EpochSums.of(partialSums) : new EpochSums();
+            double earlier = resumed ? partialSeconds : 0;
+            long start = System.nanoTime() - (long) (earlier * 1e9), teacherNanos = 0;
+            int stepInEpoch = 0;
             student.train(true);
             if (scheme.trainsTeacher()) teacher.train(true);
             try (BatchLoader loader = new BatchLoader(t, cfg.batchSize(), true, aug, norm, epochSeed(cfg.seed(), epoch));
                  Progress.Bar bar = progress.start(String.format("epoch %d/%d", epoch, cfg.epochs()), loader.batches())) {
                 for (Batch global : loader) {
+                    if (resumed && stepInEpoch < skipSteps) {   // trained before the checkpoint: drawn (the order and augmentation continue) but not trained on
+                        stepInEpoch++;
+                        continue;
+                    }
                     Batch b = replica.shard(global);
                     // One step's activations and gradients live in the arena and are reused by the
                     // next step; everything read after the step (loss, accuracy counts) is summed first.
@@ -225,6 +265,9 @@ public final class Trainer {
                         step++;
                         sums.add(b, loss, zS, zT);
                     }
+                    stepInEpoch++;
+                    if (checkpointEvery > 0 && stepInEpoch % checkpointEvery == 0 && stepInEpoch < loader.batches())
+                        checkpointWithin(ckptFile, epoch, stepInEpoch, sums, (System.nanoTime() - start) / 1e9, elapsed, student, teacher, scheme, sgd, who);
                     double secs = (System.nanoTime() - start) / 1e9;
                     bar.step(String.format("loss %.4f acc %.2f%%%s %.0f img/s", sums.loss(), sums.studentAcc(),
                             scheme.trainsTeacher() ? String.format(" teacher %.2f%%", sums.teacherAcc()) : "", sums.images() / secs));

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,6 +47,12 @@ class SparkTrainingTest {
     private static SparkTraining.Setup setup(String dir) {
         return (leader, progress) -> new Trainer(ResumeTestAccess.config(Path.of(dir), 2), ResumeTestAccess.tiny(),
                 new PrintStream(new ByteArrayOutputStream()), progress);
+    }
+
+    /** The same run, also checkpointed every 2 steps within an epoch. */
+    private static SparkTraining.Setup checkpointingEveryTwoSteps(String dir) {
+        return (leader, progress) -> new Trainer(ResumeTestAccess.config(Path.of(dir), 2), ResumeTestAccess.tiny(),
+                new PrintStream(new ByteArrayOutputStream()), progress).checkpointEvery(2);
     }
 
     private static Map<String, Tensor> weights(Path run) throws IOException {
@@ -85,5 +92,18 @@ class SparkTrainingTest {
         Map<String, Tensor> c = weights(killed);
         for (String k : b.keySet()) assertArrayEquals(b.get(k).data(), c.get(k).data(), "after the retry: " + k);
         assertEquals(2, Files.readAllLines(killed.resolve(Trainer.METRICS)).size(), "each epoch recorded once");
+
+        // checkpoints every 2 steps: replica 1 dies at step 5 of epoch 2, the retry resumes after step 4 of it
+        Path within = tmp.resolve("within");
+        SparkTraining.Outcome resumed = SparkTraining.run(sc, 2, checkpointingEveryTwoSteps(within.toString()), false, false,
+                new SparkTraining.FailOnce(1, 2, 5));
+        assertEquals(2, resumed.attempts());
+        Map<String, Tensor> d = weights(within);
+        for (String k : b.keySet()) assertArrayEquals(b.get(k).data(), d.get(k).data(), "resumed within the epoch: " + k);
+        List<String> uninterrupted = Files.readAllLines(two.resolve(Trainer.METRICS)), again = Files.readAllLines(within.resolve(Trainer.METRICS));
+        assertEquals(2, again.size(), "each epoch recorded once");
+        for (int row = 0; row < 2; row++)
+            assertEquals(uninterrupted.get(row).replaceAll(",\"train_images_per_second.*", ""), again.get(row).replaceAll(",\"train_images_per_second.*", ""),
+                    "epoch " + (row + 1) + ": the resumed epoch's loss and accuracy over all replicas' shards, counted once");
     }
 }

@@ -78,6 +78,34 @@ class ResumeTest {
     }
 
     @Test
+    void aRunCheckpointedWithinItsEpochResumesThereToTheUninterruptedResult() throws IOException {
+        Splits data = tiny();   // 192 images, batch 32: 6 steps an epoch
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        new Trainer(config(a, 3), data, quiet, Progress.QUIET).run(false, false);
+
+        assertThrows(IllegalStateException.class,
+                () -> new Trainer(config(b, 3), data, quiet, crashingAt(2, 5)).checkpointEvery(2).run(false, false));
+        Checkpoint within = Checkpoint.load(b.resolve(Trainer.CHECKPOINT));
+        assertEquals(1, within.epoch(), "epochs finished");
+        assertEquals(4, within.stepInEpoch(), "killed in step 5 of epoch 2: the last checkpoint is after step 4");
+        assertEquals(4 * 32, (long) within.epochSums()[6], "the epoch's images so far");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(config(b, 3), data, new PrintStream(log), Progress.QUIET).checkpointEvery(2).run(true, false);
+        assertTrue(log.toString().contains("in epoch 2 of 3 after step 4"), log.toString());
+
+        Map<String, Tensor> wa = SafeTensors.read(a.resolve(Trainer.MODEL)).tensors();
+        Map<String, Tensor> wb = SafeTensors.read(b.resolve(Trainer.MODEL)).tensors();
+        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).data(), wb.get(k).data(), k);
+        assertEquals(3, metricsLines(b), "each epoch recorded once");
+        for (int row = 0; row < 3; row++)
+            assertEquals(Files.readAllLines(a.resolve(Trainer.METRICS)).get(row).replaceAll(",\"train_images_per_second.*", ""),
+                    Files.readAllLines(b.resolve(Trainer.METRICS)).get(row).replaceAll(",\"train_images_per_second.*", ""),
+                    "epoch " + (row + 1) + "'s loss and accuracy, the resumed epoch's included");
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(config(b, 3), data, quiet, Progress.QUIET).checkpointEvery(-1));
+    }
+
+    @Test
     void resumeRefusesAnotherConfigAndExistingRunsAreNotOverwritten() throws IOException {
         Splits data = tiny();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
