@@ -41,8 +41,15 @@ public final class SparkTraining {
         Trainer trainer(boolean leader, Progress progress) throws IOException;
     }
 
-    /** For fault tests: replica rank throws after its given step of the given epoch, in the stage's first attempt only. */
-    public record FailOnce(int rank, int epoch, int step) implements Serializable {}
+    /**
+     * For fault tests: replica rank fails after its given step of the given epoch, in the stage's first attempt
+     * only: its task throws, or with killsExecutor its executor's JVM halts (as a lost machine would).
+     */
+    public record FailOnce(int rank, int epoch, int step, boolean killsExecutor) implements Serializable {
+        public FailOnce(int rank, int epoch, int step) {
+            this(rank, epoch, step, false);
+        }
+    }
 
     /** What the leader reports back to the driver. */
     public record Outcome(double testTop1, double seconds, long bytesSentPerReplica, double allReduceSeconds, int attempts) implements Serializable {}
@@ -119,8 +126,9 @@ public final class SparkTraining {
 
                 @Override
                 public void step(String status) {
-                    if (task.startsWith("epoch " + f.epoch() + "/") && ++steps == f.step())
-                        throw new IllegalStateException("injected failure: replica " + f.rank() + ", epoch " + f.epoch() + ", step " + f.step());
+                    if (!task.startsWith("epoch " + f.epoch() + "/") || ++steps != f.step()) return;
+                    if (f.killsExecutor()) Runtime.getRuntime().halt(137);
+                    throw new IllegalStateException("injected failure: replica " + f.rank() + ", epoch " + f.epoch() + ", step " + f.step());
                 }
 
                 @Override

@@ -44,7 +44,7 @@ class SparkTrainingTest {
     }
 
     /** The tiny two-epoch ResNet-8 run of ResumeTest, writing to dir (a String: the setup travels serialized). */
-    private static SparkTraining.Setup setup(String dir) {
+    static SparkTraining.Setup setup(String dir) {
         return (leader, progress) -> new Trainer(ResumeTestAccess.config(Path.of(dir), 2), ResumeTestAccess.tiny(),
                 new PrintStream(new ByteArrayOutputStream()), progress);
     }
@@ -55,12 +55,17 @@ class SparkTrainingTest {
                 new PrintStream(new ByteArrayOutputStream()), progress).checkpointEvery(2);
     }
 
-    private static Map<String, Tensor> weights(Path run) throws IOException {
+    static Map<String, Tensor> weights(Path run) throws IOException {
         return SafeTensors.read(run.resolve(Trainer.MODEL)).tensors();
     }
 
     private static Path plainRun() throws IOException {
-        Path plain = tmp.resolve("plain");
+        return plainRun(tmp);
+    }
+
+    /** The plain (single-process) run in dir/plain, trained once. */
+    static Path plainRun(Path dir) throws IOException {
+        Path plain = dir.resolve("plain");
         if (!Files.exists(plain.resolve(Trainer.MODEL)))
             new Trainer(ResumeTestAccess.config(plain, 2), ResumeTestAccess.tiny(), new PrintStream(new ByteArrayOutputStream()), Progress.QUIET).run(false, false);
         return plain;
