@@ -40,9 +40,12 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
         return new ConvPlan(forward, input, Conv3x3WeightGrad.applies(g) ? WeightPath.TAPS_3X3 : WeightPath.DOT);
     }
 
-    /** The forward path of a layer over channel-minor (NHWC) activations: the row kernel for 3×3 at stride 1, else the tap kernel. */
+    /**
+     * The forward path of a layer over channel-minor (NHWC) activations: the row kernel for 3×3 at stride 1 or 2
+     * ({@link FloatRowKernel#row}, {@link FloatRowKernel#rowStrideTwo}), else the tap kernel.
+     */
     public static Path channelsLast(int kernel, int stride) {
-        return kernel == FloatRowKernel.KERNEL && stride == 1 ? Path.ROW_KERNEL : Path.TAP_KERNEL;
+        return kernel == FloatRowKernel.KERNEL && (stride == 1 || stride == 2) ? Path.ROW_KERNEL : Path.TAP_KERNEL;
     }
 
     /**

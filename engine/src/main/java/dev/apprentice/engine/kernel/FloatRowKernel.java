@@ -104,6 +104,350 @@ public final class FloatRowKernel {
         }
     }
 
+    /** Pixels per {@link #rowStrideTwo} call for rows ow wide: 8 or 7, the fewer wasted past the row end. */
+    public static int strideTwoStep(int ow) {
+        return fewestWasted(ow, PIXELS, SEVEN_PIXELS);
+    }
+
+    /**
+     * As {@link #row} for a stride-2 layer: output pixel r of the row reads kernel row ki, column kj, channel c
+     * at x[base + ki·rowStride + (2r + kj)·ch + c]; step from {@link #strideTwoStep}. Neighbouring pixels share
+     * one input column (2r + 2), so a broadcast feeds up to two FMAs per tile instead of three.
+     */
+    public static void rowStrideTwo(float[] q, int ch, int taps, int tiles, int step, float[] x, int base, int rowStride,
+                                    int rowPixels, float[] sums, int sOff, int width) {
+        if (!VectorWidth.VECTOR) {
+            FloatRowKernelScalar.rowStrideTwo(q, ch, taps, tiles, x, base, rowStride, rowPixels, sums, sOff, width);
+            return;
+        }
+        for (int r = 0; r < rowPixels; r += step) {
+            int at = base + 2 * r * ch, s = sOff + r * width, tile = 0;
+            for (; WIDE && tile + 2 <= tiles; tile += 2) {
+                if (step == SEVEN_PIXELS) twoTilesStrideTwo7(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+                else twoTilesStrideTwo8(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+            }
+            for (; tile < tiles; tile++) {
+                if (step == SEVEN_PIXELS) oneTileStrideTwo7(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+                else oneTileStrideTwo8(q, ch, taps, tile, x, at, rowStride, sums, s + tile * LANES, width);
+            }
+        }
+    }
+
+    // The stride-2 kernels, written by engine/tools/float_row_kernels.py.
+
+    /** One tile × 7 pixels of a stride-2 row: pixel r reads x[base + ki·rowStride + (2r + kj)·ch + c] (15 broadcasts and 3 weight loads per 21 FMAs). */
+    static void oneTileStrideTwo7(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
+        int wa = tile * tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                v = FloatVector.broadcast(F, x[xi + ch]);
+                a0 = v.fma(p1, a0);
+                v = FloatVector.broadcast(F, x[xi + 2 * ch]);
+                a0 = v.fma(p2, a0);
+                a1 = v.fma(p0, a1);
+                v = FloatVector.broadcast(F, x[xi + 3 * ch]);
+                a1 = v.fma(p1, a1);
+                v = FloatVector.broadcast(F, x[xi + 4 * ch]);
+                a1 = v.fma(p2, a1);
+                a2 = v.fma(p0, a2);
+                v = FloatVector.broadcast(F, x[xi + 5 * ch]);
+                a2 = v.fma(p1, a2);
+                v = FloatVector.broadcast(F, x[xi + 6 * ch]);
+                a2 = v.fma(p2, a2);
+                a3 = v.fma(p0, a3);
+                v = FloatVector.broadcast(F, x[xi + 7 * ch]);
+                a3 = v.fma(p1, a3);
+                v = FloatVector.broadcast(F, x[xi + 8 * ch]);
+                a3 = v.fma(p2, a3);
+                a4 = v.fma(p0, a4);
+                v = FloatVector.broadcast(F, x[xi + 9 * ch]);
+                a4 = v.fma(p1, a4);
+                v = FloatVector.broadcast(F, x[xi + 10 * ch]);
+                a4 = v.fma(p2, a4);
+                a5 = v.fma(p0, a5);
+                v = FloatVector.broadcast(F, x[xi + 11 * ch]);
+                a5 = v.fma(p1, a5);
+                v = FloatVector.broadcast(F, x[xi + 12 * ch]);
+                a5 = v.fma(p2, a5);
+                a6 = v.fma(p0, a6);
+                v = FloatVector.broadcast(F, x[xi + 13 * ch]);
+                a6 = v.fma(p1, a6);
+                v = FloatVector.broadcast(F, x[xi + 14 * ch]);
+                a6 = v.fma(p2, a6);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, (s += sStride));
+        a2.intoArray(sums, (s += sStride));
+        a3.intoArray(sums, (s += sStride));
+        a4.intoArray(sums, (s += sStride));
+        a5.intoArray(sums, (s += sStride));
+        a6.intoArray(sums, (s += sStride));
+    }
+
+    /** Tiles tile and tile + 1 × 7 pixels of a stride-2 row (15 broadcasts and 6 weight loads per 42 FMAs; 32 registers). */
+    static void twoTilesStrideTwo7(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
+        int wa = tile * tileFloats, wb = wa + tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector s0 = FloatVector.fromArray(F, q, wb + wi), s1 = FloatVector.fromArray(F, q, wb + wi + tapFloats),
+                        s2 = FloatVector.fromArray(F, q, wb + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                c0 = v.fma(s0, c0);
+                v = FloatVector.broadcast(F, x[xi + ch]);
+                a0 = v.fma(p1, a0);
+                c0 = v.fma(s1, c0);
+                v = FloatVector.broadcast(F, x[xi + 2 * ch]);
+                a0 = v.fma(p2, a0);
+                c0 = v.fma(s2, c0);
+                a1 = v.fma(p0, a1);
+                c1 = v.fma(s0, c1);
+                v = FloatVector.broadcast(F, x[xi + 3 * ch]);
+                a1 = v.fma(p1, a1);
+                c1 = v.fma(s1, c1);
+                v = FloatVector.broadcast(F, x[xi + 4 * ch]);
+                a1 = v.fma(p2, a1);
+                c1 = v.fma(s2, c1);
+                a2 = v.fma(p0, a2);
+                c2 = v.fma(s0, c2);
+                v = FloatVector.broadcast(F, x[xi + 5 * ch]);
+                a2 = v.fma(p1, a2);
+                c2 = v.fma(s1, c2);
+                v = FloatVector.broadcast(F, x[xi + 6 * ch]);
+                a2 = v.fma(p2, a2);
+                c2 = v.fma(s2, c2);
+                a3 = v.fma(p0, a3);
+                c3 = v.fma(s0, c3);
+                v = FloatVector.broadcast(F, x[xi + 7 * ch]);
+                a3 = v.fma(p1, a3);
+                c3 = v.fma(s1, c3);
+                v = FloatVector.broadcast(F, x[xi + 8 * ch]);
+                a3 = v.fma(p2, a3);
+                c3 = v.fma(s2, c3);
+                a4 = v.fma(p0, a4);
+                c4 = v.fma(s0, c4);
+                v = FloatVector.broadcast(F, x[xi + 9 * ch]);
+                a4 = v.fma(p1, a4);
+                c4 = v.fma(s1, c4);
+                v = FloatVector.broadcast(F, x[xi + 10 * ch]);
+                a4 = v.fma(p2, a4);
+                c4 = v.fma(s2, c4);
+                a5 = v.fma(p0, a5);
+                c5 = v.fma(s0, c5);
+                v = FloatVector.broadcast(F, x[xi + 11 * ch]);
+                a5 = v.fma(p1, a5);
+                c5 = v.fma(s1, c5);
+                v = FloatVector.broadcast(F, x[xi + 12 * ch]);
+                a5 = v.fma(p2, a5);
+                c5 = v.fma(s2, c5);
+                a6 = v.fma(p0, a6);
+                c6 = v.fma(s0, c6);
+                v = FloatVector.broadcast(F, x[xi + 13 * ch]);
+                a6 = v.fma(p1, a6);
+                c6 = v.fma(s1, c6);
+                v = FloatVector.broadcast(F, x[xi + 14 * ch]);
+                a6 = v.fma(p2, a6);
+                c6 = v.fma(s2, c6);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        c0.intoArray(sums, s + LANES);
+        a1.intoArray(sums, (s += sStride));
+        c1.intoArray(sums, s + LANES);
+        a2.intoArray(sums, (s += sStride));
+        c2.intoArray(sums, s + LANES);
+        a3.intoArray(sums, (s += sStride));
+        c3.intoArray(sums, s + LANES);
+        a4.intoArray(sums, (s += sStride));
+        c4.intoArray(sums, s + LANES);
+        a5.intoArray(sums, (s += sStride));
+        c5.intoArray(sums, s + LANES);
+        a6.intoArray(sums, (s += sStride));
+        c6.intoArray(sums, s + LANES);
+    }
+
+    /** One tile × 8 pixels of a stride-2 row: pixel r reads x[base + ki·rowStride + (2r + kj)·ch + c] (17 broadcasts and 3 weight loads per 24 FMAs). */
+    static void oneTileStrideTwo8(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
+        int wa = tile * tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                v = FloatVector.broadcast(F, x[xi + ch]);
+                a0 = v.fma(p1, a0);
+                v = FloatVector.broadcast(F, x[xi + 2 * ch]);
+                a0 = v.fma(p2, a0);
+                a1 = v.fma(p0, a1);
+                v = FloatVector.broadcast(F, x[xi + 3 * ch]);
+                a1 = v.fma(p1, a1);
+                v = FloatVector.broadcast(F, x[xi + 4 * ch]);
+                a1 = v.fma(p2, a1);
+                a2 = v.fma(p0, a2);
+                v = FloatVector.broadcast(F, x[xi + 5 * ch]);
+                a2 = v.fma(p1, a2);
+                v = FloatVector.broadcast(F, x[xi + 6 * ch]);
+                a2 = v.fma(p2, a2);
+                a3 = v.fma(p0, a3);
+                v = FloatVector.broadcast(F, x[xi + 7 * ch]);
+                a3 = v.fma(p1, a3);
+                v = FloatVector.broadcast(F, x[xi + 8 * ch]);
+                a3 = v.fma(p2, a3);
+                a4 = v.fma(p0, a4);
+                v = FloatVector.broadcast(F, x[xi + 9 * ch]);
+                a4 = v.fma(p1, a4);
+                v = FloatVector.broadcast(F, x[xi + 10 * ch]);
+                a4 = v.fma(p2, a4);
+                a5 = v.fma(p0, a5);
+                v = FloatVector.broadcast(F, x[xi + 11 * ch]);
+                a5 = v.fma(p1, a5);
+                v = FloatVector.broadcast(F, x[xi + 12 * ch]);
+                a5 = v.fma(p2, a5);
+                a6 = v.fma(p0, a6);
+                v = FloatVector.broadcast(F, x[xi + 13 * ch]);
+                a6 = v.fma(p1, a6);
+                v = FloatVector.broadcast(F, x[xi + 14 * ch]);
+                a6 = v.fma(p2, a6);
+                a7 = v.fma(p0, a7);
+                v = FloatVector.broadcast(F, x[xi + 15 * ch]);
+                a7 = v.fma(p1, a7);
+                v = FloatVector.broadcast(F, x[xi + 16 * ch]);
+                a7 = v.fma(p2, a7);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, (s += sStride));
+        a2.intoArray(sums, (s += sStride));
+        a3.intoArray(sums, (s += sStride));
+        a4.intoArray(sums, (s += sStride));
+        a5.intoArray(sums, (s += sStride));
+        a6.intoArray(sums, (s += sStride));
+        a7.intoArray(sums, (s += sStride));
+    }
+
+    /** Tiles tile and tile + 1 × 8 pixels of a stride-2 row (17 broadcasts and 6 weight loads per 48 FMAs; 32 registers). */
+    static void twoTilesStrideTwo8(float[] q, int ch, int taps, int tile, float[] x, int base, int rowStride, float[] sums, int sOff, int sStride) {
+        int tapFloats = ch * LANES, tileFloats = taps * tapFloats;
+        int wa = tile * tileFloats, wb = wa + tileFloats;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int xi = base + ki * rowStride, wi = ki * KERNEL * tapFloats;
+            for (int c = 0; c < ch; c++, xi++, wi += LANES) {
+                FloatVector p0 = FloatVector.fromArray(F, q, wa + wi), p1 = FloatVector.fromArray(F, q, wa + wi + tapFloats),
+                        p2 = FloatVector.fromArray(F, q, wa + wi + 2 * tapFloats);
+                FloatVector s0 = FloatVector.fromArray(F, q, wb + wi), s1 = FloatVector.fromArray(F, q, wb + wi + tapFloats),
+                        s2 = FloatVector.fromArray(F, q, wb + wi + 2 * tapFloats);
+                FloatVector v;
+                v = FloatVector.broadcast(F, x[xi]);
+                a0 = v.fma(p0, a0);
+                c0 = v.fma(s0, c0);
+                v = FloatVector.broadcast(F, x[xi + ch]);
+                a0 = v.fma(p1, a0);
+                c0 = v.fma(s1, c0);
+                v = FloatVector.broadcast(F, x[xi + 2 * ch]);
+                a0 = v.fma(p2, a0);
+                c0 = v.fma(s2, c0);
+                a1 = v.fma(p0, a1);
+                c1 = v.fma(s0, c1);
+                v = FloatVector.broadcast(F, x[xi + 3 * ch]);
+                a1 = v.fma(p1, a1);
+                c1 = v.fma(s1, c1);
+                v = FloatVector.broadcast(F, x[xi + 4 * ch]);
+                a1 = v.fma(p2, a1);
+                c1 = v.fma(s2, c1);
+                a2 = v.fma(p0, a2);
+                c2 = v.fma(s0, c2);
+                v = FloatVector.broadcast(F, x[xi + 5 * ch]);
+                a2 = v.fma(p1, a2);
+                c2 = v.fma(s1, c2);
+                v = FloatVector.broadcast(F, x[xi + 6 * ch]);
+                a2 = v.fma(p2, a2);
+                c2 = v.fma(s2, c2);
+                a3 = v.fma(p0, a3);
+                c3 = v.fma(s0, c3);
+                v = FloatVector.broadcast(F, x[xi + 7 * ch]);
+                a3 = v.fma(p1, a3);
+                c3 = v.fma(s1, c3);
+                v = FloatVector.broadcast(F, x[xi + 8 * ch]);
+                a3 = v.fma(p2, a3);
+                c3 = v.fma(s2, c3);
+                a4 = v.fma(p0, a4);
+                c4 = v.fma(s0, c4);
+                v = FloatVector.broadcast(F, x[xi + 9 * ch]);
+                a4 = v.fma(p1, a4);
+                c4 = v.fma(s1, c4);
+                v = FloatVector.broadcast(F, x[xi + 10 * ch]);
+                a4 = v.fma(p2, a4);
+                c4 = v.fma(s2, c4);
+                a5 = v.fma(p0, a5);
+                c5 = v.fma(s0, c5);
+                v = FloatVector.broadcast(F, x[xi + 11 * ch]);
+                a5 = v.fma(p1, a5);
+                c5 = v.fma(s1, c5);
+                v = FloatVector.broadcast(F, x[xi + 12 * ch]);
+                a5 = v.fma(p2, a5);
+                c5 = v.fma(s2, c5);
+                a6 = v.fma(p0, a6);
+                c6 = v.fma(s0, c6);
+                v = FloatVector.broadcast(F, x[xi + 13 * ch]);
+                a6 = v.fma(p1, a6);
+                c6 = v.fma(s1, c6);
+                v = FloatVector.broadcast(F, x[xi + 14 * ch]);
+                a6 = v.fma(p2, a6);
+                c6 = v.fma(s2, c6);
+                a7 = v.fma(p0, a7);
+                c7 = v.fma(s0, c7);
+                v = FloatVector.broadcast(F, x[xi + 15 * ch]);
+                a7 = v.fma(p1, a7);
+                c7 = v.fma(s1, c7);
+                v = FloatVector.broadcast(F, x[xi + 16 * ch]);
+                a7 = v.fma(p2, a7);
+                c7 = v.fma(s2, c7);
+            }
+        }
+        int s = sOff;
+        a0.intoArray(sums, s);
+        c0.intoArray(sums, s + LANES);
+        a1.intoArray(sums, (s += sStride));
+        c1.intoArray(sums, s + LANES);
+        a2.intoArray(sums, (s += sStride));
+        c2.intoArray(sums, s + LANES);
+        a3.intoArray(sums, (s += sStride));
+        c3.intoArray(sums, s + LANES);
+        a4.intoArray(sums, (s += sStride));
+        c4.intoArray(sums, s + LANES);
+        a5.intoArray(sums, (s += sStride));
+        c5.intoArray(sums, s + LANES);
+        a6.intoArray(sums, (s += sStride));
+        c6.intoArray(sums, s + LANES);
+        a7.intoArray(sums, (s += sStride));
+        c7.intoArray(sums, s + LANES);
+    }
+
+
     /**
      * Channel tiles tile and tile + 1 (2L output channels) × 8 consecutive pixels of one output row:
      * sums of pixel r, channel tile·L + i at sums[sOff + r·sStride + i] (i &lt; 2L). Pixel r reads

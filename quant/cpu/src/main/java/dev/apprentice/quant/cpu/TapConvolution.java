@@ -43,7 +43,7 @@ final class TapConvolution {
 
     private TapConvolution() {}
 
-    /** Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1); other layers run through {@link FloatTapKernel}. */
+    /** Whether the layer runs through {@link FloatRowKernel} (3×3, stride 1 or 2); other layers run through {@link FloatTapKernel}. */
     static boolean byRows(PackedConv c) {
         return ConvPlan.channelsLast(c.kernel(), c.stride()) == ConvPlan.Path.ROW_KERNEL;
     }
@@ -161,19 +161,22 @@ final class TapConvolution {
         int[] tapOffsets = scratch.tapOffsets(taps);
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) tapOffsets[ki * k + kj] = (ki * wp + kj) * channels;
-        int step = FloatRowKernel.rowStep(w.tiles(), ow);
+        int step = stride == 1 ? FloatRowKernel.rowStep(w.tiles(), ow) : FloatRowKernel.strideTwoStep(ow);
         int rowPixels = (ow + step - 1) / step * step;
         float[] sums = scratch.sums((rows ? rowPixels : BLOCK) * width);
         for (int g = g0; g < g1; ) {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
             int firstRow = oy0 * stride, rowCount = (oy1 - 1) * stride + k - firstRow;
-            // the row kernel's last tile of a row may run past the row end (its sums are dropped): slack after the last row
-            float[] xs = scratch.padded((rowCount * wp + (rows ? rowPixels - ow : 0)) * channels);
+            // the row kernel's last call of a row may run past the row end (its sums are dropped): slack after the last row
+            int slack = rows ? Math.max(0, stride * (rowPixels - 1) + k - wp) : 0;
+            float[] xs = scratch.padded((rowCount * wp + slack) * channels);
             PaddedRows.fill(x, b, firstRow - pad, rowCount, pad, channels, xs);
             int pixels = (oy1 - oy0) * ow, pixel0 = (b * oh + oy0) * ow;
             if (rows) {
                 for (int oy = oy0; oy < oy1; oy++) {
-                    FloatRowKernel.row(w.floats(), channels, taps, w.tiles(), step, xs, (oy - oy0) * wp * channels, wp * channels, rowPixels, sums, 0, width);
+                    int base = (oy - oy0) * stride * wp * channels;
+                    if (stride == 1) FloatRowKernel.row(w.floats(), channels, taps, w.tiles(), step, xs, base, wp * channels, rowPixels, sums, 0, width);
+                    else FloatRowKernel.rowStrideTwo(w.floats(), channels, taps, w.tiles(), step, xs, base, wp * channels, rowPixels, sums, 0, width);
                     EpilogueKernel.apply(null, sums, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow, relu);
                 }
             } else {
