@@ -12,6 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * each channel tile: per kernel row and input channel, 10 broadcasts and 3 weight loads a tile give
  * 24 FMAs, and no lane computes a pixel that is not there.
  *
+ * <p>Stride-2 layers ({@link #rowStrideTwo}, inference only) run 7 or 8 pixels × one or two tiles: neighbouring
+ * pixels share one input column, so a broadcast feeds up to two FMAs a tile.
+ *
  * <p>Which shapes run depends on the vector registers ({@link VectorWidth#REGISTERS}): with 32, all
  * of them (up to 16 accumulators and 6 weight vectors); with 16 (AVX2), one tile × 8 or 7 pixels
  * only (8 or 7 accumulators, 3 weight vectors and a broadcast), since the larger ones would spill.

@@ -14,7 +14,7 @@ import dev.apprentice.quant.kernel.TapWeights;
  * A packed convolution on the CPU, direct (no im2col buffer): output rows are split over the
  * pool (layers too small to split run on the caller); a task converts the input rows its output
  * rows read into zero-padded floats ({@link PaddedRows}), runs {@link FloatRowKernel} over each
- * output row (3×3, stride 1) or {@link FloatTapKernel} over 8-pixel tiles (pixel r of a tile
+ * output row (3×3, stride 1 or 2) or {@link FloatTapKernel} over 8-pixel tiles (pixel r of a tile
  * reads tap t at base_r + tapOffsets[t]), one or two vectors of channels wide, and applies the epilogue to
  * each row or block of {@link #BLOCK} pixels while its sums are in L1. Tasks write disjoint
  * output rows and every sum is exact, so results do not depend on the thread count or the split.
