@@ -197,8 +197,7 @@ final class TrainCommand implements Callable<Integer> {
                 args.addAll(whatToTrain(recorded));
                 args.addAll(given);
                 // the run's checkpoint interval goes on unless this command line gives another
-                if (given.stream().noneMatch(a -> a.equals(CHECKPOINT_EVERY) || a.startsWith(CHECKPOINT_EVERY + "=")))
-                    args.addAll(option(recorded, CHECKPOINT_EVERY));
+                if (option(given, CHECKPOINT_EVERY).isEmpty()) args.addAll(option(recorded, CHECKPOINT_EVERY));
                 System.out.printf("resuming with the settings recorded in %s%n", out.resolve(RunRecord.FILE));
                 return Cli.run(args.toArray(String[]::new));
             }
