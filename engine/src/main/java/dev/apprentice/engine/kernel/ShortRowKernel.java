@@ -43,9 +43,10 @@ public final class ShortRowKernel {
 
     /**
      * Input-channel steps between flushes: each step adds three products of at most
-     * maxActivation·maxWeight in magnitude to a sum, which must stay within ±32767 (e.g. 8-bit codes
-     * and ternary weights: 255 per product, 128 products, 42 steps; 4-bit weights: 1785, 18 products,
-     * 6 steps). Zero when not even one step is exact.
+     * maxActivation·maxWeight in magnitude (maxActivation: the activations' largest magnitude) to a
+     * sum, which must stay within ±32767 (e.g. 8-bit codes 0..255 and ternary weights: 255 per product,
+     * 128 products, 42 steps; 4-bit weights: 1785, 18 products, 6 steps; the same codes centred to
+     * −128..127: 896, 36 products, 12 steps). Zero when not even one step is exact.
      */
     public static int flushEvery(int maxActivation, int maxWeight) {
         if (maxActivation < 1 || maxWeight < 1) throw new IllegalArgumentException("code bounds must be positive: " + maxActivation + ", " + maxWeight);

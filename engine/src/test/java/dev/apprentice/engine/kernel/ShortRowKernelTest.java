@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * The int16 row kernel against its plain twin and a naive convolution loop, bit for bit: random codes
  * over ragged channel counts, partial tiles and rows that end mid-call; and the worst-case codes (every
  * activation 255 or 15, every weight ±maxCode of one sign) at the flush interval its bound allows,
- * where one more step would overflow 16 bits.
+ * where one more step would overflow 16 bits; and centred codes (−128..127 or −8..7, as the packed
+ * network feeds them), whose worst case is every activation at the negative end.
  */
 class ShortRowKernelTest {
     private final Random rng = new Random(11);
@@ -34,13 +35,33 @@ class ShortRowKernelTest {
                     for (int inWidth : new int[] {9, 16, 18}) check(ch, 2 * ShortRowKernel.LANES, inWidth, maxAct, maxW, true);
     }
 
+    @Test
+    void centredCodesStayExactAtTheFlushBound() {
+        for (int magnitude : new int[] {128, 8})
+            for (int maxW : new int[] {1, 7})
+                for (int ch : new int[] {16, 64, 67})
+                    for (boolean worst : new boolean[] {false, true}) check(ch, 2 * ShortRowKernel.LANES + 3, 16, -magnitude, maxW, worst);
+    }
+
+    /**
+     * An activation for a test: maxAct ≥ 0 draws codes 0..maxAct (worst: maxAct); maxAct &lt; 0 draws centred
+     * codes −|maxAct|..|maxAct| − 1 (worst: −|maxAct|, the largest magnitude).
+     */
+    private short activation(int maxAct, boolean worst) {
+        if (maxAct >= 0) return (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
+        return (short) (worst ? maxAct : rng.nextInt(-2 * maxAct) + maxAct);
+    }
+
     /** Two images in one vector (layers of at most half a vector of channels), random and worst-case codes, against the naive loop per image. */
     @Test
     void pairedImagesMatchTheTwinAndANaiveLoop() {
         for (int ch : new int[] {1, 16, 17, 64})
             for (int outChannels : new int[] {3, ShortRowKernel.PAIRED_CHANNELS, ShortRowKernel.PAIRED_CHANNELS + 5})
                 for (int inWidth : new int[] {9, 10, 16, 30})
-                    for (boolean worst : new boolean[] {false, true}) checkPaired(ch, outChannels, inWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+                    for (boolean worst : new boolean[] {false, true}) {
+                        checkPaired(ch, outChannels, inWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+                        checkPaired(ch, outChannels, inWidth, -128, worst ? 7 : 1, worst);
+                    }
     }
 
     private void checkPaired(int ch, int outChannels, int inWidth, int maxAct, int maxW, boolean worst) {
@@ -54,13 +75,13 @@ class ShortRowKernelTest {
         short[][] images = new short[2][n];
         int[] pairs = new int[n];
         for (int i = 0; i < n; i++) {
-            images[0][i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
-            images[1][i] = (short) (worst ? maxAct - 1 : rng.nextInt(maxAct + 1));
+            images[0][i] = activation(maxAct, worst);
+            images[1][i] = (short) (worst ? maxAct - Integer.signum(maxAct) : activation(maxAct, false));
             pairs[i] = ShortRowKernel.pair(images[0][i], images[1][i]);
         }
         int second = rowPixels * width + 5;
         int[] sums = new int[2 * second], twin = new int[sums.length];
-        ShortRowKernel.pairedRow(q, ch, tiles, step, pairs, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(maxAct, maxW), sums, 0, width, second);
+        ShortRowKernel.pairedRow(q, ch, tiles, step, pairs, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(Math.abs(maxAct), maxW), sums, 0, width, second);
         ShortRowKernelScalar.pairedRow(q, ch, tiles, pairs, 0, inWidth * ch, rowPixels, twin, 0, width, second);
         for (int image = 0; image < 2; image++)
             for (int p = 0; p < outWidth; p++)
@@ -81,7 +102,10 @@ class ShortRowKernelTest {
         for (int ch : new int[] {1, 16, 17, 32})
             for (int outChannels : new int[] {5, 32, 64, 2 * ShortRowKernel.LANES + 3})
                 for (int outWidth : new int[] {7, 8, 14, 15})
-                    for (boolean worst : new boolean[] {false, true}) checkStrideTwo(ch, outChannels, outWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+                    for (boolean worst : new boolean[] {false, true}) {
+                        checkStrideTwo(ch, outChannels, outWidth, worst ? 255 : 15, worst ? 7 : 1, worst);
+                        checkStrideTwo(ch, outChannels, outWidth, -128, worst ? 7 : 1, worst);
+                    }
     }
 
     private void checkStrideTwo(int ch, int outChannels, int outWidth, int maxAct, int maxW, boolean worst) {
@@ -92,9 +116,9 @@ class ShortRowKernelTest {
         int tiles = ShortRowKernel.tiles(outChannels), width = tiles * ShortRowKernel.LANES;
         int step = ShortRowKernel.strideTwoStep(outWidth), rowPixels = (outWidth + step - 1) / step * step;
         short[] x = new short[(2 * inWidth + 2 * rowPixels + 1) * ch];
-        for (int i = 0; i < x.length; i++) x[i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
+        for (int i = 0; i < x.length; i++) x[i] = activation(maxAct, worst);
         int[] sums = new int[rowPixels * width], twin = new int[sums.length];
-        ShortRowKernel.rowStrideTwo(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(maxAct, maxW), sums, 0, width);
+        ShortRowKernel.rowStrideTwo(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(Math.abs(maxAct), maxW), sums, 0, width);
         ShortRowKernelScalar.row(q, ch, tiles, 2, x, 0, inWidth * ch, rowPixels, twin, 0, width);
         for (int p = 0; p < outWidth; p++)
             for (int o = 0; o < outChannels; o++) {
@@ -114,6 +138,8 @@ class ShortRowKernelTest {
         assertEquals(6, ShortRowKernel.flushEvery(255, 7));    // 18 products of 1785
         assertEquals(728, ShortRowKernel.flushEvery(15, 1));
         assertEquals(104, ShortRowKernel.flushEvery(15, 7));
+        assertEquals(12, ShortRowKernel.flushEvery(128, 7));   // centred 8-bit codes: 36 products of 896
+        assertEquals(85, ShortRowKernel.flushEvery(128, 1));
         assertEquals(0, ShortRowKernel.flushEvery(255, 127));  // 8-bit weights: not even one step
         assertThrows(IllegalArgumentException.class, () -> ShortRowKernel.flushEvery(0, 1));
         boolean wide = dev.apprentice.engine.vector.VectorWidth.REGISTERS >= 32;
@@ -132,8 +158,8 @@ class ShortRowKernelTest {
         int tiles = ShortRowKernel.tiles(outChannels), width = tiles * ShortRowKernel.LANES;
         int step = ShortRowKernel.rowStep(tiles, outWidth), rowPixels = (outWidth + step - 1) / step * step;
         short[] x = new short[(3 * inWidth + rowPixels - outWidth) * ch];
-        for (int i = 0; i < x.length; i++) x[i] = (short) (worst ? maxAct : rng.nextInt(maxAct + 1));
-        int flush = ShortRowKernel.flushEvery(maxAct, maxW);
+        for (int i = 0; i < x.length; i++) x[i] = activation(maxAct, worst);
+        int flush = ShortRowKernel.flushEvery(Math.abs(maxAct), maxW);
         int[] sums = new int[rowPixels * width + 3], twin = new int[sums.length];
         sums[0] = twin[0] = 7; // the kernel adds to what is there
         ShortRowKernel.row(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, flush, sums, 3, width);
@@ -157,6 +183,6 @@ class ShortRowKernelTest {
         assertArrayEquals(naive, twinGot, "twin vs naive loop, " + what);
         assertArrayEquals(naive, got, "kernel vs naive loop, " + what);
         assertEquals(7, sums[0], "wrote before its offset");
-        if (worst) assertEquals((long) maxAct * maxW * depth, Math.abs((long) naive[0]), "the worst case sums every product with one sign");
+        if (worst) assertEquals((long) Math.abs(maxAct) * maxW * depth, Math.abs((long) naive[0]), "the worst case sums every product with one sign");
     }
 }

@@ -33,10 +33,9 @@ public final class CpuBackend implements LowBitBackend {
      * (ternary layers too: they beat the ternary lookup tables on every ResNet-20 layer, batch 1 and 64), or, when not even one tap can be summed exactly in float (channels·maxCode·levels ≥ 2^24, far
      * beyond ResNet-20's layers), as tap-major integer weights summed exactly by {@link ConvTaps#exactSums}.
      */
-    record Prepared(PackedConv source, float[] transposed, TapCodes weights, int[] deepWeights, short[] shortWeights, short[] pairedWeights,
-                    int flushEvery) implements Layer {
+    record Prepared(PackedConv source, float[] transposed, TapCodes weights, int[] deepWeights, ShortLayer shorts) implements Layer {
         Prepared(PackedConv source, float[] transposed, TapCodes weights, int[] deepWeights) {
-            this(source, transposed, weights, deepWeights, null, null, 0);
+            this(source, transposed, weights, deepWeights, null);
         }
     }
 
@@ -56,13 +55,13 @@ public final class CpuBackend implements LowBitBackend {
      */
     static boolean byPairs(PackedConv conv) {
         return integerRows(conv) && conv.stride() == 1 && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS
-                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= MIN_PAIRED_FLUSH;
+                && ShortLayer.flushEvery(conv) >= MIN_PAIRED_FLUSH;
     }
 
     /**
      * Fewest channel steps between flushes for the paired kernel: a flush writes two images' sums, and
-     * with 8-bit codes and 4-bit weights (6 steps) the paired kernel measured slower than the float
-     * kernels (Zen 5, 512 bits, 16 channels at 28 wide: 173 against 205 G(2·MAC)/s; ternary, 42 steps: 281).
+     * with 6 steps (8-bit codes and 4-bit weights, uncentred) the paired kernel measured slower than the
+     * float kernels (Zen 5, 512 bits, 16 channels at 28 wide: 173 against 205 G(2·MAC)/s; ternary, 42 steps: 281).
      */
     private static final int MIN_PAIRED_FLUSH = 12;
 
@@ -70,7 +69,7 @@ public final class CpuBackend implements LowBitBackend {
     private static boolean integerRows(PackedConv conv) {
         return conv.kernel() == 3 && conv.inBits() > 0
                 && (conv.encoding() == WeightEncoding.TERNARY || conv.encoding() == WeightEncoding.INT4)
-                && ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) >= 1;
+                && ShortLayer.flushEvery(conv) >= 1;
     }
 
     @Override
@@ -82,15 +81,13 @@ public final class CpuBackend implements LowBitBackend {
     public Layer prepare(PackedConv conv) {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = ConvTaps.unpackRows(conv);
-        int flushEvery = integerRows(conv) ? ShortRowKernel.flushEvery((1 << conv.inBits()) - 1, conv.encoding().maxCode) : 0;
-        int[] tapOrder = flushEvery > 0 ? ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()) : null;
-        if (byShorts(conv))
-            return new Prepared(conv, null, null, null, ShortRowKernel.layOut(tapOrder, conv.outChannels(), conv.inChannels()), null, flushEvery);
+        int[] tapOrder = integerRows(conv) ? ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()) : null;
+        if (byShorts(conv)) return new Prepared(conv, null, null, null, ShortLayer.of(conv, tapOrder, false));
         TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
         if (byPairs(conv))
-            return new Prepared(conv, null, weights, null, null, ShortRowKernel.layOutPaired(tapOrder, conv.outChannels(), conv.inChannels()), flushEvery);
+            return new Prepared(conv, null, weights, null, ShortLayer.of(conv, tapOrder, true));
         if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null);
         if (conv.depth() > ConvTaps.MAX_EXACT_DEPTH)
             throw new IllegalArgumentException(conv.name() + ": " + conv.depth() + " products per output exceed the " + ConvTaps.MAX_EXACT_DEPTH
@@ -132,12 +129,13 @@ public final class CpuBackend implements LowBitBackend {
         // every element is written below: from the caller's step arena when one is open (no zeroing, no garbage)
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? StepArena.overwrittenBytes(pixels * outC) : null, outBits > 0 ? null : StepArena.overwritten(pixels * outC));
-        if (prepared.pairedWeights() != null && x.batch() >= 2) {
-            TapConvolution.runPairs(x, c, prepared.pairedWeights(), prepared.flushEvery(), r, out);
+        ShortLayer shorts = prepared.shorts();
+        if (shorts != null && shorts.paired() && x.batch() >= 2) {
+            TapConvolution.runPairs(x, c, shorts, r, out);
             return out;
         }
-        if (prepared.shortWeights() != null) {
-            TapConvolution.runShorts(x, c, prepared.shortWeights(), prepared.flushEvery(), r, out);
+        if (shorts != null && !shorts.paired()) {
+            TapConvolution.runShorts(x, c, shorts, r, out);
             return out;
         }
         if (prepared.weights() != null) {

@@ -1,5 +1,6 @@
 package dev.apprentice.quant.cpu;
 
+import dev.apprentice.engine.kernel.ShortRowKernel;
 import dev.apprentice.engine.vector.VectorWidth;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -75,59 +76,62 @@ final class PaddedRows {
     }
     /**
      * dst[(yy·(W + 2·pad) + xx)·C + c] for yy &lt; rows: the code of image b at input row firstRow + yy,
-     * column xx − pad, channel c, as a short, or 0 where that is outside the image (the input of
-     * {@link dev.apprentice.engine.kernel.ShortRowKernel}).
+     * column xx − pad, channel c, less offset, as a short; −offset (the code 0) where that is outside the image
+     * (the input of {@link dev.apprentice.engine.kernel.ShortRowKernel}, centred: {@link ShortLayer}).
      */
-    static void fillShorts(CpuActivations in, int b, int firstRow, int rows, int pad, short[] dst) {
+    static void fillShorts(CpuActivations in, int b, int firstRow, int rows, int pad, int offset, short[] dst) {
         int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch;
         byte[] codes = in.codes();
+        short outside = (short) -offset;
         for (int yy = 0; yy < rows; yy++) {
             int iy = firstRow + yy, d = yy * rowLength;
             if (iy < 0 || iy >= h) {
-                java.util.Arrays.fill(dst, d, d + rowLength, (short) 0);
+                java.util.Arrays.fill(dst, d, d + rowLength, outside);
                 continue;
             }
-            java.util.Arrays.fill(dst, d, d + pad * ch, (short) 0);
-            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, (short) 0);
+            java.util.Arrays.fill(dst, d, d + pad * ch, outside);
+            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, outside);
             d += pad * ch;
             int i = 0, src = (b * h + iy) * w * ch, n = w * ch;
             for (; VectorWidth.VECTOR && i <= n - HALF_BYTES.length(); i += HALF_BYTES.length())
-                ((ShortVector) ByteVector.fromArray(HALF_BYTES, codes, src + i).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0)).intoArray(dst, d + i);
-            for (; i < n; i++) dst[d + i] = (short) (codes[src + i] & 0xff);
+                ((ShortVector) ByteVector.fromArray(HALF_BYTES, codes, src + i).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0))
+                        .sub((short) offset).intoArray(dst, d + i);
+            for (; i < n; i++) dst[d + i] = (short) ((codes[src + i] & 0xff) - offset);
         }
     }
 
     /**
-     * {@link #fillShorts} for two images at once, each position holding both codes as one int
+     * {@link #fillShorts} for two images at once, each position holding both centred codes as one int
      * ({@link dev.apprentice.engine.kernel.ShortRowKernel#pair}: image first in the low half, second
-     * in the high half, zero where second is −1, past the batch).
+     * in the high half, −offset where second is −1, past the batch).
      */
-    static void fillPairs(CpuActivations in, int first, int second, int firstRow, int rows, int pad, int[] dst) {
+    static void fillPairs(CpuActivations in, int first, int second, int firstRow, int rows, int pad, int offset, int[] dst) {
         int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch;
         byte[] codes = in.codes();
+        int outside = ShortRowKernel.pair(-offset, -offset);
         for (int yy = 0; yy < rows; yy++) {
             int iy = firstRow + yy, d = yy * rowLength;
             if (iy < 0 || iy >= h) {
-                java.util.Arrays.fill(dst, d, d + rowLength, 0);
+                java.util.Arrays.fill(dst, d, d + rowLength, outside);
                 continue;
             }
-            java.util.Arrays.fill(dst, d, d + pad * ch, 0);
-            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, 0);
+            java.util.Arrays.fill(dst, d, d + pad * ch, outside);
+            java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, outside);
             d += pad * ch;
             int a = (first * h + iy) * w * ch, b = (second * h + iy) * w * ch, n = w * ch;
             if (second < 0) {
-                for (int i = 0; i < n; i++) dst[d + i] = codes[a + i] & 0xff;
+                for (int i = 0; i < n; i++) dst[d + i] = ShortRowKernel.pair((codes[a + i] & 0xff) - offset, -offset);
                 continue;
             }
             int i = 0;
             for (; VectorWidth.VECTOR && i <= n - L; i += L) {
                 ByteVector lo = PARTIAL ? ByteVector.fromArray(B, codes, a + i, CODE_LANES) : ByteVector.fromArray(B, codes, a + i);
                 ByteVector hi = PARTIAL ? ByteVector.fromArray(B, codes, b + i, CODE_LANES) : ByteVector.fromArray(B, codes, b + i);
-                IntVector low = (IntVector) lo.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                IntVector high = (IntVector) hi.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector low = ((IntVector) lo.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0)).sub(offset).and(0xffff);
+                IntVector high = ((IntVector) hi.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0)).sub(offset);
                 low.or(high.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, d + i);
             }
-            for (; i < n; i++) dst[d + i] = (codes[a + i] & 0xff) | (codes[b + i] & 0xff) << 16;
+            for (; i < n; i++) dst[d + i] = ShortRowKernel.pair((codes[a + i] & 0xff) - offset, (codes[b + i] & 0xff) - offset);
         }
     }
 }

@@ -68,24 +68,24 @@ final class TapConvolution {
     }
 
     /**
-     * A packed 3×3 layer at stride 1 or 2 through the integer row kernel ({@link ShortRowKernel}): codes as
-     * shorts, weights laid out once by {@link ShortRowKernel#layOut}, int32 sums into the epilogue.
+     * A packed 3×3 layer at stride 1 or 2 through the integer row kernel ({@link ShortRowKernel}): centred codes
+     * as shorts, weights laid out once ({@link ShortLayer}), int32 sums into the epilogue.
      */
-    static void runShorts(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
-        split(x, c, out, (g0, g1) -> shortRows(x, c, q, flushEvery, residual, out, g0, g1));
+    static void runShorts(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out) {
+        split(x, c, out, (g0, g1) -> shortRows(x, c, layer, residual, out, g0, g1));
     }
 
     /**
      * A packed 3×3, stride-1 layer of at most half a vector of shorts of output channels, two images at
-     * a time through {@link ShortRowKernel#pairedRow} (weights by {@link ShortRowKernel#layOutPaired}).
+     * a time through {@link ShortRowKernel#pairedRow} (a paired {@link ShortLayer}).
      */
-    static void runPairs(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out) {
+    static void runPairs(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out) {
         int pairRows = (x.batch() + 1) / 2 * out.height();
-        split(pairRows, 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9, (g0, g1) -> pairRows(x, c, q, flushEvery, residual, out, g0, g1));
+        split(pairRows, 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9, (g0, g1) -> pairRows(x, c, layer, residual, out, g0, g1));
     }
 
     /** Pair rows [g0, g1): row g = pair · outHeight + y of images 2·pair and 2·pair + 1 (when there is one). */
-    private static void pairRows(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out,
+    private static void pairRows(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out,
                                  int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
         int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
@@ -96,11 +96,12 @@ final class TapConvolution {
             int pair = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
             int first = 2 * pair, other = first + 1 < x.batch() ? first + 1 : -1, rowCount = oy1 - oy0 + 2;
             int[] xs = scratch.paddedPairs((rowCount * wp + rowPixels - ow) * ch);
-            PaddedRows.fillPairs(x, first, other, oy0 - pad, rowCount, pad, xs);
+            PaddedRows.fillPairs(x, first, other, oy0 - pad, rowCount, pad, layer.codeOffset(), xs);
             java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, 0);
             for (int oy = oy0; oy < oy1; oy++) {
-                java.util.Arrays.fill(sums, 0, 2 * second, 0);
-                ShortRowKernel.pairedRow(q, ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, flushEvery, sums, 0, width, second);
+                layer.startRows(sums, 0, rowPixels, width);
+                layer.startRows(sums, second, rowPixels, width);
+                ShortRowKernel.pairedRow(layer.weights(), ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width, second);
                 EpilogueKernel.apply(sums, null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
                 if (other >= 0) EpilogueKernel.apply(sums, null, second, width, ow, c, residual, out, (other * oh + oy) * ow, false);
             }
@@ -123,7 +124,7 @@ final class TapConvolution {
     }
 
     /** Output rows [g0, g1) of the batch through {@link ShortRowKernel}, row g = image · outHeight + y. */
-    private static void shortRows(CpuActivations x, PackedConv c, short[] q, int flushEvery, CpuActivations residual, CpuActivations out,
+    private static void shortRows(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out,
                                   int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
         int pad = c.padding(), stride = c.stride(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
@@ -136,14 +137,14 @@ final class TapConvolution {
             int b = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
             int rowCount = (oy1 - 1 - oy0) * stride + 3;
             short[] xs = scratch.paddedShorts(rowCount * wp * ch + slack);
-            PaddedRows.fillShorts(x, b, oy0 * stride - pad, rowCount, pad, xs);
+            PaddedRows.fillShorts(x, b, oy0 * stride - pad, rowCount, pad, layer.codeOffset(), xs);
             java.util.Arrays.fill(xs, rowCount * wp * ch, rowCount * wp * ch + slack, (short) 0);
             int pixel0 = (b * oh + oy0) * ow;
             for (int oy = oy0; oy < oy1; oy++) {
-                java.util.Arrays.fill(sums, 0, rowPixels * width, 0);
+                layer.startRows(sums, 0, rowPixels, width);
                 int base = (oy - oy0) * stride * wp * ch;
-                if (stride == 1) ShortRowKernel.row(q, ch, tiles, step, xs, base, wp * ch, rowPixels, flushEvery, sums, 0, width);
-                else ShortRowKernel.rowStrideTwo(q, ch, tiles, step, xs, base, wp * ch, rowPixels, flushEvery, sums, 0, width);
+                if (stride == 1) ShortRowKernel.row(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
+                else ShortRowKernel.rowStrideTwo(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
                 EpilogueKernel.apply(sums, null, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
             }
             g += oy1 - oy0;

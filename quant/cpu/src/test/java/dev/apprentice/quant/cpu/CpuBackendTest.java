@@ -192,9 +192,11 @@ class CpuBackendTest {
     }
 
     /**
-     * The integer row kernel's worst case: every activation the top code, every weight +maxCode in
-     * one output channel and −maxCode in the next, over many input channels, so each 16-bit partial
-     * sum reaches its bound before a flush; the layer must take that path at this width.
+     * The integer row kernel's worst cases: every weight +maxCode in one output channel and −maxCode in the
+     * next, over many input channels, and every activation the top code or the code 0 (the kernel sees codes
+     * centred, {@link ShortLayer}: 0 is the largest magnitude, whose products cancel only through the start
+     * sums), so each 16-bit partial sum reaches its bound before a flush; the layer must take that path at
+     * this width.
      */
     @Test
     void theIntegerRowKernelAtTheWorstCaseCodes() {
@@ -209,16 +211,19 @@ class CpuBackendTest {
                     float[] scale = new float[out];
                     java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
                     PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
-                    if (out < ShortRowKernel.LANES && e == WeightEncoding.INT4 && inBits == 8) continue; // paired only with sparser flushes
-                assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
-                    // every input code the top one: a 1×1 F32 layer whose bias saturates
-                    PackedConv top = new PackedConv("top", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, 2f));
-                    float[] img = image(3 * in * 9 * 9);
-                    LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(top), null, inBits);
-                    LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(top), null, inBits);
-                    assertEquals((1 << inBits) - 1, ReferenceBackend.codes(r)[0]);
-                    for (int outBits : new int[] {0, 8})
-                        assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits), e + " a" + inBits + " out " + outBits);
+                    assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
+                    for (float bias : new float[] {2f, -2f}) {
+                        // every input code the top one (or 0): a 1×1 F32 layer whose bias saturates
+                        PackedConv edge = new PackedConv("edge", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, bias));
+                        float[] img = image(3 * in * 9 * 9);
+                        LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(edge), null, inBits);
+                        LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(edge), null, inBits);
+                        assertEquals(bias > 0 ? (1 << inBits) - 1 : 0, ReferenceBackend.codes(r)[0]);
+                        // codes 0 give sums of 0 (every output code the same, so floats only)
+                        for (int outBits : bias > 0 ? new int[] {0, 8} : new int[] {0})
+                            assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits),
+                                    e + " a" + inBits + " codes " + ReferenceBackend.codes(r)[0] + " out " + outBits);
+                    }
                 }
     }
 
