@@ -47,8 +47,10 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
         return new ShortLayer(weights, paired, flushEvery(conv), offset, start);
     }
 
-    /** Sets rows rows of sums (width wide, from sums[from]) to the start sums. */
+    /** Sets rows rows of sums (width wide, from sums[from]) to the start sums: one row, then copies doubling what is set. */
     void startRows(int[] sums, int from, int rows, int width) {
-        for (int r = 0; r < rows; r++) System.arraycopy(startSums, 0, sums, from + r * width, width);
+        System.arraycopy(startSums, 0, sums, from, width);
+        for (int done = 1; done < rows; done *= 2)
+            System.arraycopy(sums, from, sums, from + done * width, Math.min(done, rows - done) * width);
     }
 }
