@@ -51,7 +51,7 @@ public final class CpuBackend implements LowBitBackend {
     /**
      * Whether a packed layer with fewer output channels than a vector of shorts runs two images at a
      * time through the integer row kernel (at least half a vector: ResNet's 16-channel stage with
-     * 512-bit vectors); a batch of one image runs the float kernels instead.
+     * 512-bit vectors; an odd batch's last image pairs the top and bottom halves of its rows).
      */
     static boolean byPairs(PackedConv conv) {
         return integerRows(conv) && conv.stride() == 1 && conv.outChannels() < ShortRowKernel.LANES && conv.outChannels() >= ShortRowKernel.PAIRED_CHANNELS
@@ -83,11 +83,10 @@ public final class CpuBackend implements LowBitBackend {
         int[] oihw = ConvTaps.unpackRows(conv);
         int[] tapOrder = integerRows(conv) ? ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()) : null;
         if (byShorts(conv)) return new Prepared(conv, null, null, null, ShortLayer.of(conv, tapOrder, false));
+        if (byPairs(conv)) return new Prepared(conv, null, null, null, ShortLayer.of(conv, tapOrder, true));
         TapCodes weights = TapCodes.pack(conv.encoding(),
                 ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
                 conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
-        if (byPairs(conv))
-            return new Prepared(conv, null, weights, null, ShortLayer.of(conv, tapOrder, true));
         if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null);
         if (conv.depth() > ConvTaps.MAX_EXACT_DEPTH)
             throw new IllegalArgumentException(conv.name() + ": " + conv.depth() + " products per output exceed the " + ConvTaps.MAX_EXACT_DEPTH
@@ -130,7 +129,7 @@ public final class CpuBackend implements LowBitBackend {
         CpuActivations out = new CpuActivations(x.batch(), outC, oh, ow, outBits,
                 outBits > 0 ? StepArena.overwrittenBytes(pixels * outC) : null, outBits > 0 ? null : StepArena.overwritten(pixels * outC));
         ShortLayer shorts = prepared.shorts();
-        if (shorts != null && shorts.paired() && x.batch() >= 2) {
+        if (shorts != null && shorts.paired()) {
             TapConvolution.runPairs(x, c, shorts, r, out);
             return out;
         }

@@ -101,29 +101,31 @@ final class PaddedRows {
     }
 
     /**
-     * {@link #fillShorts} for two images at once, each position holding both centred codes as one int
-     * ({@link dev.apprentice.engine.kernel.ShortRowKernel#pair}: image first in the low half, second
-     * in the high half, −offset where second is −1, past the batch).
+     * {@link #fillShorts} for two sources at once, each position holding both centred codes as one int
+     * ({@link ShortRowKernel#pair}): image first from input row firstRow in the low half, image second from
+     * input row secondRow in the high half (the same image, further down, when one image pairs its halves);
+     * −offset where a source row is outside its image.
      */
-    static void fillPairs(CpuActivations in, int first, int second, int firstRow, int rows, int pad, int offset, int[] dst) {
-        int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch;
+    static void fillPairs(CpuActivations in, int first, int firstRow, int second, int secondRow, int rows, int pad, int offset, int[] dst) {
+        int h = in.height(), w = in.width(), ch = in.channels(), rowLength = (w + 2 * pad) * ch, n = w * ch;
         byte[] codes = in.codes();
         int outside = ShortRowKernel.pair(-offset, -offset);
         for (int yy = 0; yy < rows; yy++) {
-            int iy = firstRow + yy, d = yy * rowLength;
-            if (iy < 0 || iy >= h) {
+            int ya = firstRow + yy, yb = secondRow + yy, d = yy * rowLength;
+            boolean lowIn = ya >= 0 && ya < h, highIn = yb >= 0 && yb < h;
+            if (!lowIn && !highIn) {
                 java.util.Arrays.fill(dst, d, d + rowLength, outside);
                 continue;
             }
             java.util.Arrays.fill(dst, d, d + pad * ch, outside);
             java.util.Arrays.fill(dst, d + (pad + w) * ch, d + rowLength, outside);
             d += pad * ch;
-            int a = (first * h + iy) * w * ch, b = (second * h + iy) * w * ch, n = w * ch;
-            if (second < 0) {
-                for (int i = 0; i < n; i++) dst[d + i] = ShortRowKernel.pair((codes[a + i] & 0xff) - offset, -offset);
+            int a = (first * h + ya) * w * ch, b = (second * h + yb) * w * ch, i = 0;
+            if (!lowIn || !highIn) {
+                for (; i < n; i++)
+                    dst[d + i] = ShortRowKernel.pair(lowIn ? (codes[a + i] & 0xff) - offset : -offset, highIn ? (codes[b + i] & 0xff) - offset : -offset);
                 continue;
             }
-            int i = 0;
             for (; VectorWidth.VECTOR && i <= n - L; i += L) {
                 ByteVector lo = PARTIAL ? ByteVector.fromArray(B, codes, a + i, CODE_LANES) : ByteVector.fromArray(B, codes, a + i);
                 ByteVector hi = PARTIAL ? ByteVector.fromArray(B, codes, b + i, CODE_LANES) : ByteVector.fromArray(B, codes, b + i);

@@ -77,33 +77,46 @@ final class TapConvolution {
 
     /**
      * A packed 3×3, stride-1 layer of at most half a vector of shorts of output channels, two images at
-     * a time through {@link ShortRowKernel#pairedRow} (a paired {@link ShortLayer}).
+     * a time through {@link ShortRowKernel#pairedRow} (a paired {@link ShortLayer}); an odd batch's last image
+     * (a batch of one: the only one) pairs its top half of output rows with its bottom half.
      */
     static void runPairs(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out) {
-        int pairRows = (x.batch() + 1) / 2 * out.height();
+        int pairRows = x.batch() / 2 * out.height() + (x.batch() % 2) * halfRows(out.height());
         split(pairRows, 2L * pairRows * out.width() * c.outChannels() * c.inChannels() * 9, (g0, g1) -> pairRows(x, c, layer, residual, out, g0, g1));
     }
 
-    /** Pair rows [g0, g1): row g = pair · outHeight + y of images 2·pair and 2·pair + 1 (when there is one). */
+    /** Output rows in the top half of an image paired with itself: row y with row y + halfRows (when there is one). */
+    private static int halfRows(int oh) {
+        return (oh + 1) / 2;
+    }
+
+    /**
+     * Pair rows [g0, g1): row g = pair · outHeight + y of images 2·pair and 2·pair + 1 while both exist; past them,
+     * row y &lt; {@link #halfRows} of the last image with its row y + halfRows.
+     */
     private static void pairRows(CpuActivations x, PackedConv c, ShortLayer layer, CpuActivations residual, CpuActivations out,
                                  int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
         int pad = c.padding(), oh = out.height(), ow = out.width(), ch = x.channels(), wp = x.width() + 2 * pad;
         int tiles = ShortRowKernel.pairedTiles(c.outChannels()), width = tiles * ShortRowKernel.PAIRED_CHANNELS;
         int step = ShortRowKernel.rowStep(1, ow), rowPixels = (ow + step - 1) / step * step, second = rowPixels * width;
+        int imagePairRows = x.batch() / 2 * oh, half = halfRows(oh);
         int[] sums = scratch.intSums(2 * second);
         for (int g = g0; g < g1; ) {
-            int pair = g / oh, oy0 = g % oh, oy1 = Math.min(oh, oy0 + (g1 - g));
-            int first = 2 * pair, other = first + 1 < x.batch() ? first + 1 : -1, rowCount = oy1 - oy0 + 2;
+            boolean halves = g >= imagePairRows;
+            int unitRows = halves ? half : oh, local = halves ? g - imagePairRows : g % oh;
+            int oy0 = local, oy1 = Math.min(unitRows, oy0 + (g1 - g)), rowCount = oy1 - oy0 + 2;
+            // lo: image first from its row oy; hi: image other from its row oy + shift
+            int first = halves ? x.batch() - 1 : 2 * (g / oh), other = halves ? first : first + 1, shift = halves ? half : 0;
             int[] xs = scratch.paddedPairs((rowCount * wp + rowPixels - ow) * ch);
-            PaddedRows.fillPairs(x, first, other, oy0 - pad, rowCount, pad, layer.codeOffset(), xs);
+            PaddedRows.fillPairs(x, first, oy0 - pad, other, oy0 + shift - pad, rowCount, pad, layer.codeOffset(), xs);
             java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, 0);
             for (int oy = oy0; oy < oy1; oy++) {
                 layer.startRows(sums, 0, rowPixels, width);
                 layer.startRows(sums, second, rowPixels, width);
                 ShortRowKernel.pairedRow(layer.weights(), ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width, second);
                 EpilogueKernel.apply(sums, null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
-                if (other >= 0) EpilogueKernel.apply(sums, null, second, width, ow, c, residual, out, (other * oh + oy) * ow, false);
+                if (oy + shift < oh) EpilogueKernel.apply(sums, null, second, width, ow, c, residual, out, (other * oh + oy + shift) * ow, false);
             }
             g += oy1 - oy0;
         }
