@@ -7,13 +7,14 @@ import dev.apprentice.quant.packed.PackedConv;
  * A packed 3×3 layer as the integer row kernel ({@link ShortRowKernel}) runs it. Its activation codes
  * 0..2^b − 1 enter the kernel centred, as u − 2^(b−1) (padding as −2^(b−1), the code 0): the largest
  * product's magnitude halves, so a 16-bit sum stays exact for twice the channel steps between flushes
- * (8-bit codes with 4-bit weights: 12 instead of 6). Each output channel's sums start at
+ * (8-bit codes with 4-bit weights: 12 instead of 6; more where the weights are smaller than the encoding's
+ * largest, {@link #flushEvery(int[], int, int, int, int)}). Each output channel's sums start at
  * 2^(b−1)·(the sum of its weight codes), which adds the offset back, so the int32 sums are exactly
  * those of the uncentred codes.
  *
  * @param weights    the codes laid out by {@link ShortRowKernel#layOut} or, paired, {@link ShortRowKernel#layOutPaired}
  * @param paired     whether two images run at a time ({@link ShortRowKernel#pairedRow})
- * @param flushEvery channel steps between flushes for the centred codes
+ * @param flushEvery channel steps between flushes for the centred codes and these weights
  * @param codeOffset 2^(b−1), subtracted from each activation code
  * @param startSums  per output channel, codeOffset times its weight codes' sum; zero past the last channel,
  *                   up to the kernel's sums width
@@ -44,7 +45,37 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
             start[o] = Math.toIntExact(offset * sum);
         }
         short[] weights = paired ? ShortRowKernel.layOutPaired(tapOrder, rows, conv.inChannels()) : ShortRowKernel.layOut(tapOrder, rows, conv.inChannels());
-        return new ShortLayer(weights, paired, flushEvery(conv), offset, start);
+        return new ShortLayer(weights, paired, flushEvery(tapOrder, rows, conv.inChannels(), offset, flushEvery(conv)), offset, start);
+    }
+
+    /**
+     * The longest flush interval these weights allow, at least uniform (the bound for any weights of the encoding).
+     * The kernel runs a call's 3·channels channel steps (kernel row, then input channel) in chunks of k from
+     * step 0 and flushes after each; in one step a pixel's 16-bit sum adds x·w over the row's three kernel
+     * columns, so a chunk adds at most offset·(the sum of |w| over its steps' taps) to it, which for every output
+     * channel and chunk must stay within 32767 (offset: the centred codes' largest magnitude).
+     */
+    static int flushEvery(int[] tapOrder, int rows, int channels, int offset, int uniform) {
+        int steps = ShortRowKernel.KERNEL * channels, depth = steps * ShortRowKernel.KERNEL, limit = Short.MAX_VALUE / offset;
+        int[][] stepWeights = new int[rows][steps];
+        for (int o = 0; o < rows; o++)
+            for (int ki = 0; ki < ShortRowKernel.KERNEL; ki++)
+                for (int kj = 0; kj < ShortRowKernel.KERNEL; kj++)
+                    for (int c = 0; c < channels; c++) stepWeights[o][ki * channels + c] += Math.abs(tapOrder[o * depth + (ki * ShortRowKernel.KERNEL + kj) * channels + c]);
+        for (int k = steps; k > uniform; k--)
+            if (chunksWithin(stepWeights, k, limit)) return k;
+        return uniform;
+    }
+
+    /** Whether every chunk of k consecutive steps from step 0, of every row, sums to at most limit. */
+    private static boolean chunksWithin(int[][] stepWeights, int k, int limit) {
+        for (int[] row : stepWeights)
+            for (int from = 0; from < row.length; from += k) {
+                int sum = 0;
+                for (int s = from; s < Math.min(row.length, from + k); s++) sum += row[s];
+                if (sum > limit) return false;
+            }
+        return true;
     }
 
     /** Sets rows rows of sums (width wide, from sums[from]) to the start sums: one row, then copies doubling what is set. */

@@ -202,29 +202,41 @@ class CpuBackendTest {
     void theIntegerRowKernelAtTheWorstCaseCodes() {
         for (WeightEncoding e : new WeightEncoding[] {WeightEncoding.TERNARY, WeightEncoding.INT4})
             for (int inBits : new int[] {4, 8})
-                for (int out : new int[] {Math.max(32, ShortRowKernel.LANES), ShortRowKernel.PAIRED_CHANNELS}) {
-                    int in = 67, depth = in * 9;
-                    int[] codes = new int[out * depth];
-                    for (int i = 0; i < codes.length; i++) codes[i] = (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
-                    float[] ones = new float[out];
-                    java.util.Arrays.fill(ones, 1f);
-                    float[] scale = new float[out];
-                    java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
-                    PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
-                    assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
-                    for (float bias : new float[] {2f, -2f}) {
-                        // every input code the top one (or 0): a 1×1 F32 layer whose bias saturates
-                        PackedConv edge = new PackedConv("edge", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, bias));
-                        float[] img = image(3 * in * 9 * 9);
-                        LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(edge), null, inBits);
-                        LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(edge), null, inBits);
-                        assertEquals(bias > 0 ? (1 << inBits) - 1 : 0, ReferenceBackend.codes(r)[0]);
-                        // codes 0 give sums of 0 (every output code the same, so floats only)
-                        for (int outBits : bias > 0 ? new int[] {0, 8} : new int[] {0})
-                            assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits),
-                                    e + " a" + inBits + " codes " + ReferenceBackend.codes(r)[0] + " out " + outBits);
-                    }
-                }
+                for (int out : new int[] {Math.max(32, ShortRowKernel.LANES), ShortRowKernel.PAIRED_CHANNELS})
+                    for (boolean sparse : new boolean[] {false, true}) worstCase(e, inBits, out, sparse);
+    }
+
+    /**
+     * One worst case: every weight ±maxCode with one sign per output channel or, sparse, a quarter of them (the
+     * rest 0), so that the flush interval follows from the weights ({@link ShortLayer#flushEvery(int[], int, int, int, int)})
+     * and is longer than the encoding's uniform one.
+     */
+    private void worstCase(WeightEncoding e, int inBits, int out, boolean sparse) {
+        int in = 67, depth = in * 9;
+        int[] codes = new int[out * depth];
+        for (int i = 0; i < codes.length; i++)
+            codes[i] = sparse && rng.nextInt(4) != 0 ? 0 : (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
+        float[] ones = new float[out];
+        java.util.Arrays.fill(ones, 1f);
+        float[] scale = new float[out];
+        java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
+        PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
+        assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
+        int uniform = ShortLayer.flushEvery(conv), interval = ((CpuBackend.Prepared) cpu.prepare(conv)).shorts().flushEvery();
+        if (sparse && uniform < 3 * in) assertTrue(interval > uniform, conv + ": sparse weights flush every " + interval + " steps, no more than " + uniform);
+        if (!sparse) assertEquals(uniform, interval, conv + ": weights at the encoding's bound flush at its interval");
+        for (float bias : new float[] {2f, -2f}) {
+            // every input code the top one (or 0): a 1×1 F32 layer whose bias saturates
+            PackedConv edge = new PackedConv("edge", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, bias));
+            float[] img = image(3 * in * 9 * 9);
+            LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(edge), null, inBits);
+            LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(edge), null, inBits);
+            assertEquals(bias > 0 ? (1 << inBits) - 1 : 0, ReferenceBackend.codes(r)[0]);
+            // codes 0 give sums of 0 (every output code the same, so floats only)
+            for (int outBits : bias > 0 ? new int[] {0, 8} : new int[] {0})
+                assertSame(ref.conv(r, ref.prepare(conv), null, outBits), cpu.conv(c, cpu.prepare(conv), null, outBits),
+                        e + " a" + inBits + " codes " + ReferenceBackend.codes(r)[0] + " out " + outBits);
+        }
     }
 
     /** Layers of half a vector of shorts of channels run two images at a time: odd and even batches, residuals, against the reference. */
