@@ -81,17 +81,15 @@ public final class CpuBackend implements LowBitBackend {
     public Layer prepare(PackedConv conv) {
         if (conv.encoding() == WeightEncoding.F32) return new Prepared(conv, F32Conv.transpose(conv), null, null);
         int[] oihw = ConvTaps.unpackRows(conv);
-        int[] tapOrder = integerRows(conv) ? ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()) : null;
+        int[] tapOrder = ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels());
         if (byShorts(conv)) return new Prepared(conv, null, null, null, ShortLayer.of(conv, tapOrder, false));
         if (byPairs(conv)) return new Prepared(conv, null, null, null, ShortLayer.of(conv, tapOrder, true));
-        TapCodes weights = TapCodes.pack(conv.encoding(),
-                ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()),
-                conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
+        TapCodes weights = TapCodes.pack(conv.encoding(), tapOrder, conv.outChannels(), conv.kernel() * conv.kernel(), conv.inChannels());
         if (weights.maxTapsPerPass((1 << conv.inBits()) - 1) >= 1) return new Prepared(conv, null, weights, null);
         if (conv.depth() > ConvTaps.MAX_EXACT_DEPTH)
             throw new IllegalArgumentException(conv.name() + ": " + conv.depth() + " products per output exceed the " + ConvTaps.MAX_EXACT_DEPTH
                     + " whose sum of codes int32 holds exactly");
-        return new Prepared(conv, null, null, ConvTaps.reorderWeights(oihw, conv.outChannels(), conv.inChannels(), conv.kernel(), conv.inChannels()));
+        return new Prepared(conv, null, null, tapOrder);
     }
 
     @Override
