@@ -9,13 +9,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
 /** `train --workers N`: the driver's side of {@link SparkTraining}, started by spark-submit. */
 final class SparkLaunch {
     private SparkLaunch() {}
 
-    static int train(List<String> args, int workers, boolean syncBatchNorm, boolean resume, boolean force) throws java.io.IOException {
+    /** Trains args (the train command's, without --workers) on workers replicas; commandLine is the whole one, recorded so that --resume alone continues on Spark. */
+    static int train(List<String> args, List<String> commandLine, int workers, boolean syncBatchNorm, boolean resume, boolean force) throws java.io.IOException {
         if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         try {
             Class.forName("org.apache.spark.SparkContext");
@@ -23,22 +25,26 @@ final class SparkLaunch {
             throw new IllegalArgumentException("--workers trains on Apache Spark, which is not on the class path: start the jar with "
                     + "spark-submit --class dev.apprentice.distill.cli.Cli apprentice-engine.jar train --workers " + workers + " ... (docs/distributed.md)");
         }
-        TrainCommand.parse(HadoopData.localized(args)).prepare(System.out);   // the driver checks the settings and the data before any executor starts
+        TrainCommand driver = TrainCommand.parse(HadoopData.localized(args));
+        driver.prepare(System.out);   // the driver checks the settings and the data before any executor starts
+        Path dir = driver.out;
+        List<String> recorded = List.copyOf(commandLine);
         SparkConf conf = new SparkConf().setAppName("apprentice train");
         if (!conf.contains("spark.master")) conf.setMaster("local[" + workers + "]");
         String[] given = args.toArray(String[]::new);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            SparkTraining.Setup setup = (leader, progress) -> {
-                PrintStream out = leader ? System.out : new PrintStream(OutputStream.nullOutputStream());
+            SparkTraining.Setup setup = (stageDir, out, progress) -> {
                 TrainCommand command = TrainCommand.parse(HadoopData.localized(List.of(given)));
-                TrainCommand.Prepared p = command.prepare(out);
-                return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(List.of(given)).checkpointEvery(command.checkpointEvery);
+                command.out = stageDir;
+                TrainCommand.Prepared p = command.prepare(new PrintStream(OutputStream.nullOutputStream()));   // the driver said what runs; each stage would repeat it
+                return new Trainer(p.cfg(), p.splits(), out, progress).commandLine(recorded).checkpointEvery(command.checkpointEvery);
             };
             System.out.printf("training on %d Spark workers (%s), batch norm over %s%n", workers, sc.master(),
                     syncBatchNorm ? "the global batch" : "each replica's shard");
-            SparkTraining.Outcome o = SparkTraining.run(sc, workers, syncBatchNorm, setup, resume, force, null);
-            System.out.printf("student test accuracy: top-1 %.2f%%; %.1f s; each replica sent %.1f MB in %.1f s of all-reduces; %d stage attempt(s)%n",
-                    o.testTop1(), o.seconds(), o.bytesSentPerReplica() / 1e6, o.allReduceSeconds(), o.attempts());
+            SparkTraining.Outcome o = SparkTraining.run(sc, workers, syncBatchNorm, setup, dir, resume, force, null, System.out);
+            System.out.printf("student test accuracy: top-1 %.2f%%; %.1f s; each replica sent %.1f MB in %.1f s of all-reduces; %d stages, %d retried%n",
+                    o.testTop1(), o.seconds(), o.bytesSentPerReplica() / 1e6, o.allReduceSeconds(), o.stages(), o.retries());
+            System.out.printf("model written to %s%n", dir.resolve(Trainer.MODEL));
         }
         return 0;
     }

@@ -202,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
                 return Cli.run(args.toArray(String[]::new));
             }
         }
-        if (workers != null) return SparkLaunch.train(withoutWorkers(given), workers, !replicaBatchNorm, resume, force);
+        if (workers != null) return SparkLaunch.train(withoutWorkers(given), given, workers, !replicaBatchNorm, resume, force);
         if (replicaBatchNorm) throw new IllegalArgumentException("--replica-batchnorm applies to --workers runs only");
         Prepared p = prepare(System.out);
         Trainer trainer = new Trainer(p.cfg(), p.splits(), System.out, quiet ? Progress.QUIET : Progress.forTerminal(System.err))

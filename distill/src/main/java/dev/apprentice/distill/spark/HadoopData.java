@@ -41,23 +41,21 @@ public final class HadoopData {
     static synchronized Path localCopy(String uri) throws IOException {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "apprentice-data-" + hash(uri)), done = dir.resolve(".complete");
         if (Files.exists(done)) return dir;
-        Path partial = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".partial-");
-        URI source = URI.create(uri);
-        try (FileSystem fs = FileSystem.newInstance(source, new Configuration())) {
-            org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(source);
-            if (!fs.getFileStatus(src).isDirectory()) throw new IOException("--data " + uri + " is not a directory");
-            for (var status : fs.listStatus(src)) {
-                if (status.isDirectory()) fs.copyToLocalFile(false, status.getPath(), new org.apache.hadoop.fs.Path(partial.toUri()), true);
-                else fs.copyToLocalFile(false, status.getPath(), new org.apache.hadoop.fs.Path(partial.resolve(status.getPath().getName()).toUri()), true);
+        try (ScratchDirectory partial = ScratchDirectory.create(dir.getParent(), dir.getFileName() + ".partial-")) {
+            URI source = URI.create(uri);
+            try (FileSystem fs = FileSystem.newInstance(source, new Configuration())) {
+                org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(source);
+                if (!fs.getFileStatus(src).isDirectory()) throw new IOException("--data " + uri + " is not a directory");
+                for (var status : fs.listStatus(src)) {
+                    if (status.isDirectory()) fs.copyToLocalFile(false, status.getPath(), new org.apache.hadoop.fs.Path(partial.path().toUri()), true);
+                    else fs.copyToLocalFile(false, status.getPath(), new org.apache.hadoop.fs.Path(partial.path().resolve(status.getPath().getName()).toUri()), true);
+                }
             }
-        }
-        Files.createFile(partial.resolve(".complete"));
-        try {
-            Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            // another task of this machine finished the same copy first: use it, drop ours
-            try (var files = Files.walk(partial)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            Files.createFile(partial.path().resolve(".complete"));
+            try {
+                Files.move(partial.path(), dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                // another task of this machine finished the same copy first: use it (ours goes with the scratch directory)
             }
         }
         return dir;

@@ -13,6 +13,9 @@ public interface Progress {
     interface Bar extends AutoCloseable {
         void step(String status);
 
+        /** A step of a resumed epoch trained before its checkpoint: counted, not trained again. */
+        default void skipped() {}
+
         @Override
         void close();
     }
@@ -52,6 +55,11 @@ public interface Progress {
                 @Override
                 public void step(String status) {
                     pb.setExtraMessage(status);
+                    pb.step();
+                }
+
+                @Override
+                public void skipped() {
                     pb.step();
                 }
 

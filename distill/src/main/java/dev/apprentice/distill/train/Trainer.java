@@ -39,7 +39,7 @@ public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors",
             PACKED = "model.packed.safetensors", TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
     /** Finds an --out that cannot hold the run before any training, not after the first epoch. */
-    private static void requireWritableDirectory(Path dir) {
+    static void requireWritableDirectory(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
         try {
             Files.createDirectories(dir);
@@ -58,7 +58,8 @@ public final class Trainer {
 
     /**
      * The result of a finished run; the teacher fields are null without a teacher (teacherFile also
-     * in B and C), packedFile when the student cannot be packed (full-precision activations).
+     * in B and C), packedFile when the student cannot be packed (full-precision activations); modelFile
+     * (and the other files) when a {@link #stage} ended before the run did.
      */
     public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile, Path packedFile,
                          Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
@@ -66,6 +67,20 @@ public final class Trainer {
     private List<String> commandLine;
     private Replica replica = Replica.alone();
     private int checkpointEvery;
+    private boolean inStages, laterStage;
+
+    /**
+     * Runs one stage of a run split at its checkpoints (as a distributed driver does, which writes each
+     * checkpoint itself): {@link #run} returns right after writing its first checkpoint, with a
+     * {@link Result#modelFile()} of null while the run is unfinished. Stages do not announce resuming
+     * (their directory is the stage's, the driver's is the run's), and a later stage does not record one
+     * (the run's record counts invocations, not stages).
+     */
+    public Trainer stage(boolean first) {
+        this.inStages = true;
+        this.laterStage = !first;
+        return this;
+    }
 
     /**
      * Also checkpoints every steps steps within an epoch (0: only after each epoch), for epochs long enough
@@ -130,7 +145,19 @@ public final class Trainer {
                 scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec());
     }
 
-    private static void removeIfUnused(Path dir) {
+    /** Whether a run asked to resume (or to start over: overwrite) in dir resumes from a checkpoint there; refuses to overwrite a run unasked. */
+    static boolean resumes(Path dir, boolean resume, boolean overwrite, PrintStream out) {
+        Path ckptFile = dir.resolve(CHECKPOINT);
+        if (!resume && !overwrite && Files.exists(ckptFile))
+            throw new IllegalArgumentException(dir + " already holds a run (" + CHECKPOINT + "); use --resume to continue it or --force to start over");
+        if (resume && !Files.exists(ckptFile)) {
+            out.printf("no %s in %s yet (the run stopped in its first epoch): starting over%n", CHECKPOINT, dir);
+            return false;
+        }
+        return resume;
+    }
+
+    static void removeIfUnused(Path dir) {
         try (var entries = Files.list(dir)) {
             if (entries.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE))) {
                 Files.deleteIfExists(dir.resolve(RunLock.FILE));
@@ -144,12 +171,7 @@ public final class Trainer {
     private Result runLocked(boolean resume, boolean overwrite) throws IOException {
         Path dir = cfg.outDir();
         Path ckptFile = dir.resolve(CHECKPOINT);
-        if (!resume && !overwrite && Files.exists(ckptFile))
-            throw new IllegalArgumentException(dir + " already holds a run (" + CHECKPOINT + "); use --resume to continue it or --force to start over");
-        if (resume && !Files.exists(ckptFile)) {
-            out.printf("no %s in %s yet (the run stopped in its first epoch): starting over%n", CHECKPOINT, dir);
-            resume = false;
-        }
+        resume = resumes(dir, resume, overwrite, out);
 
         var t = data.train();
         Normalization norm = Normalization.of(t);
@@ -186,18 +208,17 @@ public final class Trainer {
             partialSums = ck.epochSums();
             partialSeconds = ck.epochSeconds();
             elapsed = ck.seconds() - partialSeconds;   // the resumed epoch's seconds so far count again in its own row
-            if (skipSteps > 0) out.printf("resuming %s in epoch %d of %d after step %d%n", dir, startEpoch + 1, cfg.epochs(), skipSteps);
-            else out.printf("resuming %s from epoch %d of %d%n", dir, startEpoch, cfg.epochs());
+            if (!inStages) out.println(resuming(dir, ck));   // a stage's directory is not the run's: its driver says it
         }
         Evaluation frozenTeacher = null;
         if (teacher != null && !scheme.trainsTeacher() && replica.leads()) {
             frozenTeacher = Evaluation.of(teacher, data.test(), who.teacherSpec().norm(), EVAL_BATCH);
-            out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
+            if (!laterStage) out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
         }
         MetricsLog metrics = null;
         if (replica.leads()) {
             Files.createDirectories(dir);
-            RunRecord.started(dir, cfg, data, commandLine, resume);
+            if (!laterStage) RunRecord.started(dir, cfg, data, commandLine, resume);
             metrics = new MetricsLog(dir.resolve(METRICS), startEpoch);
         }
         List<Tensor> trained = new ArrayList<>(student.parameters());
@@ -224,6 +245,7 @@ public final class Trainer {
                 for (Batch global : loader) {
                     if (resumed && stepInEpoch < skipSteps) {   // trained before the checkpoint: drawn (the order and augmentation continue) but not trained on
                         stepInEpoch++;
+                        bar.skipped();
                         continue;
                     }
                     Batch b = replica.shard(global);
@@ -266,8 +288,10 @@ public final class Trainer {
                         sums.add(b, loss, zS, zT);
                     }
                     stepInEpoch++;
-                    if (checkpointEvery > 0 && stepInEpoch % checkpointEvery == 0 && stepInEpoch < loader.batches())
+                    if (checkpointEvery > 0 && stepInEpoch % checkpointEvery == 0 && stepInEpoch < loader.batches()) {
                         checkpointWithin(ckptFile, epoch, stepInEpoch, sums, (System.nanoTime() - start) / 1e9, elapsed, student, teacher, scheme, sgd, who);
+                        if (inStages) return paused(student, who, teacher, null, teacherTest, elapsed);
+                    }
                     double secs = (System.nanoTime() - start) / 1e9;
                     bar.step(String.format("loss %.4f acc %.2f%%%s %.0f img/s", sums.loss(), sums.studentAcc(),
                             scheme.trainsTeacher() ? String.format(" teacher %.2f%%", sums.teacherAcc()) : "", sums.images() / secs));
@@ -275,7 +299,11 @@ public final class Trainer {
             }
             double trainSecs = (System.nanoTime() - start) / 1e9;
             sums.sumOver(replica.ring());
-            if (!replica.leads()) continue;
+            boolean pauses = inStages && epoch < cfg.epochs();
+            if (!replica.leads()) {
+                if (pauses) return paused(student, who, teacher, null, null, elapsed);
+                continue;
+            }
             test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
             if (scheme.trainsTeacher()) teacherTest = Evaluation.of(teacher, data.test(), norm, EVAL_BATCH);
             double secs = (System.nanoTime() - start) / 1e9;
@@ -285,6 +313,7 @@ public final class Trainer {
             out.printf("epoch %2d/%d  loss %.4f  train %.2f%%  test top-1 %.2f%% top-5 %.2f%%%s  %.0f img/s  %.1fs%n",
                     epoch, cfg.epochs(), sums.loss(), sums.studentAcc(), test.top1(), test.top5(),
                     scheme.trainsTeacher() ? String.format("  teacher test %.2f%%", teacherTest.top1()) : "", sums.images() / trainSecs, secs);
+            if (pauses) return paused(student, who, teacher, test, teacherTest, elapsed);
         }
         if (!replica.leads()) return new Result(student, who.studentSpec(), null, null, null, teacher, null, null, elapsed);
         if (test == null) test = Evaluation.of(student, data.test(), norm, EVAL_BATCH);
@@ -302,6 +331,17 @@ public final class Trainer {
         }
         RunRecord.ended(dir);
         return new Result(student, who.studentSpec(), test, modelFile, packedFile, teacher, teacherTest, teacherFile, elapsed);
+    }
+
+    /** Where a run resumed from ck continues. */
+    public static String resuming(Path dir, Checkpoint ck) {
+        String epochs = ck.config().get("epochs");
+        return ck.stepInEpoch() > 0 ? String.format("resuming %s in epoch %d of %s after step %d", dir, ck.epoch() + 1, epochs, ck.stepInEpoch())
+                : String.format("resuming %s from epoch %d of %s", dir, ck.epoch(), epochs);
+    }
+
+    private static Result paused(Module student, Participants who, Module teacher, Evaluation test, Evaluation teacherTest, double elapsed) {
+        return new Result(student, who.studentSpec(), test, null, null, teacher, teacherTest, null, elapsed);
     }
 
     private static Map<String, Object> row(int epoch, EpochSums s, Evaluation test, Evaluation teacherTest, double lr,

@@ -45,15 +45,14 @@ class LocalClusterTest {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             Path two = tmp.resolve("two"), halted = tmp.resolve("halted");
-            SparkTraining.Outcome o = SparkTraining.run(sc, 2, SparkTrainingTest.setup(two.toString()), false, false, null);
-            assertEquals(1, o.attempts());
+            SparkTraining.Outcome o = SparkTrainingTest.train(sc, 2, two, null);
+            assertEquals(0, o.retries());
             Map<String, Tensor> plain = SparkTrainingTest.weights(SparkTrainingTest.plainRun(tmp)), b = SparkTrainingTest.weights(two);
             double worst = DataParallelAccess.largestRelativeDifference(plain, b);
             assertTrue(worst < DataParallelAccess.TOLERANCE, "two executor JVMs differ from plain training by " + worst);
 
-            SparkTraining.Outcome retried = SparkTraining.run(sc, 2, SparkTrainingTest.setup(halted.toString()), false, false,
-                    new SparkTraining.FailOnce(1, 2, 3, true));
-            assertTrue(retried.attempts() >= 2, "the stage ran again after the executor was lost: " + retried.attempts());
+            SparkTraining.Outcome retried = SparkTrainingTest.train(sc, 2, halted, new SparkTraining.InjectedFailure(1, 2, 3, 1, true));
+            assertTrue(retried.retries() >= 1, "the stage ran again after the executor was lost: " + retried.retries());
             Map<String, Tensor> c = SparkTrainingTest.weights(halted);
             for (String k : b.keySet()) assertArrayEquals(b.get(k).data(), c.get(k).data(), "after the lost executor: " + k);
         } finally {
