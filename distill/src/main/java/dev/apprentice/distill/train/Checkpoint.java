@@ -69,7 +69,10 @@ public record Checkpoint(int epoch, int stepInEpoch, double[] epochSums, double 
             OptimizerState opt = new OptimizerState(Long.parseLong(m.get("optim_steps")), Double.parseDouble(m.get("optim_lr")), buffers);
             String sums = m.getOrDefault("epoch_sums", "");
             double[] epochSums = sums.isEmpty() ? new double[0] : java.util.Arrays.stream(sums.split(",")).mapToDouble(Double::parseDouble).toArray();
-            return new Checkpoint(Integer.parseInt(m.get("epoch")), Integer.parseInt(m.getOrDefault("step_in_epoch", "0")), epochSums,
+            int stepInEpoch = Integer.parseInt(m.getOrDefault("step_in_epoch", "0"));
+            if (stepInEpoch > 0 && epochSums.length != EpochSums.VALUES)
+                throw new IllegalArgumentException("epoch_sums has " + epochSums.length + " values, not " + EpochSums.VALUES);
+            return new Checkpoint(Integer.parseInt(m.get("epoch")), stepInEpoch, epochSums,
                     Double.parseDouble(m.getOrDefault("epoch_train_seconds", "0")), Double.parseDouble(m.getOrDefault("seconds", "0")), model, teacher, opt,
                     strip(m, CONFIG), strip(m, SPEC));
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import dev.apprentice.engine.tensor.Tensor;
 
 /** Running per-epoch means of the loss terms and training accuracies, weighted by batch size. */
 final class EpochSums {
+    /** How many numbers {@link #values} gives. */
+    static final int VALUES = 8;
     private double total, teacherHard, studentHard, soft;
     private long studentHits, teacherHits, images;
     private boolean teacher;
@@ -46,7 +48,7 @@ final class EpochSums {
     }
 
     private void set(double[] v) {
-        if (v.length != 8) throw new IllegalArgumentException("epoch sums need 8 values, got " + v.length);
+        if (v.length != VALUES) throw new IllegalArgumentException("epoch sums need " + VALUES + " values, got " + v.length);
         total = v[0];
         teacherHard = v[1];
         studentHard = v[2];

@@ -4,6 +4,7 @@ import dev.apprentice.distill.data.FashionMnist;
 import dev.apprentice.distill.data.ImageSet;
 import dev.apprentice.distill.data.Splits;
 import dev.apprentice.engine.tensor.Tensor;
+import dev.apprentice.nn.io.ModelFileException;
 import dev.apprentice.nn.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,13 @@ class ResumeTest {
         assertEquals(1, within.epoch(), "epochs finished");
         assertEquals(4, within.stepInEpoch(), "killed in step 5 of epoch 2: the last checkpoint is after step 4");
         assertEquals(4 * 32, (long) within.epochSums()[6], "the epoch's images so far");
+        Path damaged = tmp.resolve("damaged.safetensors");   // a mid-epoch checkpoint whose epoch sums lost values
+        SafeTensors.Contents saved = SafeTensors.read(b.resolve(Trainer.CHECKPOINT));
+        Map<String, String> meta = new java.util.LinkedHashMap<>(saved.metadata());
+        meta.put("epoch_sums", "1.0,2.0");
+        SafeTensors.write(damaged, saved.tensors(), meta);
+        ModelFileException refused = assertThrows(ModelFileException.class, () -> Checkpoint.load(damaged));
+        assertTrue(refused.getMessage().contains(damaged.toString()) && refused.getMessage().contains("epoch_sums"), refused.getMessage());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         new Trainer(config(b, 3), data, new PrintStream(log), Progress.QUIET).checkpointEvery(2).run(true, false);
         assertTrue(log.toString().contains("in epoch 2 of 3 after step 4"), log.toString());
