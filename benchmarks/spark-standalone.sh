@@ -5,7 +5,7 @@
 # one-command jar's `train --workers W`. The measurement behind docs/distributed.md. Usage:
 #   benchmarks/spark-standalone.sh WORKERS CORES_PER_WORKER [train arguments...]
 #   e.g. benchmarks/spark-standalone.sh 2 1 --data debian --student resnet20 --precision fp32 --scheme none --epochs 1 --out runs/spark2
-# Needs a build (mvn -B -q -DskipTests install). Logs of the master and workers go to $SPARK_LOGS (default /tmp/spark-standalone).
+# Needs a build (mvn -B -q -DskipTests install), or APPRENTICE_JAR=a copy of the jar. Logs of the master and workers go to $SPARK_LOGS (default /tmp/spark-standalone).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 top="$(cd "$here/.." && pwd)"
@@ -17,7 +17,7 @@ for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25*
   if [ -n "$home" ] && [ -x "$home/bin/java" ] && "$home/bin/java" -version 2>&1 | grep -q 'version "25'; then java="$home/bin/java"; export JAVA_HOME="$home"; break; fi
 done
 [ -n "$java" ] || { echo "no Java 25 found (set JAVA_HOME)" >&2; exit 1; }
-jar="$top/distill/target/apprentice-engine.jar"
+jar="${APPRENTICE_JAR:-$top/distill/target/apprentice-engine.jar}"   # a copy keeps a long run safe from rebuilds
 [ -f "$jar" ] || { echo "no $jar: build first with 'mvn -B -q -DskipTests install'" >&2; exit 1; }
 logs="${SPARK_LOGS:-/tmp/spark-standalone}"
 mkdir -p "$logs"
