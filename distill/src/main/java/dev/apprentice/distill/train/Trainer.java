@@ -59,7 +59,7 @@ public final class Trainer {
     /**
      * The result of a finished run; the teacher fields are null without a teacher (teacherFile also
      * in B and C), packedFile when the student cannot be packed (full-precision activations); modelFile
-     * (and the other files) when a {@link #stage} ended before the run did.
+     * (and the other files) also when a {@link #stage} ended before the run did.
      */
     public record Result(Module model, dev.apprentice.distill.model.ModelSpec spec, Evaluation test, Path modelFile, Path packedFile,
                          Module teacher, Evaluation teacherTest, Path teacherFile, double seconds) {}
