@@ -137,12 +137,12 @@ public final class Trainer {
 
     /** A checkpoint within epoch (every replica calls it: the epoch's sums so far are summed over them), written by the leader. */
     private void checkpointWithin(Path file, int epoch, int stepInEpoch, EpochSums sums, double epochSeconds, double elapsed, Module student,
-                                  Module teacher, Scheme scheme, Sgd sgd, Participants who) throws IOException {
+                                  Module teacher, Scheme scheme, Sgd sgd, Participants who, Evaluation frozenTeacher) throws IOException {
         EpochSums global = EpochSums.of(sums.values());
         global.sumOver(replica.ring());
         if (!replica.leads()) return;
         Checkpoint.save(file, epoch - 1, stepInEpoch, global.values(), epochSeconds, elapsed + epochSeconds, student,
-                scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec());
+                scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec(), frozenTeacher);
     }
 
     /** Whether a run asked to resume (or to start over: overwrite) in dir resumes from a checkpoint there; refuses to overwrite a run unasked. */
@@ -191,8 +191,10 @@ public final class Trainer {
         int startEpoch = 0, skipSteps = 0;
         double elapsed = 0, partialSeconds = 0;
         double[] partialSums = null;
+        Evaluation resumedTeacherTest = null;
         if (resume) {
             Checkpoint ck = Checkpoint.load(ckptFile);
+            resumedTeacherTest = ck.frozenTeacherTest();
             List<String> diff = differences(ck.config(), cfg.fingerprint());
             if (!diff.isEmpty())
                 throw new IllegalArgumentException("the checkpoint in " + dir + " is from a different run: " + String.join(", ", diff));
@@ -212,7 +214,8 @@ public final class Trainer {
         }
         Evaluation frozenTeacher = null;
         if (teacher != null && !scheme.trainsTeacher() && replica.leads()) {
-            frozenTeacher = Evaluation.of(teacher, data.test(), who.teacherSpec().norm(), EVAL_BATCH);
+            // the frozen teacher's test accuracy cannot change: a resumed run (a distributed stage) takes it from the checkpoint
+            frozenTeacher = resumedTeacherTest != null ? resumedTeacherTest : Evaluation.of(teacher, data.test(), who.teacherSpec().norm(), EVAL_BATCH);
             if (!laterStage) out.printf("teacher %s (frozen): test top-1 %.2f%%%n", who.teacherSpec().label(), frozenTeacher.top1());
         }
         MetricsLog metrics = null;
@@ -289,7 +292,7 @@ public final class Trainer {
                     }
                     stepInEpoch++;
                     if (checkpointEvery > 0 && stepInEpoch % checkpointEvery == 0 && stepInEpoch < loader.batches()) {
-                        checkpointWithin(ckptFile, epoch, stepInEpoch, sums, (System.nanoTime() - start) / 1e9, elapsed, student, teacher, scheme, sgd, who);
+                        checkpointWithin(ckptFile, epoch, stepInEpoch, sums, (System.nanoTime() - start) / 1e9, elapsed, student, teacher, scheme, sgd, who, frozenTeacher);
                         if (inStages) return paused(student, who, teacher, null, teacherTest, elapsed);
                     }
                     double secs = (System.nanoTime() - start) / 1e9;
@@ -309,7 +312,7 @@ public final class Trainer {
             double secs = (System.nanoTime() - start) / 1e9;
             elapsed += secs;
             metrics.append(row(epoch, sums, test, teacherTest, sgd.lr(), trainSecs, secs, teacherNanos / 1e9));
-            Checkpoint.save(ckptFile, epoch, elapsed, student, scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec());
+            Checkpoint.save(ckptFile, epoch, elapsed, student, scheme.trainsTeacher() ? teacher : null, sgd.state(), cfg, who.studentSpec(), frozenTeacher);
             out.printf("epoch %2d/%d  loss %.4f  train %.2f%%  test top-1 %.2f%% top-5 %.2f%%%s  %.0f img/s  %.1fs%n",
                     epoch, cfg.epochs(), sums.loss(), sums.studentAcc(), test.top1(), test.top5(),
                     scheme.trainsTeacher() ? String.format("  teacher test %.2f%%", teacherTest.top1()) : "", sums.images() / trainSecs, secs);

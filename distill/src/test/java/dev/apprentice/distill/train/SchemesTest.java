@@ -87,6 +87,28 @@ class SchemesTest {
     }
 
     @Test
+    void aResumedRunTakesTheFrozenTeachersTestAccuracyFromItsCheckpoint() throws IOException {
+        Path dir = tmp.resolve("b-resumed");
+        TrainConfig cfg = config(dir, 2, A8W2, scheme(Scheme.B, fp32Student, null));
+        assertThrows(IllegalStateException.class, () -> new Trainer(cfg, data, QUIET, ResumeTest.crashingAt(2, 2)).run(false, false));
+        Path ckpt = dir.resolve(Trainer.CHECKPOINT);
+        Evaluation saved = Checkpoint.load(ckpt).frozenTeacherTest();
+        double firstRow = com.google.gson.JsonParser.parseString(Files.readAllLines(dir.resolve(Trainer.METRICS)).get(0)).getAsJsonObject()
+                .get("teacher_test_top1").getAsDouble();
+        assertEquals(firstRow, saved.top1(), "the checkpoint keeps the evaluation the run reported");
+        assertEquals(data.test().size(), saved.images());
+
+        // a marked value in the checkpoint shows that the resumed run read it instead of evaluating the teacher again
+        SafeTensors.Contents c = SafeTensors.read(ckpt);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put("frozen_teacher_test", "12.5," + saved.top5() + "," + saved.loss() + "," + saved.images());
+        SafeTensors.write(ckpt, c.tensors(), meta);
+        Trainer.Result r = new Trainer(cfg, data, QUIET, Progress.QUIET).run(true, false);
+        assertEquals(12.5, r.teacherTest().top1());
+        assertTrue(Files.readAllLines(dir.resolve(Trainer.METRICS)).get(1).contains("\"teacher_test_top1\":12.5"));
+    }
+
+    @Test
     void schemesCAndFinetuneStartFromTheGivenStudent() throws IOException {
         Map<String, Tensor> init = SafeTensors.read(fp32Student).tensors();
         for (Scheme s : new Scheme[] {Scheme.C, Scheme.FINETUNE}) {
