@@ -7,6 +7,7 @@ import dev.apprentice.distill.train.StagedRun;
 import dev.apprentice.distill.train.Trainer;
 import dev.apprentice.engine.parallel.Parallel;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
@@ -120,7 +121,8 @@ public final class SparkTraining {
             int rank = ctx.partitionId(), attempt = ctx.stageAttemptNumber();
             String host = ctx.getTaskInfos()[rank].address().replaceAll(":\\d+$", "");
             try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(0));
-                 ScratchDirectory work = ScratchDirectory.create(null, "apprentice-stage-" + rank + "-")) {
+                 // under the executor's working directory, which the cluster manager removes with the application even if this JVM dies
+                 ScratchDirectory work = ScratchDirectory.create(Path.of(SparkFiles.getRootDirectory()), "apprentice-stage-" + rank + "-")) {
                 int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 String[] all = ctx.allGather(host + ":" + port);
                 List<InetSocketAddress> addresses = new ArrayList<>();
