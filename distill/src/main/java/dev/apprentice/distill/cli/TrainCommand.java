@@ -96,8 +96,8 @@ final class TrainCommand implements Callable<Integer> {
     Threads threads;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Train on N data-parallel replicas as one Apache Spark barrier stage (start the jar with spark-submit; docs/distributed.md). "
-                    + "Without it: one process.")
+            description = "Train on N data-parallel replicas as Apache Spark barrier stages, one per checkpoint; the driver keeps --out and writes "
+                    + "each checkpoint (start the jar with spark-submit; docs/distributed.md). Without it: one process.")
     Integer workers;
 
     private static final String CHECKPOINT_EVERY = "--checkpoint-every";
