@@ -24,23 +24,17 @@ public final class StagedRun implements AutoCloseable {
 
     private final Path dir;
     private final RunLock lock;
-    private final boolean created;
     private Map<String, byte[]> state = new LinkedHashMap<>();
     private boolean finished;
 
-    private StagedRun(Path dir, RunLock lock, boolean created) {
+    private StagedRun(Path dir, RunLock lock) {
         this.dir = dir;
         this.lock = lock;
-        this.created = created;
     }
 
     /** Opens dir as the train command would (resume: from its checkpoint; overwrite: start over), holding its lock until {@link #close}. */
     public static StagedRun open(Path dir, boolean resume, boolean overwrite, PrintStream out) throws IOException {
-        if (resume && !Files.isDirectory(dir)) throw new IllegalArgumentException("nothing to resume: " + dir + " does not exist");
-        boolean created = !Files.exists(dir);
-        Trainer.requireWritableDirectory(dir);
-        RunLock lock = RunLock.acquire(dir);
-        StagedRun run = new StagedRun(dir, lock, created);
+        StagedRun run = new StagedRun(dir, RunLock.forRun(dir, resume));
         try {
             if (Trainer.resumes(dir, resume, overwrite, out)) {
                 out.println(Trainer.resuming(dir, Checkpoint.load(dir.resolve(Trainer.CHECKPOINT))));
@@ -98,7 +92,6 @@ public final class StagedRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.close();
-        if (created && state.isEmpty()) Trainer.removeIfUnused(dir);   // a run that never wrote leaves no empty directory behind
+        lock.close();   // a run that never wrote leaves no empty directory behind
     }
 }

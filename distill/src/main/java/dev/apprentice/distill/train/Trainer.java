@@ -38,17 +38,6 @@ import java.util.Map;
 public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.safetensors", MODEL = "model.safetensors",
             PACKED = "model.packed.safetensors", TEACHER = "teacher.safetensors", METRICS = "metrics.jsonl";
-    /** Finds an --out that cannot hold the run before any training, not after the first epoch. */
-    static void requireWritableDirectory(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
-        try {
-            Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".write-test", ".tmp"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write the run to " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        }
-    }
-
     private static final int EVAL_BATCH = 500;
 
     private final TrainConfig cfg;
@@ -124,14 +113,8 @@ public final class Trainer {
     public Result run(boolean resume, boolean overwrite) throws IOException {
         Path dir = cfg.outDir();
         if (!replica.leads()) return runLocked(resume, overwrite);   // the leader holds the run's lock and writes its files
-        if (resume && !Files.isDirectory(dir)) throw new IllegalArgumentException("nothing to resume: " + dir + " does not exist");
-        boolean created = !Files.exists(dir);
-        requireWritableDirectory(dir);
-        try (RunLock lock = RunLock.acquire(dir)) {
+        try (RunLock lock = RunLock.forRun(dir, resume)) {   // a refused run leaves no empty run directory behind
             return runLocked(resume, overwrite);
-        } catch (IOException | RuntimeException e) {
-            if (created) removeIfUnused(dir); // a refused run leaves no empty run directory behind
-            throw e;
         }
     }
 
@@ -155,17 +138,6 @@ public final class Trainer {
             return false;
         }
         return resume;
-    }
-
-    static void removeIfUnused(Path dir) {
-        try (var entries = Files.list(dir)) {
-            if (entries.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE))) {
-                Files.deleteIfExists(dir.resolve(RunLock.FILE));
-                Files.delete(dir);
-            }
-        } catch (IOException e) {
-            // left as it is: the run's own error says what went wrong
-        }
     }
 
     private Result runLocked(boolean resume, boolean overwrite) throws IOException {
