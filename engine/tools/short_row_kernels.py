@@ -1,18 +1,91 @@
 #!/usr/bin/env python3
 """Writes the unrolled kernels of ShortRowKernel (engine/src/main/java/dev/apprentice/engine/kernel), which the
 repository keeps as plain Java: every vector must stay in a local, so each pixel count and tile count is its own
-method. Usage: short_row_kernels.py [plain|paired|strided] > kernels.java, then paste over the matching methods
-(each mode's output appears verbatim in ShortRowKernel.java; compare before committing a change)."""
+method. Usage: short_row_kernels.py FILE rewrites the kernels at the end of FILE (everything from the first
+generated method's comment to the class's closing brace); short_row_kernels.py alone prints them.
+
+Each kernel runs its input channels in a counted loop per kernel row, with every array index a loop-invariant
+offset plus the channel (times the lanes, for weights): C2 then proves the accesses in bounds before the loop
+and keeps the loop body to the vector work (with the channel as a separate counter it kept a bounds check and
+address arithmetic per load, and the loop was front-end bound)."""
 import sys
-def kernel(name, tiles, pixels, doc):
+
+FLUSH_PLAIN = ('IntVector.fromArray(I, sums, at{o}).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o});',
+               'IntVector.fromArray(I, sums, at{o} + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o} + HALF);')
+FLUSH_PAIRED = ('IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);',
+                'IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);')
+
+
+def kernel(name, doc, tiles, pixels, stride=1, paired=False):
+    """tiles (1 or 2) × pixels output pixels; stride-2 pixel r reads input columns 2r + kj."""
     accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
     ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
-    L = []
-    L.append('    /** %s */' % doc)
-    L.append('    static void %s(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {' % name)
-    L.append('        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;')
-    L.append('        int xi = base, wi = tile * tileShorts, c = 0;')
-    L.append('        for (int from = 0; from < steps; from += flushEvery) {')
+    columns = stride * (pixels - 1) + 3
+    xtype = 'int[]' if paired else 'short[]'
+    extra = ', int secondOff' if paired else ''
+    I = ' ' * 4
+    L = ['%s/** %s */' % (I, doc),
+         '%sstatic void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {'
+         % (I, name, xtype, extra),
+         I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;']
+    names = [a for t in accs for a in t]
+    L.append(I * 2 + 'for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush')
+    L.append(I * 3 + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
+    L.append(I * 3 + 'for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk\'s steps in one kernel row')
+    L.append(I * 4 + 'int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;')
+    wsum = ['w1 = w0 + tapShorts', 'w2 = w0 + 2 * tapShorts']
+    if tiles == 2: wsum += ['w3 = w0 + tileShorts', 'w4 = w1 + tileShorts', 'w5 = w2 + tileShorts']
+    L.append(I * 4 + 'int %s;' % ', '.join(wsum))
+    L.append(I * 4 + 'for (int cc = c; cc < end; cc++) {')
+    L.append(I * 5 + 'int cl = cc * LANES;')
+    for t in range(tiles):
+        L.append(I * 5 + 'ShortVector %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl);'
+                 % (ws[t][0], 3 * t, ws[t][1], 3 * t + 1, ws[t][2], 3 * t + 2))
+    L.append(I * 5 + 'ShortVector v;')
+    for k in range(columns):
+        at = 'x0 + cc' if k == 0 else 'x0 + cc + ch' if k == 1 else 'x0 + cc + %d * ch' % k
+        load = 'IntVector.broadcast(I, x[%s]).reinterpretAsShorts()' if paired else 'ShortVector.broadcast(S, x[%s])'
+        L.append(I * 5 + 'v = %s;' % (load % at))
+        for kj in range(3):
+            if (k - kj) % stride: continue
+            r = (k - kj) // stride
+            if 0 <= r < pixels:
+                for t in range(tiles):
+                    L.append(I * 5 + '%s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
+    L.append(I * 4 + '}')
+    L.append(I * 4 + 'left -= end - c;')
+    L.append(I * 4 + 'c = end;')
+    L.append(I * 4 + 'if (c == ch) {')
+    L.append(I * 5 + 'c = 0;')
+    L.append(I * 5 + 'ki++;')
+    L.append(I * 4 + '}')
+    L.append(I * 3 + '}')
+    L.append(I * 3 + 'IntVector w;')
+    L.append(I * 3 + 'int at = sOff;')
+    for r in range(pixels):
+        for t in range(tiles):
+            L.append(I * 3 + 'w = %s.reinterpretAsInts();' % accs[t][r])
+            for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
+                L.append(I * 3 + line.format(o='' if t == 0 else ' + LANES'))
+        if r < pixels - 1: L.append(I * 3 + 'at += sStride;')
+    L += [I * 2 + '}', I + '}']
+    return '\n'.join(L)
+
+
+def stepped(name, doc, tiles, pixels, stride=1, paired=False):
+    """As kernel, in one loop over all channel steps (kernel row, then channel) per flush: the one-tile and paired
+    kernels, where the counted loops measured slower (16-channel rows: a short loop per kernel row) or made C2
+    load all broadcasts ahead of their products and spill the sums (the 14-pixel paired kernel)."""
+    accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
+    ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
+    columns = stride * (pixels - 1) + 3
+    xtype = 'int[]' if paired else 'short[]'
+    extra = ', int secondOff' if paired else ''
+    L = ['    /** %s */' % doc,
+         '    static void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {' % (name, xtype, extra),
+         '        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;',
+         '        int xi = base, wi = tile * tileShorts, c = 0;',
+         '        for (int from = 0; from < steps; from += flushEvery) {']
     names = [a for t in accs for a in t]
     L.append('            ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
     L.append('            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {')
@@ -21,138 +94,53 @@ def kernel(name, tiles, pixels, doc):
         L.append('                ShortVector %s = ShortVector.fromArray(S, q, wi%s), %s = ShortVector.fromArray(S, q, wi%s + tapShorts),' % (ws[t][0], off, ws[t][1], off))
         L.append('                        %s = ShortVector.fromArray(S, q, wi%s + 2 * tapShorts);' % (ws[t][2], off))
     L.append('                ShortVector v;')
-    for k in range(pixels + 2):
-        L.append('                v = ShortVector.broadcast(S, x[xi%s]);' % ('' if k == 0 else ' + %s * ch' % k if k > 1 else ' + ch'))
+    for k in range(columns):
+        at = 'xi' + ('' if k == 0 else ' + %s * ch' % k if k > 1 else ' + ch')
+        load = 'IntVector.broadcast(I, x[%s]).reinterpretAsShorts()' if paired else 'ShortVector.broadcast(S, x[%s])'
+        L.append('                v = %s;' % (load % at))
         for kj in range(3):
-            r = k - kj
+            if (k - kj) % stride: continue
+            r = (k - kj) // stride
             if 0 <= r < pixels:
                 for t in range(tiles):
                     L.append('                %s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
-    L.append('                xi++;')
-    L.append('                wi += LANES;')
-    L.append('                if (++c == ch) { // next kernel row: its first channel, its column-0 weights')
-    L.append('                    c = 0;')
-    L.append('                    xi += rowStride - ch;')
-    L.append('                    wi += 2 * tapShorts;')
-    L.append('                }')
-    L.append('            }')
-    L.append('            IntVector w;')
-    L.append('            int at = sOff;')
+    L += ['                xi++;',
+          '                wi += LANES;',
+          '                if (++c == ch) { // next kernel row: its first channel, its column-0 weights',
+          '                    c = 0;',
+          '                    xi += rowStride - ch;',
+          '                    wi += 2 * tapShorts;',
+          '                }',
+          '            }',
+          '            IntVector w;',
+          '            int at = sOff;']
     for r in range(pixels):
         for t in range(tiles):
-            o = '' if t == 0 else ' + LANES'
             L.append('            w = %s.reinterpretAsInts();' % accs[t][r])
-            L.append('            IntVector.fromArray(I, sums, at%s).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at%s);' % (o, o))
-            L.append('            IntVector.fromArray(I, sums, at%s + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at%s + HALF);' % (o, o))
+            for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
+                L.append('            ' + line.format(o='' if t == 0 else ' + LANES'))
         if r < pixels - 1: L.append('            at += sStride;')
-    L.append('        }')
-    L.append('    }')
+    L += ['        }', '    }']
     return '\n'.join(L)
 
-if len(sys.argv) == 1 or sys.argv[1] == 'plain':
-  print(kernel('oneTileSeven', 1, 7, 'One tile × 7 pixels: pixel r\'s sums added at sums[sOff + r·sStride ..].'))
-  print()
-  print(kernel('oneTileEight', 1, 8, 'One tile × 8 pixels (as {@link #oneTileSeven}).'))
-  print()
-  print(kernel('oneTileFourteen', 1, 14, 'One tile × 14 pixels (32 registers: 14 sums, 3 weight vectors, a broadcast): half the broadcasts per product of 7.'))
-  print()
-  print(kernel('twoTilesSeven', 2, 7, 'Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles.'))
+KERNELS = [
+    stepped('oneTileSeven', 'One tile × 7 pixels: pixel r\'s sums added at sums[sOff + r·sStride ..].', 1, 7),
+    stepped('oneTileEight', 'One tile × 8 pixels (as {@link #oneTileSeven}).', 1, 8),
+    stepped('oneTileFourteen', 'One tile × 14 pixels (32 registers: 14 sums, 3 weight vectors, a broadcast): half the broadcasts per product of 7.', 1, 14),
+    kernel('twoTilesSeven', 'Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles.', 2, 7),
+    stepped('pairedSeven', 'A paired tile × 7 pixels of two images (see {@link #pairedRow}).', 1, 7, paired=True),
+    stepped('pairedEight', 'A paired tile × 8 pixels of two images.', 1, 8, paired=True),
+    stepped('pairedFourteen', 'A paired tile × 14 pixels of two images (32 registers).', 1, 14, paired=True),
+    stepped('strideTwoSeven', 'Stride 2: one tile × 7 pixels, pixel r reading columns 2r, 2r + 1, 2r + 2.', 1, 7, stride=2),
+    stepped('strideTwoEight', 'Stride 2: one tile × 8 pixels.', 1, 8, stride=2),
+    kernel('strideTwoTwoTilesSeven', 'Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers).', 2, 7, stride=2),
+]
+GENERATED = '\n\n'.join(KERNELS) + '\n}\n'
 
-def paired(name, pixels, doc):
-    acc = ['a%d' % r for r in range(pixels)]
-    L = []
-    L.append('    /** %s */' % doc)
-    L.append('    static void %s(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {' % name)
-    L.append('        int tapShorts = ch * LANES, steps = KERNEL * ch;')
-    L.append('        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;')
-    L.append('        for (int from = 0; from < steps; from += flushEvery) {')
-    L.append('            ShortVector %s = ShortVector.zero(S), %s;' % (acc[0], ', '.join('%s = %s' % (n, acc[0]) for n in acc[1:])))
-    L.append('            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {')
-    L.append('                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),')
-    L.append('                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);')
-    L.append('                ShortVector v;')
-    for k in range(pixels + 2):
-        L.append('                v = IntVector.broadcast(I, x[xi%s]).reinterpretAsShorts();' % ('' if k == 0 else ' + %s * ch' % k if k > 1 else ' + ch'))
-        for kj in range(3):
-            r = k - kj
-            if 0 <= r < pixels:
-                L.append('                %s = %s.add(v.mul(p%d));' % (acc[r], acc[r], kj))
-    L.append('                xi++;')
-    L.append('                wi += LANES;')
-    L.append('                if (++c == ch) { // next kernel row: its first channel, its column-0 weights')
-    L.append('                    c = 0;')
-    L.append('                    xi += rowStride - ch;')
-    L.append('                    wi += 2 * tapShorts;')
-    L.append('                }')
-    L.append('            }')
-    L.append('            IntVector w;')
-    L.append('            int at = sOff;')
-    for r in range(pixels):
-        L.append('            w = %s.reinterpretAsInts();' % acc[r])
-        L.append('            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);')
-        L.append('            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);')
-        if r < pixels - 1: L.append('            at += sStride;')
-    L.append('        }')
-    L.append('    }')
-    return '\n'.join(L)
-
-if len(sys.argv) > 1 and sys.argv[1] == 'paired':
-    print(paired('pairedSeven', 7, 'A paired tile × 7 pixels of two images (see {@link #pairedRow}).'))
-    print()
-    print(paired('pairedEight', 8, 'A paired tile × 8 pixels of two images.'))
-    print()
-    print(paired('pairedFourteen', 14, 'A paired tile × 14 pixels of two images (32 registers).'))
-
-def strided(name, tiles, pixels, doc):
-    # stride 2: pixel r reads columns 2r + kj
-    accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
-    ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
-    L = []
-    L.append('    /** %s */' % doc)
-    L.append('    static void %s(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {' % name)
-    L.append('        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;')
-    L.append('        int xi = base, wi = tile * tileShorts, c = 0;')
-    L.append('        for (int from = 0; from < steps; from += flushEvery) {')
-    names = [a for t in accs for a in t]
-    L.append('            ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
-    L.append('            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {')
-    for t in range(tiles):
-        off = '' if t == 0 else ' + tileShorts'
-        L.append('                ShortVector %s = ShortVector.fromArray(S, q, wi%s), %s = ShortVector.fromArray(S, q, wi%s + tapShorts),' % (ws[t][0], off, ws[t][1], off))
-        L.append('                        %s = ShortVector.fromArray(S, q, wi%s + 2 * tapShorts);' % (ws[t][2], off))
-    L.append('                ShortVector v;')
-    for k in range(2 * (pixels - 1) + 3):
-        L.append('                v = ShortVector.broadcast(S, x[xi%s]);' % ('' if k == 0 else ' + %s * ch' % k if k > 1 else ' + ch'))
-        for kj in range(3):
-            if (k - kj) % 2: continue
-            r = (k - kj) // 2
-            if 0 <= r < pixels:
-                for t in range(tiles):
-                    L.append('                %s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
-    L.append('                xi++;')
-    L.append('                wi += LANES;')
-    L.append('                if (++c == ch) { // next kernel row: its first channel, its column-0 weights')
-    L.append('                    c = 0;')
-    L.append('                    xi += rowStride - ch;')
-    L.append('                    wi += 2 * tapShorts;')
-    L.append('                }')
-    L.append('            }')
-    L.append('            IntVector w;')
-    L.append('            int at = sOff;')
-    for r in range(pixels):
-        for t in range(tiles):
-            o = '' if t == 0 else ' + LANES'
-            L.append('            w = %s.reinterpretAsInts();' % accs[t][r])
-            L.append('            IntVector.fromArray(I, sums, at%s).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at%s);' % (o, o))
-            L.append('            IntVector.fromArray(I, sums, at%s + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at%s + HALF);' % (o, o))
-        if r < pixels - 1: L.append('            at += sStride;')
-    L.append('        }')
-    L.append('    }')
-    return '\n'.join(L)
-
-if len(sys.argv) > 1 and sys.argv[1] == 'strided':
-    print(strided('strideTwoSeven', 1, 7, 'Stride 2: one tile × 7 pixels, pixel r reading columns 2r, 2r + 1, 2r + 2.'))
-    print()
-    print(strided('strideTwoEight', 1, 8, 'Stride 2: one tile × 8 pixels.'))
-    print()
-    print(strided('strideTwoTwoTilesSeven', 2, 7, 'Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers).'))
+if len(sys.argv) == 1:
+    print(GENERATED, end='')
+else:
+    path = sys.argv[1]
+    text = open(path).read()
+    start = text.index('    /** One tile × 7 pixels: pixel r')
+    open(path, 'w').write(text[:start] + GENERATED)

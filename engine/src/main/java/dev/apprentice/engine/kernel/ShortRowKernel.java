@@ -510,73 +510,74 @@ public final class ShortRowKernel {
 
     /** Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles. */
     static void twoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0;
-        for (int from = 0; from < steps; from += flushEvery) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
+        for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
-            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
-                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
-                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
-                ShortVector s0 = ShortVector.fromArray(S, q, wi + tileShorts), s1 = ShortVector.fromArray(S, q, wi + tileShorts + tapShorts),
-                        s2 = ShortVector.fromArray(S, q, wi + tileShorts + 2 * tapShorts);
-                ShortVector v;
-                v = ShortVector.broadcast(S, x[xi]);
-                a0 = a0.add(v.mul(p0));
-                c0 = c0.add(v.mul(s0));
-                v = ShortVector.broadcast(S, x[xi + ch]);
-                a1 = a1.add(v.mul(p0));
-                c1 = c1.add(v.mul(s0));
-                a0 = a0.add(v.mul(p1));
-                c0 = c0.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
-                a2 = a2.add(v.mul(p0));
-                c2 = c2.add(v.mul(s0));
-                a1 = a1.add(v.mul(p1));
-                c1 = c1.add(v.mul(s1));
-                a0 = a0.add(v.mul(p2));
-                c0 = c0.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
-                a3 = a3.add(v.mul(p0));
-                c3 = c3.add(v.mul(s0));
-                a2 = a2.add(v.mul(p1));
-                c2 = c2.add(v.mul(s1));
-                a1 = a1.add(v.mul(p2));
-                c1 = c1.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
-                a4 = a4.add(v.mul(p0));
-                c4 = c4.add(v.mul(s0));
-                a3 = a3.add(v.mul(p1));
-                c3 = c3.add(v.mul(s1));
-                a2 = a2.add(v.mul(p2));
-                c2 = c2.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
-                a5 = a5.add(v.mul(p0));
-                c5 = c5.add(v.mul(s0));
-                a4 = a4.add(v.mul(p1));
-                c4 = c4.add(v.mul(s1));
-                a3 = a3.add(v.mul(p2));
-                c3 = c3.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
-                a6 = a6.add(v.mul(p0));
-                c6 = c6.add(v.mul(s0));
-                a5 = a5.add(v.mul(p1));
-                c5 = c5.add(v.mul(s1));
-                a4 = a4.add(v.mul(p2));
-                c4 = c4.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
-                a6 = a6.add(v.mul(p1));
-                c6 = c6.add(v.mul(s1));
-                a5 = a5.add(v.mul(p2));
-                c5 = c5.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
-                a6 = a6.add(v.mul(p2));
-                c6 = c6.add(v.mul(s2));
-                xi++;
-                wi += LANES;
-                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+            for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
+                int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
+                int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
+                for (int cc = c; cc < end; cc++) {
+                    int cl = cc * LANES;
+                    ShortVector p0 = ShortVector.fromArray(S, q, w0 + cl), p1 = ShortVector.fromArray(S, q, w1 + cl), p2 = ShortVector.fromArray(S, q, w2 + cl);
+                    ShortVector s0 = ShortVector.fromArray(S, q, w3 + cl), s1 = ShortVector.fromArray(S, q, w4 + cl), s2 = ShortVector.fromArray(S, q, w5 + cl);
+                    ShortVector v;
+                    v = ShortVector.broadcast(S, x[x0 + cc]);
+                    a0 = a0.add(v.mul(p0));
+                    c0 = c0.add(v.mul(s0));
+                    v = ShortVector.broadcast(S, x[x0 + cc + ch]);
+                    a1 = a1.add(v.mul(p0));
+                    c1 = c1.add(v.mul(s0));
+                    a0 = a0.add(v.mul(p1));
+                    c0 = c0.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 2 * ch]);
+                    a2 = a2.add(v.mul(p0));
+                    c2 = c2.add(v.mul(s0));
+                    a1 = a1.add(v.mul(p1));
+                    c1 = c1.add(v.mul(s1));
+                    a0 = a0.add(v.mul(p2));
+                    c0 = c0.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 3 * ch]);
+                    a3 = a3.add(v.mul(p0));
+                    c3 = c3.add(v.mul(s0));
+                    a2 = a2.add(v.mul(p1));
+                    c2 = c2.add(v.mul(s1));
+                    a1 = a1.add(v.mul(p2));
+                    c1 = c1.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 4 * ch]);
+                    a4 = a4.add(v.mul(p0));
+                    c4 = c4.add(v.mul(s0));
+                    a3 = a3.add(v.mul(p1));
+                    c3 = c3.add(v.mul(s1));
+                    a2 = a2.add(v.mul(p2));
+                    c2 = c2.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 5 * ch]);
+                    a5 = a5.add(v.mul(p0));
+                    c5 = c5.add(v.mul(s0));
+                    a4 = a4.add(v.mul(p1));
+                    c4 = c4.add(v.mul(s1));
+                    a3 = a3.add(v.mul(p2));
+                    c3 = c3.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 6 * ch]);
+                    a6 = a6.add(v.mul(p0));
+                    c6 = c6.add(v.mul(s0));
+                    a5 = a5.add(v.mul(p1));
+                    c5 = c5.add(v.mul(s1));
+                    a4 = a4.add(v.mul(p2));
+                    c4 = c4.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 7 * ch]);
+                    a6 = a6.add(v.mul(p1));
+                    c6 = c6.add(v.mul(s1));
+                    a5 = a5.add(v.mul(p2));
+                    c5 = c5.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 8 * ch]);
+                    a6 = a6.add(v.mul(p2));
+                    c6 = c6.add(v.mul(s2));
+                }
+                left -= end - c;
+                c = end;
+                if (c == ch) {
                     c = 0;
-                    xi += rowStride - ch;
-                    wi += 2 * tapShorts;
+                    ki++;
                 }
             }
             IntVector w;
@@ -634,8 +635,8 @@ public final class ShortRowKernel {
 
     /** A paired tile × 7 pixels of two images (see {@link #pairedRow}). */
     static void pairedSeven(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
-        int tapShorts = ch * LANES, steps = KERNEL * ch;
-        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -714,8 +715,8 @@ public final class ShortRowKernel {
 
     /** A paired tile × 8 pixels of two images. */
     static void pairedEight(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
-        int tapShorts = ch * LANES, steps = KERNEL * ch;
-        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -802,8 +803,8 @@ public final class ShortRowKernel {
 
     /** A paired tile × 14 pixels of two images (32 registers). */
     static void pairedFourteen(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
-        int tapShorts = ch * LANES, steps = KERNEL * ch;
-        int xi = base, wi = tile * KERNEL * KERNEL * tapShorts, c = 0;
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -1119,79 +1120,80 @@ public final class ShortRowKernel {
 
     /** Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers). */
     static void strideTwoTwoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0;
-        for (int from = 0; from < steps; from += flushEvery) {
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
+        for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
-            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
-                ShortVector p0 = ShortVector.fromArray(S, q, wi), p1 = ShortVector.fromArray(S, q, wi + tapShorts),
-                        p2 = ShortVector.fromArray(S, q, wi + 2 * tapShorts);
-                ShortVector s0 = ShortVector.fromArray(S, q, wi + tileShorts), s1 = ShortVector.fromArray(S, q, wi + tileShorts + tapShorts),
-                        s2 = ShortVector.fromArray(S, q, wi + tileShorts + 2 * tapShorts);
-                ShortVector v;
-                v = ShortVector.broadcast(S, x[xi]);
-                a0 = a0.add(v.mul(p0));
-                c0 = c0.add(v.mul(s0));
-                v = ShortVector.broadcast(S, x[xi + ch]);
-                a0 = a0.add(v.mul(p1));
-                c0 = c0.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 2 * ch]);
-                a1 = a1.add(v.mul(p0));
-                c1 = c1.add(v.mul(s0));
-                a0 = a0.add(v.mul(p2));
-                c0 = c0.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 3 * ch]);
-                a1 = a1.add(v.mul(p1));
-                c1 = c1.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 4 * ch]);
-                a2 = a2.add(v.mul(p0));
-                c2 = c2.add(v.mul(s0));
-                a1 = a1.add(v.mul(p2));
-                c1 = c1.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 5 * ch]);
-                a2 = a2.add(v.mul(p1));
-                c2 = c2.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 6 * ch]);
-                a3 = a3.add(v.mul(p0));
-                c3 = c3.add(v.mul(s0));
-                a2 = a2.add(v.mul(p2));
-                c2 = c2.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 7 * ch]);
-                a3 = a3.add(v.mul(p1));
-                c3 = c3.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 8 * ch]);
-                a4 = a4.add(v.mul(p0));
-                c4 = c4.add(v.mul(s0));
-                a3 = a3.add(v.mul(p2));
-                c3 = c3.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 9 * ch]);
-                a4 = a4.add(v.mul(p1));
-                c4 = c4.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 10 * ch]);
-                a5 = a5.add(v.mul(p0));
-                c5 = c5.add(v.mul(s0));
-                a4 = a4.add(v.mul(p2));
-                c4 = c4.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 11 * ch]);
-                a5 = a5.add(v.mul(p1));
-                c5 = c5.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 12 * ch]);
-                a6 = a6.add(v.mul(p0));
-                c6 = c6.add(v.mul(s0));
-                a5 = a5.add(v.mul(p2));
-                c5 = c5.add(v.mul(s2));
-                v = ShortVector.broadcast(S, x[xi + 13 * ch]);
-                a6 = a6.add(v.mul(p1));
-                c6 = c6.add(v.mul(s1));
-                v = ShortVector.broadcast(S, x[xi + 14 * ch]);
-                a6 = a6.add(v.mul(p2));
-                c6 = c6.add(v.mul(s2));
-                xi++;
-                wi += LANES;
-                if (++c == ch) { // next kernel row: its first channel, its column-0 weights
+            for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
+                int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
+                int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
+                for (int cc = c; cc < end; cc++) {
+                    int cl = cc * LANES;
+                    ShortVector p0 = ShortVector.fromArray(S, q, w0 + cl), p1 = ShortVector.fromArray(S, q, w1 + cl), p2 = ShortVector.fromArray(S, q, w2 + cl);
+                    ShortVector s0 = ShortVector.fromArray(S, q, w3 + cl), s1 = ShortVector.fromArray(S, q, w4 + cl), s2 = ShortVector.fromArray(S, q, w5 + cl);
+                    ShortVector v;
+                    v = ShortVector.broadcast(S, x[x0 + cc]);
+                    a0 = a0.add(v.mul(p0));
+                    c0 = c0.add(v.mul(s0));
+                    v = ShortVector.broadcast(S, x[x0 + cc + ch]);
+                    a0 = a0.add(v.mul(p1));
+                    c0 = c0.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 2 * ch]);
+                    a1 = a1.add(v.mul(p0));
+                    c1 = c1.add(v.mul(s0));
+                    a0 = a0.add(v.mul(p2));
+                    c0 = c0.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 3 * ch]);
+                    a1 = a1.add(v.mul(p1));
+                    c1 = c1.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 4 * ch]);
+                    a2 = a2.add(v.mul(p0));
+                    c2 = c2.add(v.mul(s0));
+                    a1 = a1.add(v.mul(p2));
+                    c1 = c1.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 5 * ch]);
+                    a2 = a2.add(v.mul(p1));
+                    c2 = c2.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 6 * ch]);
+                    a3 = a3.add(v.mul(p0));
+                    c3 = c3.add(v.mul(s0));
+                    a2 = a2.add(v.mul(p2));
+                    c2 = c2.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 7 * ch]);
+                    a3 = a3.add(v.mul(p1));
+                    c3 = c3.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 8 * ch]);
+                    a4 = a4.add(v.mul(p0));
+                    c4 = c4.add(v.mul(s0));
+                    a3 = a3.add(v.mul(p2));
+                    c3 = c3.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 9 * ch]);
+                    a4 = a4.add(v.mul(p1));
+                    c4 = c4.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 10 * ch]);
+                    a5 = a5.add(v.mul(p0));
+                    c5 = c5.add(v.mul(s0));
+                    a4 = a4.add(v.mul(p2));
+                    c4 = c4.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 11 * ch]);
+                    a5 = a5.add(v.mul(p1));
+                    c5 = c5.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 12 * ch]);
+                    a6 = a6.add(v.mul(p0));
+                    c6 = c6.add(v.mul(s0));
+                    a5 = a5.add(v.mul(p2));
+                    c5 = c5.add(v.mul(s2));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 13 * ch]);
+                    a6 = a6.add(v.mul(p1));
+                    c6 = c6.add(v.mul(s1));
+                    v = ShortVector.broadcast(S, x[x0 + cc + 14 * ch]);
+                    a6 = a6.add(v.mul(p2));
+                    c6 = c6.add(v.mul(s2));
+                }
+                left -= end - c;
+                c = end;
+                if (c == ch) {
                     c = 0;
-                    xi += rowStride - ch;
-                    wi += 2 * tapShorts;
+                    ki++;
                 }
             }
             IntVector w;
