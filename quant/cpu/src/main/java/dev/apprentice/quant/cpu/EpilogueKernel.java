@@ -62,6 +62,15 @@ final class EpilogueKernel {
     /** The same with pixel r's sums at sumOff + r·sumStride. */
     static void apply(int[] ints, float[] floats, int sumOff, int sumStride, int count, PackedConv c, CpuActivations residual, CpuActivations out,
                       int p0, boolean relu) {
+        apply(ints, null, floats, sumOff, sumStride, count, c, residual, out, p0, relu);
+    }
+
+    /**
+     * The same, adding start[o] (when not null) to each int sum of output channel o before it is scaled: the
+     * integer row kernels' centring offset ({@link ShortLayer#startSums}).
+     */
+    static void apply(int[] ints, int[] start, float[] floats, int sumOff, int sumStride, int count, PackedConv c, CpuActivations residual,
+                      CpuActivations out, int p0, boolean relu) {
         int ch = c.outChannels(), full = VectorWidth.VECTOR ? ch / L * L : 0;
         float[] scale = c.outScale(), bias = c.outBias();
         boolean codes = out.bits() > 0, residualCodes = residual != null && residual.bits() > 0;
@@ -69,9 +78,10 @@ final class EpilogueKernel {
         float residualStep = residualCodes ? 1f / residual.levels() : 0f;
         for (int o = 0; o < full; o += L) {
             FloatVector s = FloatVector.fromArray(F, scale, o), b = FloatVector.fromArray(F, bias, o);
+            IntVector first = start == null ? IntVector.zero(I) : IntVector.fromArray(I, start, o);
             for (int r = 0, src = sumOff + o, dst = p0 * ch + o; r < count; r++, src += sumStride, dst += ch) {
                 FloatVector acc = ints != null
-                        ? (FloatVector) IntVector.fromArray(I, ints, src).convert(VectorOperators.I2F, 0)
+                        ? (FloatVector) IntVector.fromArray(I, ints, src).add(first).convert(VectorOperators.I2F, 0)
                         : FloatVector.fromArray(F, floats, src);
                 FloatVector v = acc.fma(s, b);
                 if (residualCodes) {
@@ -98,7 +108,7 @@ final class EpilogueKernel {
         for (int r = 0; full < ch && r < count; r++) {
             int src = sumOff + r * sumStride, dst = (p0 + r) * ch;
             for (int o = full; o < ch; o++) {
-                float v = Epilogue.scale(ints != null ? (float) ints[src + o] : floats[src + o], scale[o], bias[o]);
+                float v = Epilogue.scale(ints != null ? (float) (ints[src + o] + (start == null ? 0 : start[o])) : floats[src + o], scale[o], bias[o]);
                 if (residual != null) v += residual.value(dst + o);
                 if (codes) out.codes()[dst + o] = (byte) Epilogue.quantize(v, levels);
                 else out.values()[dst + o] = relu && Float.floatToRawIntBits(v) < 0 ? 0f : v;

@@ -8,16 +8,16 @@ import dev.apprentice.quant.packed.PackedConv;
  * 0..2^b − 1 enter the kernel centred, as u − 2^(b−1) (padding as −2^(b−1), the code 0): the largest
  * product's magnitude halves, so a 16-bit sum stays exact for twice the channel steps between flushes
  * (8-bit codes with 4-bit weights: 12 instead of 6; more where the weights are smaller than the encoding's
- * largest, {@link #flushEvery(int[], int, int, int, int)}). Each output channel's sums start at
- * 2^(b−1)·(the sum of its weight codes), which adds the offset back, so the int32 sums are exactly
- * those of the uncentred codes.
+ * largest, {@link #flushEvery(int[], int, int, int, int)}). The epilogue adds each output channel's
+ * 2^(b−1)·(the sum of its weight codes) to its sums ({@link #startSums}), which adds the offset back, so the
+ * int32 sums it scales are exactly those of the uncentred codes.
  *
  * @param weights    the codes laid out by {@link ShortRowKernel#layOut} or, paired, {@link ShortRowKernel#layOutPaired}
  * @param paired     whether two images run at a time ({@link ShortRowKernel#pairedRow})
  * @param flushEvery channel steps between flushes for the centred codes and these weights
  * @param codeOffset 2^(b−1), subtracted from each activation code
- * @param startSums  per output channel, codeOffset times its weight codes' sum; zero past the last channel,
- *                   up to the kernel's sums width
+ * @param startSums  per output channel, codeOffset times its weight codes' sum, added to the kernel's sums by
+ *                   the epilogue; zero past the last channel, up to the kernel's sums width
  */
 record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffset, int[] startSums) {
 
@@ -76,12 +76,5 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
                 if (sum > limit) return false;
             }
         return true;
-    }
-
-    /** Sets rows rows of sums (width wide, from sums[from]) to the start sums: one row, then copies doubling what is set. */
-    void startRows(int[] sums, int from, int rows, int width) {
-        System.arraycopy(startSums, 0, sums, from, width);
-        for (int done = 1; done < rows; done *= 2)
-            System.arraycopy(sums, from, sums, from + done * width, Math.min(done, rows - done) * width);
     }
 }

@@ -112,11 +112,10 @@ final class TapConvolution {
             PaddedRows.fillPairs(x, first, oy0 - pad, other, oy0 + shift - pad, rowCount, pad, layer.codeOffset(), xs);
             java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, 0);
             for (int oy = oy0; oy < oy1; oy++) {
-                layer.startRows(sums, 0, rowPixels, width);
-                layer.startRows(sums, second, rowPixels, width);
                 ShortRowKernel.pairedRow(layer.weights(), ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width, second);
-                EpilogueKernel.apply(sums, null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
-                if (oy + shift < oh) EpilogueKernel.apply(sums, null, second, width, ow, c, residual, out, (other * oh + oy + shift) * ow, false);
+                EpilogueKernel.apply(sums, layer.startSums(), null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
+                if (oy + shift < oh)
+                    EpilogueKernel.apply(sums, layer.startSums(), null, second, width, ow, c, residual, out, (other * oh + oy + shift) * ow, false);
             }
             g += oy1 - oy0;
         }
@@ -154,11 +153,10 @@ final class TapConvolution {
             java.util.Arrays.fill(xs, rowCount * wp * ch, rowCount * wp * ch + slack, (short) 0);
             int pixel0 = (b * oh + oy0) * ow;
             for (int oy = oy0; oy < oy1; oy++) {
-                layer.startRows(sums, 0, rowPixels, width);
                 int base = (oy - oy0) * stride * wp * ch;
                 if (stride == 1) ShortRowKernel.row(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
                 else ShortRowKernel.rowStrideTwo(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
-                EpilogueKernel.apply(sums, null, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow);
+                EpilogueKernel.apply(sums, layer.startSums(), null, 0, width, ow, c, residual, out, pixel0 + (oy - oy0) * ow, false);
             }
             g += oy1 - oy0;
         }

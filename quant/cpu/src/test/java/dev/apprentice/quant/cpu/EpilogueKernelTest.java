@@ -74,6 +74,37 @@ class EpilogueKernelTest {
         assertTrue(ties > 100, "ties of y·levels exercised: " + ties);
     }
 
+    /** Per-channel start offsets (the integer row kernels' centring) are added to the int sums before scaling, in the vector lanes and past them. */
+    @Test
+    void addsStartOffsetsToIntSumsBeforeScaling() {
+        Random rng = new Random(8);
+        for (int channels : new int[] {3, 16, 37, 64}) {
+            int count = 5, sumStride = channels + 11, levels = 255;
+            float[] scale = new float[channels], bias = new float[channels];
+            int[] start = new int[channels + 11];
+            for (int o = 0; o < channels; o++) {
+                scale[o] = (float) (0.001 + rng.nextDouble() * 0.01);
+                bias[o] = (float) (rng.nextDouble() * 0.2 - 0.1);
+                start[o] = rng.nextInt(20001) - 10000;
+            }
+            PackedConv c = new PackedConv("e", 1, channels, 1, 1, 0, WeightEncoding.F32, 0, null, new float[channels], scale, scale, bias);
+            int[] ints = new int[3 + count * sumStride];
+            for (int i = 0; i < ints.length; i++) ints[i] = rng.nextInt(40001) - 20000;
+            for (int outBits : new int[] {0, 8}) {
+                CpuActivations out = new CpuActivations(1, channels, 1, count, outBits,
+                        outBits > 0 ? new byte[count * channels] : null, outBits > 0 ? null : new float[count * channels]);
+                EpilogueKernel.apply(ints, start, null, 3, sumStride, count, c, null, out, 0, false);
+                for (int r = 0; r < count; r++)
+                    for (int o = 0; o < channels; o++) {
+                        float v = Epilogue.scale((float) (ints[3 + r * sumStride + o] + start[o]), scale[o], bias[o]);
+                        String what = "C" + channels + " a" + outBits + " pixel " + r + " channel " + o;
+                        if (outBits > 0) assertEquals(Epilogue.quantize(v, levels), out.codes()[r * channels + o] & 0xff, what);
+                        else assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(out.values()[r * channels + o]), what);
+                    }
+            }
+        }
+    }
+
     private static byte[] rndCodes(Random rng, int n, int max) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) b[i] = (byte) rng.nextInt(max + 1);
