@@ -10,10 +10,10 @@ and keeps the loop body to the vector work (with the channel as a separate count
 address arithmetic per load, and the loop was front-end bound)."""
 import sys
 
-FLUSH_PLAIN = ('IntVector.fromArray(I, sums, at{o}).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o});',
-               'IntVector.fromArray(I, sums, at{o} + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o} + HALF);')
-FLUSH_PAIRED = ('IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);',
-                'IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);')
+FLUSH_PLAIN = ('IntVector.fromArray(I, sums, at{o}).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o});',
+               'IntVector.fromArray(I, sums, at{o} + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o} + HALF);')
+FLUSH_PAIRED = ('IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);',
+                'IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);')
 
 
 def kernel(name, doc, tiles, pixels, stride=1, paired=False):
@@ -27,7 +27,7 @@ def kernel(name, doc, tiles, pixels, stride=1, paired=False):
     L = ['%s/** %s */' % (I, doc),
          '%sstatic void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {'
          % (I, name, xtype, extra),
-         I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, keep = 0; // keep: 0 until the first flush has stored']
+         I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;']
     names = [a for t in accs for a in t]
     L.append(I * 2 + 'for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush')
     L.append(I * 3 + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
@@ -68,7 +68,6 @@ def kernel(name, doc, tiles, pixels, stride=1, paired=False):
             for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
                 L.append(I * 3 + line.format(o='' if t == 0 else ' + LANES'))
         if r < pixels - 1: L.append(I * 3 + 'at += sStride;')
-    L.append(I * 3 + 'keep = -1;')
     L += [I * 2 + '}', I + '}']
     return '\n'.join(L)
 
@@ -85,7 +84,7 @@ def stepped(name, doc, tiles, pixels, stride=1, paired=False):
     L = ['    /** %s */' % doc,
          '    static void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {' % (name, xtype, extra),
          '        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;',
-         '        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored',
+         '        int xi = base, wi = tile * tileShorts, c = 0;',
          '        for (int from = 0; from < steps; from += flushEvery) {']
     names = [a for t in accs for a in t]
     L.append('            ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
@@ -121,12 +120,11 @@ def stepped(name, doc, tiles, pixels, stride=1, paired=False):
             for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
                 L.append('            ' + line.format(o='' if t == 0 else ' + LANES'))
         if r < pixels - 1: L.append('            at += sStride;')
-    L.append('            keep = -1;')
     L += ['        }', '    }']
     return '\n'.join(L)
 
 KERNELS = [
-    stepped('oneTileSeven', 'One tile × 7 pixels: pixel r\'s sums at sums[sOff + r·sStride ..].', 1, 7),
+    stepped('oneTileSeven', 'One tile × 7 pixels: pixel r\'s sums added at sums[sOff + r·sStride ..].', 1, 7),
     stepped('oneTileEight', 'One tile × 8 pixels (as {@link #oneTileSeven}).', 1, 8),
     stepped('oneTileFourteen', 'One tile × 14 pixels (32 registers: 14 sums, 3 weight vectors, a broadcast): half the broadcasts per product of 7.', 1, 14),
     kernel('twoTilesSeven', 'Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles.', 2, 7),

@@ -13,9 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * pixels of one row × one tile of {@link #LANES} output channels, or 7 pixels × two tiles (the last two
  * with 32 registers); each broadcast activation feeds up to three weight vectors (kernel columns 0, 1, 2)
  * of each tile. A product is exact in 16 bits; a 16-bit sum stays
- * exact for {@link #flushEvery} input-channel steps (three products each), then it is flushed into the
- * caller's int32 sums and restarted: a call's first flush stores its sums (so the caller neither clears
- * nor seeds them), later ones add.
+ * exact for {@link #flushEvery} input-channel steps (three products each), then it is added into the
+ * caller's int32 sums and restarted.
  *
  * <p>Weights are laid out by {@link #layOut}: tile, tap, input channel, then the tile's channels in
  * interleaved lanes (channel j of the first half in lane 2j, of the second half in lane 2j + 1), so
@@ -130,7 +129,7 @@ public final class ShortRowKernel {
      * {@link #row} for two images at once, for layers of at most {@link #PAIRED_CHANNELS} output
      * channels per tile, whose one-image tiles would leave half the lanes empty: x holds both images'
      * rows as {@link #pair}s, each broadcast int puts the two images' codes in alternate lanes, and the
-     * weights ({@link #layOutPaired}) repeat each channel's code in both. Writes the first image's sums
+     * weights ({@link #layOutPaired}) repeat each channel's code in both. Adds the first image's sums
      * at sums[sOff + r·width + o] and the second's at secondOff past them (width = pairedTiles·PAIRED_CHANNELS).
      */
     public static void pairedRow(short[] q, int ch, int tiles, int step, int[] x, int base, int rowStride, int rowPixels,
@@ -179,7 +178,7 @@ public final class ShortRowKernel {
     }
 
     /**
-     * Writes to sums[sOff + r·width + o] (width = tiles·LANES, o in channel order) the sums of the first
+     * Adds to sums[sOff + r·width + o] (width = tiles·LANES, o in channel order) the sums of the first
      * rowPixels pixels (a multiple of step, {@link #rowStep}) of the output row whose top-left tap is
      * at x[base], for all tiles. Pixel r reads kernel row ki, column kj, channel c at
      * x[base + ki·rowStride + (r + kj)·ch + c]; pixels past the row end read past it (the caller
@@ -205,10 +204,10 @@ public final class ShortRowKernel {
         }
     }
 
-    /** One tile × 7 pixels: pixel r's sums at sums[sOff + r·sStride ..]. */
+    /** One tile × 7 pixels: pixel r's sums added at sums[sOff + r·sStride ..]. */
     static void oneTileSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -256,40 +255,39 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
         }
     }
 
     /** One tile × 8 pixels (as {@link #oneTileSeven}). */
     static void oneTileEight(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -341,44 +339,43 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a7.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
         }
     }
 
     /** One tile × 14 pixels (32 registers: 14 sums, 3 weight vectors, a broadcast): half the broadcasts per product of 7. */
     static void oneTileFourteen(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -454,67 +451,66 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a7.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a8.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a9.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a10.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a11.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a12.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a13.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
         }
     }
 
     /** Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles. */
     static void twoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, keep = 0; // keep: 0 until the first flush has stored
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
         for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
             for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
@@ -587,61 +583,60 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 
     /** A paired tile × 7 pixels of two images (see {@link #pairedRow}). */
     static void pairedSeven(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -689,40 +684,39 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
         }
     }
 
     /** A paired tile × 8 pixels of two images. */
     static void pairedEight(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -774,44 +768,43 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a7.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
         }
     }
 
     /** A paired tile × 14 pixels of two images (32 registers). */
     static void pairedFourteen(short[] q, int ch, int tile, int[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride, int secondOff) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -887,68 +880,67 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a7.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a8.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a9.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a10.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a11.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a12.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
             at += sStride;
             w = a13.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + secondOff).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);
         }
     }
 
     /** Stride 2: one tile × 7 pixels, pixel r reading columns 2r, 2r + 1, 2r + 2. */
     static void strideTwoSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -1002,40 +994,39 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
         }
     }
 
     /** Stride 2: one tile × 8 pixels. */
     static void strideTwoEight(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;
-        int xi = base, wi = tile * tileShorts, c = 0, keep = 0; // keep: 0 until the first flush has stored
+        int xi = base, wi = tile * tileShorts, c = 0;
         for (int from = 0; from < steps; from += flushEvery) {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {
@@ -1094,43 +1085,42 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             at += sStride;
             w = a7.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
         }
     }
 
     /** Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers). */
     static void strideTwoTwoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
-        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, keep = 0; // keep: 0 until the first flush has stored
+        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
         for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
             ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
             for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
@@ -1209,54 +1199,53 @@ public final class ShortRowKernel {
             IntVector w;
             int at = sOff;
             w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             at += sStride;
             w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
             w = c6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).and(keep).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).and(keep).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            keep = -1;
+            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 }

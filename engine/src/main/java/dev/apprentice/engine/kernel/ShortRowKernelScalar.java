@@ -8,7 +8,7 @@ package dev.apprentice.engine.kernel;
 public final class ShortRowKernelScalar {
     private ShortRowKernelScalar() {}
 
-    /** As {@link ShortRowKernel#row}: writes the sums of rowPixels pixels × tiles·LANES channels to sums[sOff + r·width + o]. */
+    /** As {@link ShortRowKernel#row}: adds the sums of rowPixels pixels × tiles·LANES channels to sums[sOff + r·width + o]. */
     public static void row(short[] q, int ch, int tiles, short[] x, int base, int rowStride, int rowPixels, int[] sums, int sOff, int width) {
         row(q, ch, tiles, 1, x, base, rowStride, rowPixels, sums, sOff, width);
     }
@@ -24,11 +24,11 @@ public final class ShortRowKernelScalar {
                     for (int kj = 0; kj < k; kj++)
                         for (int c = 0; c < ch; c++)
                             s += x[base + ki * rowStride + (stride * r + kj) * ch + c] * q[w0 + ((ki * k + kj) * ch + c) * lanes];
-                sums[sOff + r * width + o] = s;
+                sums[sOff + r * width + o] += s;
             }
     }
 
-    /** As {@link ShortRowKernel#pairedRow}: each image's codes unpacked from the pairs, its sums written at sOff or secondOff past it. */
+    /** As {@link ShortRowKernel#pairedRow}: each image's codes unpacked from the pairs, its sums added at sOff or secondOff past it. */
     public static void pairedRow(short[] q, int ch, int tiles, int[] x, int base, int rowStride, int rowPixels, int[] sums, int sOff, int width,
                                  int secondOff) {
         int lanes = ShortRowKernel.LANES, k = ShortRowKernel.KERNEL, tapShorts = ch * lanes, half = ShortRowKernel.PAIRED_CHANNELS;
@@ -42,7 +42,7 @@ public final class ShortRowKernelScalar {
                                 int pair = x[base + ki * rowStride + (r + kj) * ch + c];
                                 s += (short) (image == 0 ? pair : pair >> 16) * q[w0 + ((ki * k + kj) * ch + c) * lanes];
                             }
-                    sums[sOff + image * secondOff + r * width + o] = s;
+                    sums[sOff + image * secondOff + r * width + o] += s;
                 }
     }
 }

@@ -81,7 +81,6 @@ class ShortRowKernelTest {
         }
         int second = rowPixels * width + 5;
         int[] sums = new int[2 * second], twin = new int[sums.length];
-        java.util.Arrays.fill(sums, 7); // overwritten
         ShortRowKernel.pairedRow(q, ch, tiles, step, pairs, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(Math.abs(maxAct), maxW), sums, 0, width, second);
         ShortRowKernelScalar.pairedRow(q, ch, tiles, pairs, 0, inWidth * ch, rowPixels, twin, 0, width, second);
         for (int image = 0; image < 2; image++)
@@ -119,7 +118,6 @@ class ShortRowKernelTest {
         short[] x = new short[(2 * inWidth + 2 * rowPixels + 1) * ch];
         for (int i = 0; i < x.length; i++) x[i] = activation(maxAct, worst);
         int[] sums = new int[rowPixels * width], twin = new int[sums.length];
-        java.util.Arrays.fill(sums, 7); // overwritten
         ShortRowKernel.rowStrideTwo(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, ShortRowKernel.flushEvery(Math.abs(maxAct), maxW), sums, 0, width);
         ShortRowKernelScalar.row(q, ch, tiles, 2, x, 0, inWidth * ch, rowPixels, twin, 0, width);
         for (int p = 0; p < outWidth; p++)
@@ -163,8 +161,7 @@ class ShortRowKernelTest {
         for (int i = 0; i < x.length; i++) x[i] = activation(maxAct, worst);
         int flush = ShortRowKernel.flushEvery(Math.abs(maxAct), maxW);
         int[] sums = new int[rowPixels * width + 3], twin = new int[sums.length];
-        java.util.Arrays.fill(sums, 7); // the kernel overwrites what is there (and nothing before its offset)
-        java.util.Arrays.fill(twin, -7);
+        sums[0] = twin[0] = 7; // the kernel adds to what is there
         ShortRowKernel.row(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, flush, sums, 3, width);
         ShortRowKernelScalar.row(q, ch, tiles, x, 0, inWidth * ch, rowPixels, twin, 3, width);
         String what = ch + "→" + outChannels + " over " + inWidth + ", codes ≤ " + maxAct + "·" + maxW + (worst ? " (worst case)" : "");

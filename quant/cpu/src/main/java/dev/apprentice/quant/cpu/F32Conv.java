@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class F32Conv {
     private static final VectorSpecies<Float> F = dev.apprentice.engine.vector.VectorWidth.FLOATS;
     static final int LANES = F.length();
+    /** Pixels per {@link #interiorRun}. */
+    private static final int PIXELS = 4;
 
     private F32Conv() {}
 
@@ -41,7 +43,13 @@ final class F32Conv {
         for (int r = 0; r < count; r++) {
             int pixel = r0 + r, b = pixel / plane, oy = pixel % plane / outW, ox = pixel % outW;
             int iy0 = oy * stride - pad, ix0 = ox * stride - pad;
-            if (in.bits() == 0 && iy0 >= 0 && iy0 + k <= h && ix0 >= 0 && ix0 + k <= w) {
+            boolean inside = in.bits() == 0 && iy0 >= 0 && iy0 + k <= h && ix0 >= 0;
+            if (inside && r + PIXELS <= count && ox + PIXELS <= outW && ix0 + (PIXELS - 1) * stride + k <= w) {
+                interiorRun(in.values(), ((b * h + iy0) * w + ix0) * inC, stride * inC, inC, w * inC, k, transposed, width, acc, r * width);
+                r += PIXELS - 1;
+                continue;
+            }
+            if (inside && ix0 + k <= w) {
                 interior(in.values(), ((b * h + iy0) * w + ix0) * inC, inC, w * inC, k, transposed, width, acc, r * width);
                 continue;
             }
@@ -65,7 +73,32 @@ final class F32Conv {
     }
 
     /**
-     * One pixel whose taps all lie inside a float image (most pixels): the same fma sequence,
+     * {@link #PIXELS} neighbouring pixels of one output row whose taps all lie inside a float image, the window of
+     * pixel p at values[at + p·step]: each pixel's sums take the same fma sequence as {@link #interior}, the pixels'
+     * chains interleaved (one pixel's chain of dependent fmas ran at a fraction of the FMA units' rate).
+     */
+    private static void interiorRun(float[] values, int at, int step, int inC, int rowStride, int k, float[] transposed, int width, float[] acc,
+                                    int accAt) {
+        for (int o = 0; o < width; o += LANES) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int ci = 0, kk = 0; ci < inC; ci++)
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0, x = at + ki * rowStride + ci; kj < k; kj++, kk++, x += inC) {
+                        FloatVector wv = FloatVector.fromArray(F, transposed, kk * width + o);
+                        s0 = wv.fma(FloatVector.broadcast(F, values[x]), s0);
+                        s1 = wv.fma(FloatVector.broadcast(F, values[x + step]), s1);
+                        s2 = wv.fma(FloatVector.broadcast(F, values[x + 2 * step]), s2);
+                        s3 = wv.fma(FloatVector.broadcast(F, values[x + 3 * step]), s3);
+                    }
+            s0.intoArray(acc, accAt + o);
+            s1.intoArray(acc, accAt + width + o);
+            s2.intoArray(acc, accAt + 2 * width + o);
+            s3.intoArray(acc, accAt + 3 * width + o);
+        }
+    }
+
+    /**
+     * One pixel whose taps all lie inside a float image: the same fma sequence,
      * without the per-tap bounds test and code lookup. The window's top-left input is at values[at].
      */
     private static void interior(float[] values, int at, int inC, int rowStride, int k, float[] transposed, int width, float[] acc, int accAt) {

@@ -112,6 +112,7 @@ final class TapConvolution {
             PaddedRows.fillPairs(x, first, oy0 - pad, other, oy0 + shift - pad, rowCount, pad, layer.codeOffset(), xs);
             java.util.Arrays.fill(xs, rowCount * wp * ch, (rowCount * wp + rowPixels - ow) * ch, 0);
             for (int oy = oy0; oy < oy1; oy++) {
+                java.util.Arrays.fill(sums, 0, 2 * second, 0);   // the kernel adds; the epilogue adds the centring offsets
                 ShortRowKernel.pairedRow(layer.weights(), ch, tiles, step, xs, (oy - oy0) * wp * ch, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width, second);
                 EpilogueKernel.apply(sums, layer.startSums(), null, 0, width, ow, c, residual, out, (first * oh + oy) * ow, false);
                 if (oy + shift < oh)
@@ -153,6 +154,7 @@ final class TapConvolution {
             java.util.Arrays.fill(xs, rowCount * wp * ch, rowCount * wp * ch + slack, (short) 0);
             int pixel0 = (b * oh + oy0) * ow;
             for (int oy = oy0; oy < oy1; oy++) {
+                java.util.Arrays.fill(sums, 0, rowPixels * width, 0);
                 int base = (oy - oy0) * stride * wp * ch;
                 if (stride == 1) ShortRowKernel.row(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
                 else ShortRowKernel.rowStrideTwo(layer.weights(), ch, tiles, step, xs, base, wp * ch, rowPixels, layer.flushEvery(), sums, 0, width);
