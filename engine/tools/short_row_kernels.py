@@ -4,10 +4,15 @@ repository keeps as plain Java: every vector must stay in a local, so each pixel
 method. Usage: short_row_kernels.py FILE rewrites the kernels at the end of FILE (everything from the first
 generated method's comment to the class's closing brace); short_row_kernels.py alone prints them.
 
-Each kernel runs its input channels in a counted loop per kernel row, with every array index a loop-invariant
-offset plus the channel (times the lanes, for weights): C2 then proves the accesses in bounds before the loop
+The two-tile kernels run each kernel row's channels in counted loops whose array indices are loop-invariant
+offsets plus the channel (times the lanes, for weights): C2 then proves the accesses in bounds before the loop
 and keeps the loop body to the vector work (with the channel as a separate counter it kept a bounds check and
-address arithmetic per load, and the loop was front-end bound)."""
+address arithmetic per load, and the loop was front-end bound). Their chunks between flushes restart at each
+kernel row, so no sum is live across a row (carried across rows, C2 spilled six of the 14 sums in the loop
+whenever a chunk spanned rows, 0.94x); ShortLayer.flushEvery checks both chunkings. The other kernels keep one loop over all steps
+(see stepped). After any change, run a packed network with -XX:+PrintCompilation: the 14-pixel and two-tile
+kernels sit just under C1's limit ("COMPILE SKIPPED: out of virtual registers in linear scan"); past it they
+run boxed, about 100 times slower, until C2 compiles them, which in a whole network did not happen in 10 s."""
 import sys
 
 FLUSH_PLAIN = ('IntVector.fromArray(I, sums, at{o}).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at{o});',
@@ -29,14 +34,14 @@ def kernel(name, doc, tiles, pixels, stride=1, paired=False):
          % (I, name, xtype, extra),
          I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;']
     names = [a for t in accs for a in t]
-    L.append(I * 2 + 'for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush')
-    L.append(I * 3 + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
-    L.append(I * 3 + 'for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk\'s steps in one kernel row')
-    L.append(I * 4 + 'int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;')
+    L.append(I * 2 + 'for (int ki = 0; ki < KERNEL; ki++) {')
+    L.append(I * 3 + 'int x0 = base + ki * rowStride, w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;')
     wsum = ['w1 = w0 + tapShorts', 'w2 = w0 + 2 * tapShorts']
     if tiles == 2: wsum += ['w3 = w0 + tileShorts', 'w4 = w1 + tileShorts', 'w5 = w2 + tileShorts']
-    L.append(I * 4 + 'int %s;' % ', '.join(wsum))
-    L.append(I * 4 + 'for (int cc = c; cc < end; cc++) {')
+    L.append(I * 3 + 'int %s;' % ', '.join(wsum))
+    L.append(I * 3 + 'for (int c = 0; c < ch; c += flushEvery) { // chunks of flushEvery steps from each kernel row\'s start')
+    L.append(I * 4 + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
+    L.append(I * 4 + 'for (int cc = c, end = Math.min(ch, c + flushEvery); cc < end; cc++) {')
     L.append(I * 5 + 'int cl = cc * LANES;')
     for t in range(tiles):
         L.append(I * 5 + 'ShortVector %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl);'
@@ -53,22 +58,15 @@ def kernel(name, doc, tiles, pixels, stride=1, paired=False):
                 for t in range(tiles):
                     L.append(I * 5 + '%s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
     L.append(I * 4 + '}')
-    L.append(I * 4 + 'left -= end - c;')
-    L.append(I * 4 + 'c = end;')
-    L.append(I * 4 + 'if (c == ch) {')
-    L.append(I * 5 + 'c = 0;')
-    L.append(I * 5 + 'ki++;')
-    L.append(I * 4 + '}')
-    L.append(I * 3 + '}')
-    L.append(I * 3 + 'IntVector w;')
-    L.append(I * 3 + 'int at = sOff;')
+    L.append(I * 4 + 'IntVector w;')
+    L.append(I * 4 + 'int at = sOff;')
     for r in range(pixels):
         for t in range(tiles):
-            L.append(I * 3 + 'w = %s.reinterpretAsInts();' % accs[t][r])
+            L.append(I * 4 + 'w = %s.reinterpretAsInts();' % accs[t][r])
             for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
-                L.append(I * 3 + line.format(o='' if t == 0 else ' + LANES'))
-        if r < pixels - 1: L.append(I * 3 + 'at += sStride;')
-    L += [I * 2 + '}', I + '}']
+                L.append(I * 4 + line.format(o='' if t == 0 else ' + LANES'))
+        if r < pixels - 1: L.append(I * 4 + 'at += sStride;')
+    L += [I * 3 + '}', I * 2 + '}', I + '}']
     return '\n'.join(L)
 
 

@@ -511,12 +511,12 @@ public final class ShortRowKernel {
     /** Tiles tile and tile + 1 × 7 pixels (32 registers): each broadcast feeds both tiles. */
     static void twoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
-        for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
-            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
-            for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
-                int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
-                int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
-                for (int cc = c; cc < end; cc++) {
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int x0 = base + ki * rowStride, w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
+            int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
+            for (int c = 0; c < ch; c += flushEvery) { // chunks of flushEvery steps from each kernel row's start
+                ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+                for (int cc = c, end = Math.min(ch, c + flushEvery); cc < end; cc++) {
                     int cl = cc * LANES;
                     ShortVector p0 = ShortVector.fromArray(S, q, w0 + cl), p1 = ShortVector.fromArray(S, q, w1 + cl), p2 = ShortVector.fromArray(S, q, w2 + cl);
                     ShortVector s0 = ShortVector.fromArray(S, q, w3 + cl), s1 = ShortVector.fromArray(S, q, w4 + cl), s2 = ShortVector.fromArray(S, q, w5 + cl);
@@ -573,63 +573,57 @@ public final class ShortRowKernel {
                     a6 = a6.add(v.mul(p2));
                     c6 = c6.add(v.mul(s2));
                 }
-                left -= end - c;
-                c = end;
-                if (c == ch) {
-                    c = 0;
-                    ki++;
-                }
+                IntVector w;
+                int at = sOff;
+                w = a0.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c0.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a1.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c1.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a2.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c2.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a3.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c3.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a4.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c4.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a5.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c5.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a6.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c6.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             }
-            IntVector w;
-            int at = sOff;
-            w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 
@@ -1121,12 +1115,12 @@ public final class ShortRowKernel {
     /** Stride 2: tiles tile and tile + 1 × 7 pixels (32 registers). */
     static void strideTwoTwoTilesSeven(short[] q, int ch, int tile, short[] x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride) {
         int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;
-        for (int ki = 0, c = 0; ki < KERNEL; ) { // a chunk of flushEvery channel steps, then a flush
-            ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
-            for (int left = flushEvery; left > 0 && ki < KERNEL; ) { // the chunk's steps in one kernel row
-                int x0 = base + ki * rowStride, end = Math.min(ch, c + left), w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
-                int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
-                for (int cc = c; cc < end; cc++) {
+        for (int ki = 0; ki < KERNEL; ki++) {
+            int x0 = base + ki * rowStride, w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;
+            int w1 = w0 + tapShorts, w2 = w0 + 2 * tapShorts, w3 = w0 + tileShorts, w4 = w1 + tileShorts, w5 = w2 + tileShorts;
+            for (int c = 0; c < ch; c += flushEvery) { // chunks of flushEvery steps from each kernel row's start
+                ShortVector a0 = ShortVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0;
+                for (int cc = c, end = Math.min(ch, c + flushEvery); cc < end; cc++) {
                     int cl = cc * LANES;
                     ShortVector p0 = ShortVector.fromArray(S, q, w0 + cl), p1 = ShortVector.fromArray(S, q, w1 + cl), p2 = ShortVector.fromArray(S, q, w2 + cl);
                     ShortVector s0 = ShortVector.fromArray(S, q, w3 + cl), s1 = ShortVector.fromArray(S, q, w4 + cl), s2 = ShortVector.fromArray(S, q, w5 + cl);
@@ -1189,63 +1183,57 @@ public final class ShortRowKernel {
                     a6 = a6.add(v.mul(p2));
                     c6 = c6.add(v.mul(s2));
                 }
-                left -= end - c;
-                c = end;
-                if (c == ch) {
-                    c = 0;
-                    ki++;
-                }
+                IntVector w;
+                int at = sOff;
+                w = a0.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c0.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a1.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c1.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a2.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c2.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a3.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c3.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a4.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c4.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a5.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c5.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
+                at += sStride;
+                w = a6.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
+                IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
+                w = c6.reinterpretAsInts();
+                IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
+                IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
             }
-            IntVector w;
-            int at = sOff;
-            w = a0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c0.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c1.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c2.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c3.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c4.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c5.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
-            at += sStride;
-            w = a6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at);
-            IntVector.fromArray(I, sums, at + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + HALF);
-            w = c6.reinterpretAsInts();
-            IntVector.fromArray(I, sums, at + LANES).add(w.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES);
-            IntVector.fromArray(I, sums, at + LANES + HALF).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + LANES + HALF);
         }
     }
 }

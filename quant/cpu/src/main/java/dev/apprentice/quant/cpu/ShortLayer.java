@@ -50,10 +50,11 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
 
     /**
      * The longest flush interval these weights allow, at least uniform (the bound for any weights of the encoding).
-     * The kernel runs a call's 3·channels channel steps (kernel row, then input channel) in chunks of k from
-     * step 0 and flushes after each; in one step a pixel's 16-bit sum adds x·w over the row's three kernel
-     * columns, so a chunk adds at most offset·(the sum of |w| over its steps' taps) to it, which for every output
-     * channel and chunk must stay within 32767 (offset: the centred codes' largest magnitude).
+     * The kernels run a call's 3·channels channel steps (kernel row, then input channel) in chunks of k and flush
+     * after each: the one-tile and paired kernels from step 0 across kernel rows, the two-tile kernels from each
+     * kernel row's first step; k must suit both. In one step a pixel's 16-bit sum adds x·w over the row's three
+     * kernel columns, so a chunk adds at most offset·(the sum of |w| over its steps' taps) to it, which for every
+     * output channel and chunk must stay within 32767 (offset: the centred codes' largest magnitude).
      */
     static int flushEvery(int[] tapOrder, int rows, int channels, int offset, int uniform) {
         int steps = ShortRowKernel.KERNEL * channels, depth = steps * ShortRowKernel.KERNEL, limit = Short.MAX_VALUE / offset;
@@ -63,18 +64,22 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
                 for (int kj = 0; kj < ShortRowKernel.KERNEL; kj++)
                     for (int c = 0; c < channels; c++) stepWeights[o][ki * channels + c] += Math.abs(tapOrder[o * depth + (ki * ShortRowKernel.KERNEL + kj) * channels + c]);
         for (int k = steps; k > uniform; k--)
-            if (chunksWithin(stepWeights, k, limit)) return k;
+            if (chunksWithin(stepWeights, k, steps, limit) && chunksWithin(stepWeights, k, channels, limit)) return k;
         return uniform;
     }
 
-    /** Whether every chunk of k consecutive steps from step 0, of every row, sums to at most limit. */
-    private static boolean chunksWithin(int[][] stepWeights, int k, int limit) {
+    /**
+     * Whether every chunk of k consecutive steps, of every output channel, sums to at most limit: chunks from step 0
+     * restarting every span steps (span = all steps: one run across kernel rows; span = channels: one per kernel row).
+     */
+    static boolean chunksWithin(int[][] stepWeights, int k, int span, int limit) {
         for (int[] row : stepWeights)
-            for (int from = 0; from < row.length; from += k) {
-                int sum = 0;
-                for (int s = from; s < Math.min(row.length, from + k); s++) sum += row[s];
-                if (sum > limit) return false;
-            }
+            for (int start = 0; start < row.length; start += span)
+                for (int from = start, end = Math.min(row.length, start + span); from < end; from += k) {
+                    int sum = 0;
+                    for (int s = from; s < Math.min(end, from + k); s++) sum += row[s];
+                    if (sum > limit) return false;
+                }
         return true;
     }
 }
