@@ -21,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The unrolled integer kernels sit just under C1's limits: a slightly larger one makes C1 give up ("out of
- * virtual registers in linear scan"), and the kernel then runs as boxed vectors in a lower tier, about 100 times
- * slower, until C2 compiles it, which in a whole network did not happen within 10 s. No result changes, so only
- * this test sees it: every kernel the dispatchers reach is run until the JIT has compiled it, and no compilation
- * of a ShortRowKernel method may fail (JFR's compilation events).
+ * The unrolled row kernels ({@link ShortRowKernel}, {@link FloatRowKernel}) sit just under C1's limits: a slightly
+ * larger one makes C1 give up ("out of virtual registers in linear scan"), and the kernel then runs as boxed
+ * vectors in a lower tier, about 100 times slower, until C2 compiles it, which in a whole network did not happen
+ * within 10 s. No result changes, so only this test sees it: every kernel the dispatchers reach is run until the
+ * JIT has compiled it, and no compilation of a row-kernel method may fail (JFR's compilation events).
  */
-class ShortRowKernelCompileTest {
+class RowKernelCompileTest {
 
     @Test
     void everyKernelCompilesWithoutBailingOut() throws Exception {
@@ -59,6 +59,21 @@ class ShortRowKernelCompileTest {
             calls.add(() -> ShortRowKernel.pairedRow(q, ch, tiles, step, x, 0, inWidth * ch, rowPixels, flush, sums, 0, width, second));
         }
 
+        for (int outChannels : new int[] {FloatRowKernel.LANES, 2 * FloatRowKernel.LANES, 4 * FloatRowKernel.LANES})
+            for (int outWidth : new int[] {7, 8, 14, 16}) {
+                int tiles = outChannels / FloatRowKernel.LANES, width = outChannels, inWidth = 2 * outWidth + 3, taps = 9;
+                float[] q = new float[tiles * taps * ch * FloatRowKernel.LANES];
+                for (int i = 0; i < q.length; i++) q[i] = rng.nextFloat() - 0.5f;
+                float[] x = new float[(3 * inWidth + 2 * 16) * ch];
+                for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+                int step = FloatRowKernel.rowStep(tiles, outWidth), rowPixels = (outWidth + step - 1) / step * step;
+                float[] sums = new float[rowPixels * width];
+                calls.add(() -> FloatRowKernel.row(q, ch, taps, tiles, step, x, 0, inWidth * ch, rowPixels, sums, 0, width));
+                int step2 = FloatRowKernel.strideTwoStep(outWidth), rowPixels2 = (outWidth + step2 - 1) / step2 * step2;
+                float[] sums2 = new float[rowPixels2 * width];
+                calls.add(() -> FloatRowKernel.rowStrideTwo(q, ch, taps, tiles, step2, x, 0, inWidth * ch, rowPixels2, sums2, 0, width));
+            }
+
         Path file = Files.createTempFile("kernel-compiles", ".jfr");
         try (Recording recording = new Recording()) {
             recording.enable("jdk.Compilation").withThreshold(Duration.ZERO);
@@ -80,14 +95,15 @@ class ShortRowKernelCompileTest {
         }
         Files.delete(file);
         Set<String> kernelCompiles = new TreeSet<>(), failed = new TreeSet<>();
-        for (String m : methods.values()) if (m.contains("ShortRowKernel.")) kernelCompiles.add(m);
+        for (String m : methods.values()) if (m.contains("RowKernel.")) kernelCompiles.add(m);
         for (RecordedEvent f : failures) {
             String m = methods.getOrDefault(f.getLong("compileId"), "");
-            if (m.contains("ShortRowKernel.")) failed.add(m + ": " + f.getString("failureMessage"));
+            if (m.contains("RowKernel.")) failed.add(m + ": " + f.getString("failureMessage"));
         }
         assertTrue(failed.isEmpty(), "kernel compilations failed: " + failed);
-        assertTrue(kernelCompiles.stream().anyMatch(m -> m.contains("Seven") || m.contains("Eight") || m.contains("Fourteen")),
-                "the JIT compiled the unrolled kernels during the test: " + kernelCompiles);
+        for (String family : new String[] {"ShortRowKernel.", "FloatRowKernel."})
+            assertTrue(kernelCompiles.stream().anyMatch(m -> m.contains(family) && (m.contains("Seven") || m.contains("Eight") || m.contains("Fourteen"))),
+                    "the JIT compiled the unrolled " + family + " kernels during the test: " + kernelCompiles);
     }
 
     private static int[] codes(Random rng, int n) {
