@@ -21,51 +21,72 @@ FLUSH_PAIRED = ('IntVector.fromArray(I, sums, at).add(w.lanewise(VectorOperators
                 'IntVector.fromArray(I, sums, at + secondOff).add(w.lanewise(VectorOperators.ASHR, 16)).intoArray(sums, at + secondOff);')
 
 
+class Shape:
+    """What both loop forms share: the names of a kernel's sums and weight vectors, and the Java they spell alike."""
+
+    def __init__(self, tiles, pixels, stride, paired):
+        self.tiles, self.pixels, self.stride, self.paired = tiles, pixels, stride, paired
+        self.accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
+        self.ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
+        self.names = [a for t in self.accs for a in t]
+
+    def signature(self, name, doc):
+        xtype = 'int[]' if self.paired else 'short[]'
+        extra = ', int secondOff' if self.paired else ''
+        return ['    /** %s */' % doc,
+                '    static void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {'
+                % (name, xtype, extra)]
+
+    def zeros(self, indent):
+        names = self.names
+        return [indent + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:]))]
+
+    def products(self, indent, column):
+        """The broadcasts and multiply-adds of one channel step; column(k) is the index of input column k."""
+        L = [indent + 'ShortVector v;']
+        load = 'IntVector.broadcast(I, x[%s]).reinterpretAsShorts()' if self.paired else 'ShortVector.broadcast(S, x[%s])'
+        for k in range(self.stride * (self.pixels - 1) + 3):
+            L.append(indent + 'v = %s;' % (load % column(k)))
+            for kj in range(3):
+                if (k - kj) % self.stride: continue
+                r = (k - kj) // self.stride
+                if 0 <= r < self.pixels:
+                    for t in range(self.tiles):
+                        L.append(indent + '%s = %s.add(v.mul(%s));' % (self.accs[t][r], self.accs[t][r], self.ws[t][kj]))
+        return L
+
+    def flush(self, indent):
+        """Adds the 16-bit sums into the int32 sums."""
+        L = [indent + 'IntVector w;', indent + 'int at = sOff;']
+        for r in range(self.pixels):
+            for t in range(self.tiles):
+                L.append(indent + 'w = %s.reinterpretAsInts();' % self.accs[t][r])
+                for line in (FLUSH_PAIRED if self.paired else FLUSH_PLAIN):
+                    L.append(indent + line.format(o='' if t == 0 else ' + LANES'))
+            if r < self.pixels - 1: L.append(indent + 'at += sStride;')
+        return L
+
+
 def kernel(name, doc, tiles, pixels, stride=1, paired=False):
     """tiles (1 or 2) × pixels output pixels; stride-2 pixel r reads input columns 2r + kj."""
-    accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
-    ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
-    columns = stride * (pixels - 1) + 3
-    xtype = 'int[]' if paired else 'short[]'
-    extra = ', int secondOff' if paired else ''
+    k = Shape(tiles, pixels, stride, paired)
     I = ' ' * 4
-    L = ['%s/** %s */' % (I, doc),
-         '%sstatic void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {'
-         % (I, name, xtype, extra),
-         I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;']
-    names = [a for t in accs for a in t]
+    L = k.signature(name, doc) + [I * 2 + 'int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts;']
     L.append(I * 2 + 'for (int ki = 0; ki < KERNEL; ki++) {')
     L.append(I * 3 + 'int x0 = base + ki * rowStride, w0 = (tile * KERNEL + ki) * KERNEL * tapShorts;')
     wsum = ['w1 = w0 + tapShorts', 'w2 = w0 + 2 * tapShorts']
     if tiles == 2: wsum += ['w3 = w0 + tileShorts', 'w4 = w1 + tileShorts', 'w5 = w2 + tileShorts']
     L.append(I * 3 + 'int %s;' % ', '.join(wsum))
     L.append(I * 3 + 'for (int c = 0; c < ch; c += flushEvery) { // chunks of flushEvery steps from each kernel row\'s start')
-    L.append(I * 4 + 'ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
+    L += k.zeros(I * 4)
     L.append(I * 4 + 'for (int cc = c, end = Math.min(ch, c + flushEvery); cc < end; cc++) {')
     L.append(I * 5 + 'int cl = cc * LANES;')
     for t in range(tiles):
         L.append(I * 5 + 'ShortVector %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl), %s = ShortVector.fromArray(S, q, w%d + cl);'
-                 % (ws[t][0], 3 * t, ws[t][1], 3 * t + 1, ws[t][2], 3 * t + 2))
-    L.append(I * 5 + 'ShortVector v;')
-    for k in range(columns):
-        at = 'x0 + cc' if k == 0 else 'x0 + cc + ch' if k == 1 else 'x0 + cc + %d * ch' % k
-        load = 'IntVector.broadcast(I, x[%s]).reinterpretAsShorts()' if paired else 'ShortVector.broadcast(S, x[%s])'
-        L.append(I * 5 + 'v = %s;' % (load % at))
-        for kj in range(3):
-            if (k - kj) % stride: continue
-            r = (k - kj) // stride
-            if 0 <= r < pixels:
-                for t in range(tiles):
-                    L.append(I * 5 + '%s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
+                 % (k.ws[t][0], 3 * t, k.ws[t][1], 3 * t + 1, k.ws[t][2], 3 * t + 2))
+    L += k.products(I * 5, lambda c: 'x0 + cc' if c == 0 else 'x0 + cc + ch' if c == 1 else 'x0 + cc + %d * ch' % c)
     L.append(I * 4 + '}')
-    L.append(I * 4 + 'IntVector w;')
-    L.append(I * 4 + 'int at = sOff;')
-    for r in range(pixels):
-        for t in range(tiles):
-            L.append(I * 4 + 'w = %s.reinterpretAsInts();' % accs[t][r])
-            for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
-                L.append(I * 4 + line.format(o='' if t == 0 else ' + LANES'))
-        if r < pixels - 1: L.append(I * 4 + 'at += sStride;')
+    L += k.flush(I * 4)
     L += [I * 3 + '}', I * 2 + '}', I + '}']
     return '\n'.join(L)
 
@@ -74,34 +95,18 @@ def stepped(name, doc, tiles, pixels, stride=1, paired=False):
     """As kernel, in one loop over all channel steps (kernel row, then channel) per flush: the one-tile and paired
     kernels, where the counted loops measured slower (16-channel rows: a short loop per kernel row) or made C2
     load all broadcasts ahead of their products and spill the sums (the 14-pixel paired kernel)."""
-    accs = [['a%d' % r for r in range(pixels)], ['c%d' % r for r in range(pixels)]][:tiles]
-    ws = [['p0', 'p1', 'p2'], ['s0', 's1', 's2']][:tiles]
-    columns = stride * (pixels - 1) + 3
-    xtype = 'int[]' if paired else 'short[]'
-    extra = ', int secondOff' if paired else ''
-    L = ['    /** %s */' % doc,
-         '    static void %s(short[] q, int ch, int tile, %s x, int base, int rowStride, int flushEvery, int[] sums, int sOff, int sStride%s) {' % (name, xtype, extra),
-         '        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;',
-         '        int xi = base, wi = tile * tileShorts, c = 0;',
-         '        for (int from = 0; from < steps; from += flushEvery) {']
-    names = [a for t in accs for a in t]
-    L.append('            ShortVector %s = ShortVector.zero(S), %s;' % (names[0], ', '.join('%s = %s' % (n, names[0]) for n in names[1:])))
+    k = Shape(tiles, pixels, stride, paired)
+    L = k.signature(name, doc) + [
+        '        int tapShorts = ch * LANES, tileShorts = KERNEL * KERNEL * tapShorts, steps = KERNEL * ch;',
+        '        int xi = base, wi = tile * tileShorts, c = 0;',
+        '        for (int from = 0; from < steps; from += flushEvery) {']
+    L += k.zeros(' ' * 12)
     L.append('            for (int s = from, to = Math.min(steps, from + flushEvery); s < to; s++) {')
     for t in range(tiles):
         off = '' if t == 0 else ' + tileShorts'
-        L.append('                ShortVector %s = ShortVector.fromArray(S, q, wi%s), %s = ShortVector.fromArray(S, q, wi%s + tapShorts),' % (ws[t][0], off, ws[t][1], off))
-        L.append('                        %s = ShortVector.fromArray(S, q, wi%s + 2 * tapShorts);' % (ws[t][2], off))
-    L.append('                ShortVector v;')
-    for k in range(columns):
-        at = 'xi' + ('' if k == 0 else ' + %s * ch' % k if k > 1 else ' + ch')
-        load = 'IntVector.broadcast(I, x[%s]).reinterpretAsShorts()' if paired else 'ShortVector.broadcast(S, x[%s])'
-        L.append('                v = %s;' % (load % at))
-        for kj in range(3):
-            if (k - kj) % stride: continue
-            r = (k - kj) // stride
-            if 0 <= r < pixels:
-                for t in range(tiles):
-                    L.append('                %s = %s.add(v.mul(%s));' % (accs[t][r], accs[t][r], ws[t][kj]))
+        L.append('                ShortVector %s = ShortVector.fromArray(S, q, wi%s), %s = ShortVector.fromArray(S, q, wi%s + tapShorts),' % (k.ws[t][0], off, k.ws[t][1], off))
+        L.append('                        %s = ShortVector.fromArray(S, q, wi%s + 2 * tapShorts);' % (k.ws[t][2], off))
+    L += k.products(' ' * 16, lambda c: 'xi' + ('' if c == 0 else ' + %s * ch' % c if c > 1 else ' + ch'))
     L += ['                xi++;',
           '                wi += LANES;',
           '                if (++c == ch) { // next kernel row: its first channel, its column-0 weights',
@@ -109,15 +114,8 @@ def stepped(name, doc, tiles, pixels, stride=1, paired=False):
           '                    xi += rowStride - ch;',
           '                    wi += 2 * tapShorts;',
           '                }',
-          '            }',
-          '            IntVector w;',
-          '            int at = sOff;']
-    for r in range(pixels):
-        for t in range(tiles):
-            L.append('            w = %s.reinterpretAsInts();' % accs[t][r])
-            for line in (FLUSH_PAIRED if paired else FLUSH_PLAIN):
-                L.append('            ' + line.format(o='' if t == 0 else ' + LANES'))
-        if r < pixels - 1: L.append('            at += sStride;')
+          '            }']
+    L += k.flush(' ' * 12)
     L += ['        }', '    }']
     return '\n'.join(L)
 

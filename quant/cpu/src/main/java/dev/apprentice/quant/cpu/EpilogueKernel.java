@@ -78,10 +78,10 @@ final class EpilogueKernel {
         float residualStep = residualCodes ? 1f / residual.levels() : 0f;
         for (int o = 0; o < full; o += L) {
             FloatVector s = FloatVector.fromArray(F, scale, o), b = FloatVector.fromArray(F, bias, o);
-            IntVector first = start == null ? IntVector.zero(I) : IntVector.fromArray(I, start, o);
+            IntVector offsets = start == null ? IntVector.zero(I) : IntVector.fromArray(I, start, o);
             for (int r = 0, src = sumOff + o, dst = p0 * ch + o; r < count; r++, src += sumStride, dst += ch) {
                 FloatVector acc = ints != null
-                        ? (FloatVector) IntVector.fromArray(I, ints, src).add(first).convert(VectorOperators.I2F, 0)
+                        ? (FloatVector) IntVector.fromArray(I, ints, src).add(offsets).convert(VectorOperators.I2F, 0)
                         : FloatVector.fromArray(F, floats, src);
                 FloatVector v = acc.fma(s, b);
                 if (residualCodes) {

@@ -72,7 +72,7 @@ record ShortLayer(short[] weights, boolean paired, int flushEvery, int codeOffse
      * Whether every chunk of k consecutive steps, of every output channel, sums to at most limit: chunks from step 0
      * restarting every span steps (span = all steps: one run across kernel rows; span = channels: one per kernel row).
      */
-    static boolean chunksWithin(int[][] stepWeights, int k, int span, int limit) {
+    private static boolean chunksWithin(int[][] stepWeights, int k, int span, int limit) {
         for (int[] row : stepWeights)
             for (int start = 0; start < row.length; start += span)
                 for (int from = start, end = Math.min(row.length, start + span); from < end; from += k) {
