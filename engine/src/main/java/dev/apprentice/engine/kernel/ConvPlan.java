@@ -21,11 +21,12 @@ import dev.apprentice.engine.vector.VectorWidth;
  * The weight gradient has its own choice: {@link WeightPath#TAPS_3X3} ({@link Conv3x3WeightGrad})
  * for 3×3 layers it covers, {@link WeightPath#DOT} ({@link WeightGradDot}) otherwise. Inference over
  * channel-minor activations ({@link #channelsLast}) takes the same row kernel where it applies and
- * {@link FloatTapKernel} ({@link Path#TAP_KERNEL}) elsewhere.
+ * {@link FloatTapKernel} ({@link Path#TAP_KERNEL}) elsewhere; a full-precision inference network may
+ * take {@link Path#WINOGRAD} ({@link #channelsLastFloat}).
  */
 public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradient) {
     /** How a forward pass or an input gradient runs. */
-    public enum Path { ROW_KERNEL, TAP_KERNEL, POINTWISE_GEMM, IM2COL_GEMM, SCALAR }
+    public enum Path { ROW_KERNEL, TAP_KERNEL, POINTWISE_GEMM, IM2COL_GEMM, WINOGRAD, SCALAR }
 
     /** How the weight gradient runs. */
     public enum WeightPath { TAPS_3X3, DOT, SCALAR }
@@ -46,6 +47,21 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
      */
     public static Path channelsLast(int kernel, int stride) {
         return kernel == FloatRowKernel.KERNEL && (stride == 1 || stride == 2) ? Path.ROW_KERNEL : Path.TAP_KERNEL;
+    }
+
+    /**
+     * The forward path of a full-precision inference layer over channel-minor activations, whose sums may
+     * differ from the direct kernels' by rounding: {@link Winograd} for 3×3, stride 1, padding 1 with at
+     * least a vector of input channels where the JIT has 16 vector registers (AVX2, 128-bit), whose row
+     * kernel C2 holds to one tile × 7 pixels at ~75% of the FMA peak (one thread at -XX:UseAVX=2, Zen 5, whole
+     * layers: 16 channels 28 wide 1.30×, 32 at 14 1.9×, 64 at 7 1.69× the row kernel; at 128 bits 1.14×,
+     * 1.62×, 1.38×); else {@link #channelsLast}. With 32 registers the row kernel runs two tiles at ~88% and
+     * stays (Winograd's 5 × 2 products measured 0.63×, 1.30×, 1.19× there).
+     */
+    public static Path channelsLastFloat(int kernel, int stride, int padding, int inChannels) {
+        boolean winograd = VectorWidth.VECTOR && VectorWidth.REGISTERS < 32 && kernel == FloatRowKernel.KERNEL && stride == 1 && padding == 1
+                && inChannels >= Winograd.LANES;
+        return winograd ? Path.WINOGRAD : channelsLast(kernel, stride);
     }
 
     /**

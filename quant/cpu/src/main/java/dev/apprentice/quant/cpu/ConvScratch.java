@@ -4,7 +4,7 @@ package dev.apprentice.quant.cpu;
 final class ConvScratch {
     private static final ThreadLocal<ConvScratch> LOCAL = ThreadLocal.withInitial(ConvScratch::new);
 
-    private float[] padded = new float[0], sums = new float[0], weights = new float[0];
+    private float[] padded = new float[0], sums = new float[0], weights = new float[0], transformed = new float[0], products = new float[0];
     private short[] paddedShorts = new short[0];
     private int[] paddedPairs = new int[0];
     private int[] intSums = new int[0], tapOffsets = new int[0];
@@ -41,6 +41,16 @@ final class ConvScratch {
     /** Int sums of a block: float passes added up exactly. */
     int[] intSums(int size) {
         return intSums.length >= size ? intSums : (intSums = new int[size]);
+    }
+
+    /** Winograd's transformed input tiles (V, {@link dev.apprentice.engine.kernel.Winograd#input}). */
+    float[] transformed(int size) {
+        return transformed.length >= size ? transformed : (transformed = new float[size]);
+    }
+
+    /** Winograd's products (M, {@link dev.apprentice.engine.kernel.Winograd#multiply}). */
+    float[] products(int size) {
+        return products.length >= size ? products : (products = new float[size]);
     }
 
     int[] tapOffsets(int size) {

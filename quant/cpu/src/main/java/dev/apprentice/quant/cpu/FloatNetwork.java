@@ -11,6 +11,7 @@ import dev.apprentice.nn.Module;
 import dev.apprentice.nn.Transformable;
 import dev.apprentice.nn.resnet.CifarResNet;
 import dev.apprentice.quant.kernel.TapWeights;
+import dev.apprentice.engine.kernel.ConvPlan;
 
 import java.util.Map;
 
@@ -19,15 +20,19 @@ import java.util.Map;
  * kernels: activations NHWC floats, each batchnorm folded into its convolution's output scale and
  * bias, the real weights laid out as {@link TapWeights}, and every convolution run by
  * {@link TapConvolution} (the row kernel for 3×3 stride 1: each broadcast activation feeds three
- * FMAs per weight vector) with bias, residual and relu applied as its sums leave L1.
+ * FMAs per weight vector) or, where the plan takes it (16 vector registers), {@link WinogradConvolution},
+ * with bias, residual and relu applied as its sums leave L1.
  *
  * <p>Same network as the module's eval-mode forward, summed in another order (float results agree
  * to rounding, not bit for bit). A snapshot: later changes to the module's weights are not seen.
  * Called inside a {@link StepArena} scope, its activations reuse the scope's arrays.
  */
 public final class FloatNetwork {
-    /** A folded layer as this network runs it: its real weights laid out for the row and tap kernels. */
-    public record Layer(PackedConv conv, TapWeights weights) {
+    /**
+     * A folded layer as this network runs it: its real weights laid out for the row and tap kernels, and
+     * transformed for {@link WinogradConvolution} where the plan takes it ({@link ConvPlan#channelsLastFloat}), else null.
+     */
+    public record Layer(PackedConv conv, TapWeights weights, float[] winograd) {
         /** This layer alone on float activations (from {@link CpuBackend#upload} or a previous call), the relu after it if relu: for per-layer benchmarks. */
         public LowBitBackend.Activations apply(LowBitBackend.Activations input, LowBitBackend.Activations residual, boolean relu) {
             return run(this, (CpuActivations) input, (CpuActivations) residual, relu);
@@ -65,11 +70,19 @@ public final class FloatNetwork {
     /** A folded F32 layer (weights OIHW, i.e. (c, ki, kj) per row) as this network runs it: re-laid to the (tap, c) rows TapWeights takes. */
     public static Layer layer(PackedConv c) {
         int o = c.outChannels(), ch = c.inChannels(), taps = c.kernel() * c.kernel();
-        float[] oihw = c.weights(), tapMajor = new float[oihw.length];
+        float[] tapMajor = tapMajor(c);
+        boolean winograd = ConvPlan.channelsLastFloat(c.kernel(), c.stride(), c.padding(), ch) == ConvPlan.Path.WINOGRAD;
+        return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch), winograd ? WinogradConvolution.weights(tapMajor, o, ch) : null);
+    }
+
+    /** A folded layer's OIHW weights as (o, tap, c) rows. */
+    static float[] tapMajor(PackedConv c) {
+        int o = c.outChannels(), ch = c.inChannels(), taps = c.kernel() * c.kernel();
+        float[] oihw = c.weights(), rows = new float[oihw.length];
         for (int r = 0; r < o; r++)
             for (int ci = 0; ci < ch; ci++)
-                for (int t = 0; t < taps; t++) tapMajor[(r * taps + t) * ch + ci] = oihw[(r * ch + ci) * taps + t];
-        return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch));
+                for (int t = 0; t < taps; t++) rows[(r * taps + t) * ch + ci] = oihw[(r * ch + ci) * taps + t];
+        return rows;
     }
 
     /** Logits (batch × classes) of a batch of normalized images (N, C, H, W), as the module's forward gives them. */
@@ -109,7 +122,8 @@ public final class FloatNetwork {
         int oh = c.outSize(x.height()), ow = c.outSize(x.width());
         // every element is written: from the caller's step arena when one is open (no zeroing, no garbage)
         CpuActivations out = new CpuActivations(x.batch(), c.outChannels(), oh, ow, 0, null, StepArena.overwritten(x.batch() * oh * ow * c.outChannels()));
-        TapConvolution.run(x, c, l.weights(), residual, out, relu);
+        if (l.winograd() != null) WinogradConvolution.run(x, c, l.winograd(), residual, out, relu);
+        else TapConvolution.run(x, c, l.weights(), residual, out, relu);
         return out;
     }
 }

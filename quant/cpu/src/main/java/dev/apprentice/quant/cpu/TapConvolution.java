@@ -129,7 +129,7 @@ final class TapConvolution {
     }
 
     /** Runs body over rows [0, rows) of a layer of macs multiply-adds, in tasks when it is large enough. */
-    private static void split(int rows, long macs, Parallel.RangeBody body) {
+    static void split(int rows, long macs, Parallel.RangeBody body) {
         // inside a task (a network split by images, ImageTasks) the layer runs whole on its thread
         int tasks = Parallel.serial() ? 1 : (int) Math.max(1, Math.min(Math.min(rows, (long) TASKS_PER_THREAD * Parallel.threads()), macs / MIN_TASK_MACS));
         if (tasks == 1) body.run(0, rows);
