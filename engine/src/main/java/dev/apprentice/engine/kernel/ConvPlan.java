@@ -28,6 +28,9 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
     /** How a forward pass or an input gradient runs. */
     public enum Path { ROW_KERNEL, TAP_KERNEL, POINTWISE_GEMM, IM2COL_GEMM, WINOGRAD, SCALAR }
 
+    /** The widest vectors at which full-precision inference takes {@link Winograd} ({@link #channelsLastFloat}). */
+    public static final int WINOGRAD_MAX_BITS = 256;
+
     /** How the weight gradient runs. */
     public enum WeightPath { TAPS_3X3, DOT, SCALAR }
 
@@ -52,15 +55,15 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
     /**
      * The forward path of a full-precision inference layer over channel-minor activations, whose sums may
      * differ from the direct kernels' by rounding: {@link Winograd} for 3×3, stride 1, padding 1 with at
-     * least a vector of input channels where the JIT has 16 vector registers (AVX2, 128-bit), whose row
-     * kernel C2 holds to one tile × 7 pixels at ~75% of the FMA peak (one thread at -XX:UseAVX=2, Zen 5, whole
-     * layers: 16 channels 28 wide 1.30×, 32 at 14 1.9×, 64 at 7 1.69× the row kernel; at 128 bits 1.14×,
-     * 1.62×, 1.38×); else {@link #channelsLast}. With 32 registers the row kernel runs two tiles at ~88% and
-     * stays (Winograd's 5 × 2 products measured 0.63×, 1.30×, 1.19× there).
+     * least a vector of input channels where vectors are at most {@link #WINOGRAD_MAX_BITS} wide; else
+     * {@link #channelsLast}. One thread, whole layers, Winograd against the row kernel (Zen 5; 16, 32, 64
+     * channels at 28, 14, 7 wide): 256 bits with 16 registers (AVX2) 1.30×, 1.9×, 1.69×; with 32 registers
+     * 1.09–1.13×, 1.55×, 1.32×; 128 bits 1.14–1.28×, 1.62×, 1.38×; 512 bits 0.63×, 1.30×, 1.19× (there the row
+     * kernel's two tiles run at ~88% of the FMA peak, and the 16-channel stage would lose).
      */
     public static Path channelsLastFloat(int kernel, int stride, int padding, int inChannels) {
-        boolean winograd = VectorWidth.VECTOR && VectorWidth.REGISTERS < 32 && kernel == FloatRowKernel.KERNEL && stride == 1 && padding == 1
-                && inChannels >= Winograd.LANES;
+        boolean winograd = VectorWidth.VECTOR && VectorWidth.FLOATS.vectorBitSize() <= WINOGRAD_MAX_BITS && kernel == FloatRowKernel.KERNEL
+                && stride == 1 && padding == 1 && inChannels >= Winograd.LANES;
         return winograd ? Path.WINOGRAD : channelsLast(kernel, stride);
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * kernels: activations NHWC floats, each batchnorm folded into its convolution's output scale and
  * bias, the real weights laid out as {@link TapWeights}, and every convolution run by
  * {@link TapConvolution} (the row kernel for 3×3 stride 1: each broadcast activation feeds three
- * FMAs per weight vector) or, where the plan takes it (16 vector registers), {@link WinogradConvolution},
+ * FMAs per weight vector) or, where the plan takes it (vectors of at most 256 bits), {@link WinogradConvolution},
  * with bias, residual and relu applied as its sums leave L1.
  *
  * <p>Same network as the module's eval-mode forward, summed in another order (float results agree

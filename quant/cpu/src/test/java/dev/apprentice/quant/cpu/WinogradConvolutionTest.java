@@ -56,8 +56,8 @@ class WinogradConvolutionTest {
     }
 
     @Test
-    void thePlanTakesItForStrideOnePaddedLayersWithSixteenRegisters() {
-        ConvPlan.Path wide = VectorWidth.VECTOR && VectorWidth.REGISTERS < 32 ? ConvPlan.Path.WINOGRAD : ConvPlan.Path.ROW_KERNEL;
+    void thePlanTakesItForStrideOnePaddedLayersAtMost256BitsWide() {
+        ConvPlan.Path wide = VectorWidth.VECTOR && VectorWidth.FLOATS.vectorBitSize() <= ConvPlan.WINOGRAD_MAX_BITS ? ConvPlan.Path.WINOGRAD : ConvPlan.Path.ROW_KERNEL;
         assertEquals(wide, ConvPlan.channelsLastFloat(3, 1, 1, 16));
         assertEquals(ConvPlan.Path.ROW_KERNEL, ConvPlan.channelsLastFloat(3, 2, 1, 16));
         assertEquals(ConvPlan.Path.TAP_KERNEL, ConvPlan.channelsLastFloat(1, 1, 0, 16));
