@@ -56,10 +56,8 @@ public record ConvPlan(Path forward, Path inputGradient, WeightPath weightGradie
      * The forward path of a full-precision inference layer over channel-minor activations, whose sums may
      * differ from the direct kernels' by rounding: {@link Winograd} for 3×3, stride 1, padding 1 with at
      * least a vector of input channels where vectors are at most {@link #WINOGRAD_MAX_BITS} wide; else
-     * {@link #channelsLast}. One thread, whole layers, Winograd against the row kernel (Zen 5; 16, 32, 64
-     * channels at 28, 14, 7 wide): 256 bits with 16 registers (AVX2) 1.30×, 1.9×, 1.69×; with 32 registers
-     * 1.09–1.13×, 1.55×, 1.32×; 128 bits 1.14–1.28×, 1.62×, 1.38×; 512 bits 0.63×, 1.30×, 1.19× (there the row
-     * kernel's two tiles run at ~88% of the FMA peak, and the 16-channel stage would lose).
+     * {@link #channelsLast}. Measured faster than the row kernel there at every ResNet stage; at 512 bits
+     * the row kernel's two tiles run near the FMA peak and the 16-channel stage would lose (docs/benchmarks.md).
      */
     public static Path channelsLastFloat(int kernel, int stride, int padding, int inChannels) {
         boolean winograd = VectorWidth.VECTOR && VectorWidth.FLOATS.vectorBitSize() <= WINOGRAD_MAX_BITS && kernel == FloatRowKernel.KERNEL

@@ -72,7 +72,7 @@ public final class FloatNetwork {
         int o = c.outChannels(), ch = c.inChannels(), taps = c.kernel() * c.kernel();
         float[] tapMajor = tapMajor(c);
         boolean winograd = ConvPlan.channelsLastFloat(c.kernel(), c.stride(), c.padding(), ch) == ConvPlan.Path.WINOGRAD;
-        return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch), winograd ? WinogradConvolution.weights(tapMajor, o, ch) : null);
+        return new Layer(c, TapWeights.ofFloats(tapMajor, o, taps, ch), winograd ? WinogradConvolution.weights(tapMajor, c) : null);
     }
 
     /** A folded layer's OIHW weights as (o, tap, c) rows. */

@@ -15,21 +15,15 @@ import dev.apprentice.quant.packed.PackedConv;
 final class WinogradConvolution {
     /**
      * Floats of transformed tiles (16 points × tiles × input channels) per chunk: with the products as
-     * many again, about 400 KB within L2 (one thread at -XX:UseAVX=2 on ResNet's 64-channel layer,
-     * Zen 5: 48 tiles 1.69× the direct kernel, 80 tiles 1.50×).
+     * many again, about 400 KB, within L2; larger chunks measured slower (docs/benchmarks.md).
      */
     static final int CHUNK_FLOATS = 50_000;
 
     private WinogradConvolution() {}
 
-    /** The transformed weights of a layer whose weights are tap-major rows (o, tap, c), for {@link #run}. */
-    static float[] weights(float[] tapMajor, int outChannels, int inChannels) {
-        return Winograd.weights(tapMajor, outChannels, inChannels, width(outChannels));
-    }
-
-    /** Output channels rounded up to whole vectors: the sums' width. */
-    private static int width(int outChannels) {
-        return (outChannels + Winograd.LANES - 1) / Winograd.LANES * Winograd.LANES;
+    /** The transformed weights of layer c, given its weights as tap-major rows (o, tap, c), for {@link #run}. */
+    static float[] weights(float[] tapMajor, PackedConv c) {
+        return Winograd.weights(tapMajor, c.outChannels(), c.inChannels(), F32Conv.width(c));
     }
 
     /** The layer over x with transformed weights u ({@link #weights}), relu as in {@link EpilogueKernel#apply}. */
@@ -44,7 +38,7 @@ final class WinogradConvolution {
     /** Bands [g0, g1) of the batch, band g = image · bands + k (output rows 2k and 2k + 1). */
     private static void bands(CpuActivations x, PackedConv c, float[] u, CpuActivations residual, CpuActivations out, boolean relu, int g0, int g1) {
         ConvScratch scratch = ConvScratch.get();
-        int ch = x.channels(), oh = out.height(), ow = out.width(), width = width(c.outChannels());
+        int ch = x.channels(), oh = out.height(), ow = out.width(), width = F32Conv.width(c);
         int bands = (oh + 1) / 2, perRow = (ow + 1) / 2, wp = x.width() + 2, rowStride = wp * ch;
         int perChunk = Math.max(1, CHUNK_FLOATS / (Winograd.POINTS * ch * perRow)), rowWidth = Winograd.OUT * perRow * width;
         for (int g = g0; g < g1; ) {

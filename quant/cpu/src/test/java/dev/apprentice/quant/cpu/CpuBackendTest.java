@@ -216,18 +216,16 @@ class CpuBackendTest {
         int[] codes = new int[out * depth];
         for (int i = 0; i < codes.length; i++)
             codes[i] = sparse && rng.nextInt(4) != 0 ? 0 : (i / depth) % 2 == 0 ? e.maxCode : -e.maxCode;
-        float[] ones = new float[out];
-        java.util.Arrays.fill(ones, 1f);
         float[] scale = new float[out];
         java.util.Arrays.fill(scale, 1f / (depth * e.maxCode * ((1 << inBits) - 1)));
-        PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, ones, scale, new float[out]);
+        PackedConv conv = new PackedConv("worst", in, out, 3, 1, 1, e, inBits, e.pack(codes, out, depth), null, TestModels.ones(out), scale, new float[out]);
         assertTrue(out >= ShortRowKernel.LANES ? CpuBackend.byShorts(conv) : CpuBackend.byPairs(conv), conv + " runs through the integer row kernel");
         int uniform = ShortLayer.flushEvery(conv), interval = ((CpuBackend.Prepared) cpu.prepare(conv)).shorts().flushEvery();
         if (sparse && uniform < 3 * in) assertTrue(interval > uniform, conv + ": sparse weights flush every " + interval + " steps, no more than " + uniform);
         if (!sparse) assertEquals(uniform, interval, conv + ": weights at the encoding's bound flush at its interval");
         for (float bias : new float[] {2f, -2f}) {
             // every input code the top one (or 0): a 1×1 F32 layer whose bias saturates
-            PackedConv edge = new PackedConv("edge", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], ones(in), ones(in), filled(in, bias));
+            PackedConv edge = new PackedConv("edge", in, in, 1, 1, 0, WeightEncoding.F32, 0, null, new float[in * in], TestModels.ones(in), TestModels.ones(in), filled(in, bias));
             float[] img = image(3 * in * 9 * 9);
             LowBitBackend.Activations r = ref.conv(ref.upload(img, 3, in, 9, 9), ref.prepare(edge), null, inBits);
             LowBitBackend.Activations c = cpu.conv(cpu.upload(img, 3, in, 9, 9), cpu.prepare(edge), null, inBits);
@@ -251,10 +249,6 @@ class CpuBackendTest {
                     checkConv(conv, batch, 14, 14, 0, true, false);
                 }
             }
-    }
-
-    private static float[] ones(int n) {
-        return filled(n, 1f);
     }
 
     private static float[] filled(int n, float v) {

@@ -9,6 +9,13 @@ import java.util.Random;
 final class TestModels {
     private TestModels() {}
 
+    /** n ones: a layer's unit input or output scales. */
+    static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
     /** Running statistics and affine parameters away from their initial values, so that folding them matters. */
     static void randomizeBatchNorms(Module net, Random rng) {
         for (Module m : net.namedModules().values()) {

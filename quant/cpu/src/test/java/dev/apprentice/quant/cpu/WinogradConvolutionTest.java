@@ -33,7 +33,7 @@ class WinogradConvolutionTest {
     private void check(int inCh, int outCh, int h, int w, int batch, boolean residual) {
         PackedConv conv = layer(inCh, outCh);
         FloatNetwork.Layer direct = FloatNetwork.layer(conv);
-        float[] u = WinogradConvolution.weights(FloatNetwork.tapMajor(conv), outCh, inCh);
+        float[] u = WinogradConvolution.weights(FloatNetwork.tapMajor(conv), conv);
         CpuActivations x = CpuActivations.fromNchw(gaussian(batch * inCh * h * w), batch, inCh, h, w);
         CpuActivations r = residual ? CpuActivations.fromNchw(gaussian(batch * outCh * h * w), batch, outCh, h, w) : null;
         CpuActivations expected = output(batch, outCh, h, w), got = output(batch, outCh, h, w);
@@ -63,7 +63,7 @@ class WinogradConvolutionTest {
         assertEquals(ConvPlan.Path.TAP_KERNEL, ConvPlan.channelsLastFloat(1, 1, 0, 16));
         assertEquals(ConvPlan.Path.ROW_KERNEL, ConvPlan.channelsLastFloat(3, 1, 1, 1));   // the image-fed first layer
         assertEquals(wide == ConvPlan.Path.WINOGRAD, FloatNetwork.layer(layer(16, 16)).winograd() != null);
-        PackedConv strided = new PackedConv("s2", 16, 16, 3, 2, 1, WeightEncoding.F32, 0, null, gaussian(16 * 16 * 9), ones(16), ones(16), new float[16]);
+        PackedConv strided = new PackedConv("s2", 16, 16, 3, 2, 1, WeightEncoding.F32, 0, null, gaussian(16 * 16 * 9), TestModels.ones(16), TestModels.ones(16), new float[16]);
         assertThrows(IllegalArgumentException.class, () -> WinogradConvolution.run(CpuActivations.fromNchw(new float[16 * 64], 1, 16, 8, 8), strided,
                 new float[16 * 16 * 16], null, output(1, 16, 4, 4), false));
     }
@@ -74,7 +74,7 @@ class WinogradConvolutionTest {
             scale[o] = 0.5f + rng.nextFloat();
             bias[o] = 0.1f * (float) rng.nextGaussian();
         }
-        return new PackedConv("w", inCh, outCh, 3, 1, 1, WeightEncoding.F32, 0, null, gaussian(outCh * inCh * 9), ones(outCh), scale, bias);
+        return new PackedConv("w", inCh, outCh, 3, 1, 1, WeightEncoding.F32, 0, null, gaussian(outCh * inCh * 9), TestModels.ones(outCh), scale, bias);
     }
 
     private static CpuActivations output(int batch, int ch, int h, int w) {
@@ -84,12 +84,6 @@ class WinogradConvolutionTest {
     private float[] gaussian(int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) rng.nextGaussian();
-        return a;
-    }
-
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
         return a;
     }
 }
